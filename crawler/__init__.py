@@ -1,0 +1,1 @@
+"""The crawling half of blogarchive: data model, archive store, parsers and the Scrapy project."""

@@ -1,0 +1,23 @@
+"""Errors reported to the user as one line, without a traceback."""
+
+from __future__ import annotations
+
+
+class ArchiveError(Exception):
+    """Base for errors that we report to the user without a traceback."""
+
+
+class ParseError(ArchiveError):
+    """A page could not be split into a post."""
+
+
+class StoreError(ArchiveError):
+    """The archive database is missing, damaged or busy."""
+
+
+class IndexMissing(ArchiveError):
+    """The search index has not been built yet."""
+
+
+class QueryError(ArchiveError):
+    """A search query that cannot be understood."""

@@ -1,0 +1,196 @@
+"""Records shared by crawler, indexer and command line.
+
+Standard library only: every other module imports this one, so it must stay cheap and
+free of Scrapy, Twisted and Whoosh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+PageKind = Literal["post", "page", "listing", "other"]
+CommentType = Literal["comment", "pingback", "trackback"]
+
+
+def post_id(url: str) -> str:
+    """Stable id of a post: a short hash of its canonical URL, scheme and `www.` ignored.
+
+    >>> post_id("https://www.blog.example/a/") == post_id("http://blog.example/a/")
+    True
+    """
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    port = f":{parts.port}" if parts.port else ""
+    key = f"{host}{port}{parts.path or '/'}" + (f"?{parts.query}" if parts.query else "")
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 with an offset; a date the page gave without one is taken as UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.isoformat()
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    id: str
+    text: str
+    parent_id: str | None = None
+    author: str | None = None
+    author_url: str | None = None
+    published: datetime | None = None
+    type: CommentType = "comment"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "parent_id": self.parent_id,
+            "author": self.author,
+            "author_url": self.author_url,
+            "published": iso(self.published),
+            "text": self.text,
+            "type": self.type,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Comment:
+        return cls(
+            id=d["id"],
+            text=d["text"],
+            parent_id=d.get("parent_id"),
+            author=d.get("author"),
+            author_url=d.get("author_url"),
+            published=parse_iso(d.get("published")),
+            type=d.get("type") or "comment",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    url: str
+    title: str
+    text: str  # field names follow shared/schema/post.schema.json
+    kind: Literal["post", "page"] = "post"
+    author: str | None = None
+    published: datetime | None = None  # tz-aware where the page states an offset
+    updated: datetime | None = None
+    language: str | None = None
+    categories: tuple[str, ...] = ()  # display names, de-duplicated, page order
+    tags: tuple[str, ...] = ()
+    summary: str | None = None
+    html: str | None = None
+    comments: tuple[Comment, ...] = ()
+    comments_status: str | None = None
+    site: str = ""
+    fetched_at: datetime | None = None
+    platform: str | None = None  # which parser produced it; not part of the content
+
+    @property
+    def id(self) -> str:
+        return post_id(self.url)
+
+    @property
+    def content_hash(self) -> str:
+        """Changes exactly when title, text or comments change (not on a mere refetch)."""
+        payload = json.dumps(
+            [self.title, self.text, [c.to_dict() for c in self.comments]],
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+    def with_(self, **changes: Any) -> Post:
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The post as the export schema describes it."""
+        return {
+            "id": self.id,
+            "url": self.url,
+            "site": self.site,
+            "kind": self.kind,
+            "title": self.title,
+            "author": self.author,
+            "published": iso(self.published),
+            "updated": iso(self.updated),
+            "language": self.language,
+            "categories": list(self.categories),
+            "tags": list(self.tags),
+            "summary": self.summary,
+            "text": self.text,
+            "html": self.html,
+            "comments": [c.to_dict() for c in self.comments],
+            "comments_status": self.comments_status,
+            "fetched_at": iso(self.fetched_at or datetime.now(UTC)),
+            "content_hash": self.content_hash,
+            "platform": self.platform,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Post:
+        return cls(
+            url=d["url"],
+            title=d["title"],
+            text=d["text"],
+            kind=d.get("kind") or "post",
+            author=d.get("author"),
+            published=parse_iso(d.get("published")),
+            updated=parse_iso(d.get("updated")),
+            language=d.get("language"),
+            categories=tuple(d.get("categories") or ()),
+            tags=tuple(d.get("tags") or ()),
+            summary=d.get("summary"),
+            html=d.get("html"),
+            comments=tuple(Comment.from_dict(c) for c in d.get("comments") or ()),
+            comments_status=d.get("comments_status"),
+            site=d.get("site") or "",
+            fetched_at=parse_iso(d.get("fetched_at")),
+            platform=d.get("platform"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedPage:
+    """What a parser makes of one fetched page: maybe a post, and links to go on with."""
+
+    kind: PageKind
+    post: Post | None = None
+    links: tuple[str, ...] = ()  # same-site links worth following (listings, pagination)
+    comment_pages: tuple[str, ...] = ()  # further pages of this post's comments
+    comment_page_of: str | None = None  # set when the page is comment page N of a post
+
+
+@dataclass(slots=True)
+class CrawlReport:
+    """What one crawl did; the CLI prints it and the store keeps it."""
+
+    site: str
+    run_id: int = 0
+    pages: int = 0
+    posts_new: int = 0
+    posts_updated: int = 0
+    posts_unchanged: int = 0
+    comments_new: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+    finish_reason: str = ""
+    changed_ids: list[str] = field(default_factory=list)
+
+    def count_error(self, reason: str) -> None:
+        self.errors[reason] = self.errors.get(reason, 0) + 1

@@ -1,0 +1,195 @@
+"""Comments: each one on its own, with author, date and the comment it replies to."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from bs4 import BeautifulSoup, Tag
+
+from crawler.model import Comment
+from crawler.parsers.dates import parse_date
+from crawler.parsers.meta import PageMeta, ld_name
+from crawler.parsers.select import selector_list
+from crawler.parsers.text import clean_text, html_to_text
+from crawler.parsers.urls import resolve
+
+
+@dataclass(frozen=True, slots=True)
+class CommentSelectors:
+    item: str = (
+        "li.comment, li.pingback, li.trackback, article.comment, div.comment[id],"
+        " .p-comment, .h-cite.comment, .wp-block-comment-template > li"
+    )
+    author: str = (
+        ".comment-author .fn, .comment-author cite, .p-author .p-name, .p-author,"
+        " .wp-block-comment-author-name, .comment-author, cite.fn, .fn"
+    )
+    text: str = ".comment-content, .e-content, .comment-text, .wp-block-comment-content"
+    date: str = (
+        "time[datetime], .dt-published, .comment-metadata a, .comment-meta a,"
+        " .wp-block-comment-date, .comment-date, .comment-time"
+    )
+    chrome: str = (
+        ".reply, .comment-reply-link, .comment-meta, .comment-metadata, .comment-author,"
+        " .says, .comment-awaiting-moderation, .wp-block-comment-reply-link, .edit-link,"
+        " .sharedaddy, .likes, .comment-likes, .wp-block-comment-edit-link"
+    )
+    children: str = "ol.children, ul.children, .children, .comment-replies"
+
+
+DEFAULT = CommentSelectors()
+ID_DIGITS = re.compile(r"(?:comment|c)[-_]?(\d+)$")
+COMMENT_ANCHOR = re.compile(r"#(?:comment|c)[-_]?(\d+)$")
+
+
+def _comment_id(el: Tag, index: int) -> str:
+    raw = str(el.get("id") or "")
+    if not raw:
+        inner = el.find(id=ID_DIGITS)
+        raw = str(inner.get("id")) if isinstance(inner, Tag) else ""
+    if m := ID_DIGITS.search(raw):
+        return m.group(1)
+    return raw or f"n{index}"
+
+
+class _Scope:
+    """Selects inside one comment without reaching into the replies nested below it."""
+
+    def __init__(self, el: Tag, members: set[int]) -> None:
+        self.el, self.members = el, members
+
+    def own(self, node: Tag) -> bool:
+        for parent in node.parents:
+            if parent is self.el:
+                return True
+            if id(parent) in self.members:
+                return False
+        return False
+
+    def select(self, selector: str) -> Iterator[Tag]:
+        for one in selector_list(selector):
+            for node in self.el.select(one):
+                if self.own(node):
+                    yield node
+
+    def first(self, selector: str) -> Tag | None:
+        return next(self.select(selector), None)
+
+
+def extract_comments(
+    soup: BeautifulSoup,
+    page_url: str,
+    meta: PageMeta,
+    sel: CommentSelectors = DEFAULT,
+    relative_base: datetime | None = None,
+) -> tuple[Comment, ...]:
+    """Every comment in the page, in page order, threaded by nesting or reply links."""
+    items = soup.select(sel.item)
+    if not items:
+        return _json_ld_comments(meta)
+    members = {id(el) for el in items}
+    by_tag: dict[int, str] = {}
+    out: dict[str, Comment] = {}
+    for index, el in enumerate(items):
+        cid = _comment_id(el, index)
+        by_tag[id(el)] = cid
+        if cid in out:  # the same comment matched twice (wrapper and inner element)
+            continue
+        parent = next((by_tag[id(p)] for p in el.parents if id(p) in members), None)
+        if parent == cid:
+            continue
+        scope = _Scope(el, members)
+        parent = parent or _reply_target(scope, page_url)
+        out[cid] = _one_comment(scope, cid, parent, sel, meta.lang, page_url, relative_base)
+    return tuple(c for c in out.values() if c.text or c.author)
+
+
+def _reply_target(scope: _Scope, page_url: str) -> str | None:
+    link = scope.first("a.u-in-reply-to, a[rel~=in-reply-to]")
+    if link is not None and (m := COMMENT_ANCHOR.search(str(link.get("href") or ""))):
+        return m.group(1)
+    return None
+
+
+def _one_comment(
+    scope: _Scope,
+    cid: str,
+    parent: str | None,
+    sel: CommentSelectors,
+    lang: str | None,
+    page_url: str,
+    relative_base: datetime | None,
+) -> Comment:
+    author_el = scope.first(sel.author)
+    author = clean_text(author_el.get_text(" ")) if author_el else None
+    if author:
+        author = re.sub(r"\s+(sagt|says|schreibt|meint)\s*:?$", "", author, flags=re.I) or None
+    link = None
+    if author_el is not None:
+        link = author_el if author_el.name == "a" else author_el.find("a", href=True)
+        if link is None and author_el.parent is not None and author_el.parent.name == "a":
+            link = author_el.parent
+    author_url = resolve(page_url, str(link.get("href"))) if isinstance(link, Tag) else None
+    if author_url and "#comment" in author_url:
+        author_url = None
+    return Comment(
+        id=cid,
+        parent_id=parent,
+        author=author,
+        author_url=author_url,
+        published=_comment_date(scope, sel, lang, relative_base),
+        text=_comment_text(scope, sel),
+        type=_comment_type(scope.el),
+    )
+
+
+def _comment_date(
+    scope: _Scope, sel: CommentSelectors, lang: str | None, base: datetime | None
+) -> datetime | None:
+    for node in scope.select(sel.date):
+        raw = node.get("datetime") or node.get("title") or node.get_text(" ")
+        if when := parse_date(clean_text(str(raw)), lang, base):
+            return when
+    return None
+
+
+def _comment_text(scope: _Scope, sel: CommentSelectors) -> str:
+    body = scope.first(sel.text)
+    if body is None:
+        # No marked-up text: the comment's own markup minus author, date, buttons, replies.
+        skip = [n for n in scope.el.select(f"{sel.chrome}, {sel.children}, {sel.item}")]
+        return html_to_text(scope.el, skip)
+    return html_to_text(body, body.select(sel.chrome))
+
+
+def _comment_type(el: Tag) -> str:
+    classes = set(el.get("class") or ())
+    if "pingback" in classes:
+        return "pingback"
+    if "trackback" in classes:
+        return "trackback"
+    return "comment"
+
+
+def _json_ld_comments(meta: PageMeta) -> tuple[Comment, ...]:
+    out = []
+    for index, node in enumerate(meta.ld_comments):
+        text = clean_text(str(node.get("text") or node.get("description") or ""))
+        if not text:
+            continue
+        raw_id = str(node.get("@id") or node.get("url") or f"ld{index}")
+        m = COMMENT_ANCHOR.search(raw_id) or ID_DIGITS.search(raw_id)
+        out.append(
+            Comment(
+                id=m.group(1) if m else raw_id,
+                text=text,
+                author=ld_name(node.get("author")),
+                published=parse_date(
+                    str(node.get("dateCreated") or node.get("datePublished") or "")
+                ),
+            )
+        )
+    return tuple(out)

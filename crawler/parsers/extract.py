@@ -1,0 +1,236 @@
+"""The shared extraction step: a platform's selectors first, page metadata where they find nothing.
+
+Platform modules differ only in their selectors (and a hook or two); the order of sources,
+the clean-up and the classification of pages live here once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bs4 import BeautifulSoup, Tag
+
+from crawler.model import PageKind, ParsedPage, Post
+from crawler.parsers.comments import DEFAULT as DEFAULT_COMMENTS
+from crawler.parsers.comments import CommentSelectors, extract_comments
+from crawler.parsers.dates import parse_date
+from crawler.parsers.meta import LISTING_TYPES, PAGE_TYPES, PageMeta, ld_list, ld_name
+from crawler.parsers.select import all_matches, first_match, inside, ordered
+from crawler.parsers.text import clean_html, clean_text, html_to_text, unique_names
+from crawler.parsers.urls import canonical, comment_page, resolve, same_site, sane_canonical
+
+
+@dataclass(frozen=True, slots=True)
+class PostSelectors:
+    """Comma-separated CSS selectors, tried one after another (first is best)."""
+
+    entry: str
+    title: str
+    content: str
+    author: str
+    published: str
+    updated: str
+    categories: str
+    tags: str
+    boilerplate: str
+    comments: CommentSelectors = field(default=DEFAULT_COMMENTS)
+
+
+# Widgets that sit inside post bodies on real blogs but are not the author's text.
+BOILERPLATE = (
+    ".sharedaddy, .sd-sharing-enabled, .sd-block, .sharing, .share, .social-share,"
+    " .shariff, .jp-relatedposts, .related-posts, .yarpp-related, .wp-block-post-navigation-link,"
+    " .post-navigation, .navigation, .nav-links, #comments, .comments-area, #respond,"
+    " .comment-respond, .comments, .author-box, .author-bio, .about-author, .widget,"
+    " .print-only, .cookie-notice, .cookie-banner, .wpcnt, .likes-widget, .wp-block-buttons,"
+    " .screen-reader-text, .entry-meta, .post-meta, .byline, .tags-links, .cat-links,"
+    " .entry-footer, .post-footer, nav, aside, form"
+)
+SITE_SUFFIX = re.compile(r"\s+[|–—\-:·»]{1,2}\s+")
+LISTING_BODY = frozenset(
+    ("home", "blog", "archive", "category", "tag", "search", "author", "date", "paged")
+)
+
+
+def strip_site_suffix(title: str, site_name: str | None) -> str:
+    """'Post – Blog' → 'Post'. Only drops a part that names the site or is clearly shorter."""
+    parts = SITE_SUFFIX.split(title)
+    if len(parts) < 2:
+        return title
+    if site_name:
+        folded = site_name.casefold()
+        kept = [p for p in parts if p.casefold() != folded]
+        if 0 < len(kept) < len(parts):
+            return " – ".join(kept) if len(kept) > 1 else kept[0]
+    last = list(SITE_SUFFIX.finditer(title))[-1]
+    head, tail = title[: last.start()], title[last.end() :]
+    if len(tail) < len(head):
+        return head
+    return title
+
+
+@dataclass(slots=True)
+class Extractor:
+    url: str
+    soup: BeautifulSoup
+    meta: PageMeta
+    sel: PostSelectors
+    platform: str
+    relative_base: datetime | None = None
+    comment_ids: set[int] = field(default_factory=set)
+
+    def run(self) -> ParsedPage:
+        self.comment_ids = {id(el) for el in self.soup.select(self.sel.comments.item)}
+        entries = self._entries()
+        entry = entries[0] if len(entries) == 1 else None
+        root = entry or self.soup.body or self.soup
+        title = self._title(root)
+        kind = self._classify(entries, title)
+        links = page_links(self.soup, self.url)
+        cp = comment_page(canonical(self.url))
+        if kind not in ("post", "page"):
+            return ParsedPage(kind=kind, links=links)
+        post_url = cp[0] if cp else sane_canonical(self.url, self.meta.canonical)
+        post = self._post(root, title, kind, post_url)
+        pages = tuple(
+            link for link in links if (c := comment_page(link)) and canonical(c[0]) == post_url
+        )
+        return ParsedPage(
+            kind=kind,
+            post=post,
+            links=links,
+            comment_pages=pages,
+            comment_page_of=post_url if cp else None,
+        )
+
+    def _entries(self) -> list[Tag]:
+        found = [
+            el for el in all_matches(self.soup, self.sel.entry) if not inside(el, self.comment_ids)
+        ]
+        # Nested matches (an <article> inside a .hentry) are the same entry.
+        ids = {id(el) for el in found}
+        return [el for el in found if not any(id(p) in ids for p in el.parents)]
+
+    def _classify(self, entries: list[Tag], title: str) -> PageKind:
+        m, body = self.meta, self.meta.body_classes
+        if (m.ld_types & LISTING_TYPES and not m.article) or body & LISTING_BODY:
+            return "listing"
+        if m.article or m.og_type == "article" or body & {"single", "single-post"}:
+            return "post"
+        if body & {"page", "page-template-default"} or m.ld_types & PAGE_TYPES:
+            return "page"
+        if len(entries) > 1:
+            return "listing"
+        if len(entries) == 1 and title:
+            return "post"
+        return "other"
+
+    def _title(self, root: Tag) -> str:
+        el = first_match(root, self.sel.title, self.comment_ids)
+        if el is None and root is not self.soup:
+            el = first_match(self.soup, self.sel.title, self.comment_ids)
+        title = clean_text(el.get_text(" ")) if el is not None else ""
+        if not title and self.meta.article:
+            title = clean_text(str(self.meta.article.get("headline") or ""))
+        if not title:
+            raw = self.meta.first("og:title", "twitter:title") or self.meta.title_tag
+            title = strip_site_suffix(raw, self.meta.site_name)
+        return title
+
+    def _post(self, root: Tag, title: str, kind: PageKind, post_url: str) -> Post:
+        content = first_match(root, self.sel.content, self.comment_ids)
+        if content is None:
+            content = densest_block(self.soup, self.comment_ids)
+        skip = content.select(self.sel.boilerplate) if content is not None else []
+        skip += [
+            el
+            for el in self.soup.select(self.sel.comments.item)
+            if content and inside(el, {id(content)})
+        ]
+        text = html_to_text(content, skip)
+        if not text and self.meta.article:
+            text = clean_text(str(self.meta.article.get("articleBody") or ""))
+        art = self.meta.article or {}
+        return Post(
+            url=post_url,
+            title=title,
+            text=text,
+            kind="page" if kind == "page" else "post",
+            author=self._author(root, art),
+            published=self._date(
+                root, self.sel.published, art.get("datePublished"), "article:published_time"
+            ),
+            updated=self._date(
+                root, self.sel.updated, art.get("dateModified"), "article:modified_time"
+            ),
+            language=self.meta.lang,
+            categories=self._names(
+                root, self.sel.categories, ld_list(art.get("articleSection")), "article:section"
+            ),
+            tags=self._names(root, self.sel.tags, ld_list(art.get("keywords")), "article:tag"),
+            summary=self.meta.first("description", "og:description"),
+            html=clean_html(content),
+            comments=extract_comments(
+                self.soup, self.url, self.meta, self.sel.comments, self.relative_base
+            ),
+            platform=self.platform,
+        )
+
+    def _author(self, root: Tag, art: dict[str, object]) -> str | None:
+        el = first_match(root, self.sel.author, self.comment_ids)
+        name = clean_text(el.get_text(" ")) if el is not None else ""
+        name = re.sub(r"^(von|by|posted by|geschrieben von|autor:?)\s+", "", name, flags=re.I)
+        if name and len(name) <= 80:
+            return name
+        return ld_name(art.get("author")) or self.meta.first("author", "article:author")
+
+    def _date(self, root: Tag, selector: str, ld_value: object, meta_name: str) -> datetime | None:
+        nodes = list(ordered(root, selector, self.comment_ids))
+        for el in nodes:  # machine-readable attributes first
+            raw = el.get("datetime") or el.get("content")
+            if raw and (when := parse_date(str(raw), self.meta.lang)):
+                return when
+        for raw in (ld_value, self.meta.first(meta_name)):
+            if isinstance(raw, str) and (when := parse_date(raw, self.meta.lang)):
+                return when
+        for el in nodes:
+            if when := parse_date(clean_text(el.get_text(" ")), self.meta.lang, self.relative_base):
+                return when
+        return None
+
+    def _names(
+        self, root: Tag, selector: str, ld_values: list[str], meta_name: str
+    ) -> tuple[str, ...]:
+        els = all_matches(root, selector, self.comment_ids)
+        names = unique_names(el.get_text(" ") for el in els)
+        return names or unique_names(ld_values or self.meta.meta.get(meta_name, []))
+
+
+def densest_block(soup: BeautifulSoup, exclude: set[int]) -> Tag | None:
+    """Fallback body: the block whose own paragraphs hold the most text."""
+    best, best_len = None, 0
+    for block in soup.find_all(("article", "main", "div", "section", "td")):
+        if block.find_parent(("nav", "aside", "footer", "header")) or inside(block, exclude):
+            continue
+        size = sum(len(p.get_text()) for p in block.find_all("p", recursive=False))
+        if size > best_len:
+            best, best_len = block, size
+    return best
+
+
+def page_links(soup: BeautifulSoup, url: str) -> tuple[str, ...]:
+    """Same-site links of a page, canonical and de-duplicated, in page order."""
+    seen: dict[str, None] = {}
+    for a in soup.find_all("a", href=True):
+        target = resolve(url, str(a["href"]))
+        if target and same_site(target, url):
+            seen.setdefault(canonical(target), None)
+    for link in soup.find_all("link", href=True):
+        rel = set(link.get("rel") or ())
+        if rel & {"next", "prev", "alternate"}:
+            target = resolve(url, str(link["href"]))
+            if target and same_site(target, url):
+                seen.setdefault(canonical(target), None)
+    return tuple(seen)

@@ -1,0 +1,70 @@
+"""URL canonicalisation, so that one post is one record whatever link led to it."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from w3lib.url import url_query_cleaner
+
+# Parameters that never change what a page shows: analytics, share counters, reply forms.
+TRACKING_PARAMS = (
+    "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id",
+    "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_ga", "igshid",
+    "replytocom", "share", "nb", "amp", "ref",
+)  # fmt: skip
+# Blogger serves ?m=1 / ?m=0 for its mobile view; WordPress uses ?m=201010 for months.
+BLOGGER_MOBILE = re.compile(r"[?&]m=[01]$")
+COMMENT_PAGE = re.compile(r"/comment-page-(\d+)/?$")
+
+
+def canonical(url: str) -> str:
+    """Lower-case scheme and host, no fragment, no tracking parameters, no default port."""
+    url = url_query_cleaner(url.strip(), TRACKING_PARAMS, remove=True, keep_fragments=False)
+    url = BLOGGER_MOBILE.sub("", url)
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.port and not (
+        (parts.scheme == "http" and parts.port == 80)
+        or (parts.scheme == "https" and parts.port == 443)
+    ):
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme.lower(), host, parts.path or "/", parts.query, ""))
+
+
+def comment_page(url: str) -> tuple[str, int] | None:
+    """For `…/post/comment-page-3/` the post's URL and 3; None for any other URL."""
+    path = urlsplit(url).path
+    if m := COMMENT_PAGE.search(path):
+        base = url[: url.index(path)] + path[: m.start()] + "/"
+        return base, int(m.group(1))
+    return None
+
+
+def same_site(url: str, site: str) -> bool:
+    """True for http(s) URLs on the site's host; `www.` does not make another site."""
+    a, b = urlsplit(url), urlsplit(site)
+    if a.scheme not in ("http", "https"):
+        return False
+    return (a.hostname or "").removeprefix("www.") == (b.hostname or "").removeprefix(
+        "www."
+    ) and a.port == b.port
+
+
+def resolve(base: str, href: str | None) -> str | None:
+    if not href or href.startswith(("javascript:", "mailto:", "tel:", "data:")):
+        return None
+    return urljoin(base, href.strip())
+
+
+def sane_canonical(page_url: str, href: str | None) -> str:
+    """The page's rel=canonical where it points at this site and is not a comment page."""
+    target = resolve(page_url, href)
+    if not target or not same_site(target, page_url):
+        return canonical(page_url)
+    target = canonical(target)
+    if cp := comment_page(target):
+        target = cp[0]
+    if urlsplit(target).path in ("", "/") and urlsplit(page_url).path not in ("", "/"):
+        return canonical(page_url)  # a canonical that points every page at the home page
+    return target

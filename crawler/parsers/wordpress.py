@@ -1,0 +1,50 @@
+"""WordPress: classic themes (twentytwentyone and kin), block themes, wordpress.com."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+
+from crawler.parsers.comments import CommentSelectors
+from crawler.parsers.extract import BOILERPLATE, PostSelectors
+from crawler.parsers.meta import PageMeta
+
+NAME = "wordpress"
+
+SELECTORS = PostSelectors(
+    entry=(
+        "article.post, article.page, article.type-post, article.type-page, .hentry, main, article"
+    ),
+    title=(
+        "h1.entry-title, .entry-title, h1.wp-block-post-title, .wp-block-post-title,"
+        " h1.post-title, h1"
+    ),
+    content=".entry-content, .wp-block-post-content, .post-content, .entry, .post-entry",
+    author=(
+        ".byline .author a, .byline .fn, .author.vcard a, .entry-meta .author,"
+        " .wp-block-post-author-name, .wp-block-post-author__name, a[rel=author], .author"
+    ),
+    published=(
+        "time.entry-date.published, time.published, .wp-block-post-date time,"
+        " time.entry-date, .posted-on time, .entry-date, .post-date, time[datetime]"
+    ),
+    updated="time.updated, .wp-block-post-date.is-modified time",
+    # Block themes mark both taxonomies rel="tag"; their wrappers tell them apart.
+    categories=(
+        ".taxonomy-category a, .cat-links a, .entry-categories a, a[rel~=category],"
+        " .post-categories a"
+    ),
+    tags=".taxonomy-post_tag a, .tags-links a, .tag-links a, .entry-tags a, a[rel=tag]",
+    boilerplate=BOILERPLATE + ", .wp-block-post-terms, .wp-block-comments, .post-nav-links",
+    comments=CommentSelectors(),
+)
+
+
+def detect(soup: BeautifulSoup, meta: PageMeta) -> bool:
+    if meta.generator.lower().startswith("wordpress"):
+        return True
+    link = soup.find("link", href=True, rel="https://api.w.org/")
+    return (
+        link is not None
+        or soup.find(id="wpadminbar") is not None
+        or bool(meta.body_classes & {"wp-embed-responsive", "wordpress"})
+    )

@@ -1,0 +1,379 @@
+"""The archive store: one SQLite database, the system of record. SQL lives here and nowhere else.
+
+Every post version is kept when its content hash changes; comments, the fetch state of each
+URL, crawl runs and the raw bytes of every archived page (zlib) are kept beside them, so the
+parsers can be re-run and the search index rebuilt without touching the network.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import orjson
+
+from crawler.errors import StoreError
+from crawler.model import CrawlReport, Post, iso, post_id
+from crawler.paths import store_path
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS sites (
+    id INTEGER PRIMARY KEY, url TEXT UNIQUE NOT NULL, added_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS posts (
+    id TEXT PRIMARY KEY, site_id INTEGER NOT NULL REFERENCES sites(id), url TEXT NOT NULL,
+    kind TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'live', title TEXT NOT NULL,
+    published TEXT, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
+    version INTEGER NOT NULL, content_hash TEXT NOT NULL,
+    indexed_version INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS posts_pending ON posts(indexed_version, version);
+CREATE TABLE IF NOT EXISTS post_versions (
+    post_id TEXT NOT NULL REFERENCES posts(id), version INTEGER NOT NULL,
+    fetched_at TEXT NOT NULL, content_hash TEXT NOT NULL, data BLOB NOT NULL,
+    PRIMARY KEY (post_id, version));
+CREATE TABLE IF NOT EXISTS comments (
+    post_id TEXT NOT NULL REFERENCES posts(id), id TEXT NOT NULL, parent_id TEXT,
+    author TEXT, published TEXT, type TEXT NOT NULL, text TEXT NOT NULL,
+    first_seen TEXT NOT NULL, PRIMARY KEY (post_id, id));
+CREATE TABLE IF NOT EXISTS fetches (
+    url TEXT PRIMARY KEY, status INTEGER, etag TEXT, last_modified TEXT,
+    fetched_at TEXT NOT NULL, content_hash TEXT);
+CREATE TABLE IF NOT EXISTS pages (
+    url TEXT PRIMARY KEY, post_id TEXT NOT NULL, page_no INTEGER NOT NULL,
+    fetched_at TEXT NOT NULL, content_type TEXT, body BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS pages_post ON pages(post_id, page_no);
+CREATE TABLE IF NOT EXISTS crawl_runs (
+    id INTEGER PRIMARY KEY, site_id INTEGER NOT NULL REFERENCES sites(id),
+    started TEXT NOT NULL, ended TEXT, status TEXT NOT NULL DEFAULT 'running',
+    pages INTEGER DEFAULT 0, posts_new INTEGER DEFAULT 0, posts_updated INTEGER DEFAULT 0,
+    comments_new INTEGER DEFAULT 0, errors TEXT);
+"""
+
+SaveResult = Literal["new", "updated", "unchanged"]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPage:
+    url: str
+    page_no: int
+    content_type: str | None
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class FetchState:
+    status: int | None
+    etag: str | None
+    last_modified: str | None
+    fetched_at: str
+    content_hash: str | None
+
+
+class Store:
+    """A handle on one archive database. Use as a context manager."""
+
+    def __init__(self, archive: Path, *, create: bool = True) -> None:
+        path = store_path(archive)
+        if not path.exists():
+            if not create:
+                raise StoreError(
+                    f"No archive at {archive}. Run: blogarchive crawl URL (or --archive DIR)"
+                )
+            # Archives hold other people's words and our users' research: user-only access.
+            archive.mkdir(parents=True, exist_ok=True, mode=0o700)
+            path.touch(mode=0o600)
+        try:
+            self.db = sqlite3.connect(path, timeout=10.0, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            if create:
+                self.db.executescript(SCHEMA)
+                self.db.execute(
+                    "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
+                )
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"Cannot open the archive database {path}: {exc}") from exc
+        self.archive = archive
+        os.chmod(path, 0o600)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- sites and crawl runs -------------------------------------------------------------
+
+    def site_id(self, url: str) -> int:
+        self.db.execute("INSERT OR IGNORE INTO sites (url, added_at) VALUES (?, ?)", (url, _now()))
+        row = self.db.execute("SELECT id FROM sites WHERE url = ?", (url,)).fetchone()
+        return int(row[0])
+
+    def start_run(self, site: str) -> int:
+        cur = self.db.execute(
+            "INSERT INTO crawl_runs (site_id, started) VALUES (?, ?)", (self.site_id(site), _now())
+        )
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, report: CrawlReport) -> None:
+        self.db.execute(
+            "UPDATE crawl_runs SET ended = ?, status = ?, pages = ?, posts_new = ?,"
+            " posts_updated = ?, comments_new = ?, errors = ? WHERE id = ?",
+            (
+                _now(),
+                report.finish_reason or "finished",
+                report.pages,
+                report.posts_new,
+                report.posts_updated,
+                report.comments_new,
+                orjson.dumps(report.errors).decode(),
+                report.run_id,
+            ),
+        )
+
+    # --- posts ----------------------------------------------------------------------------
+
+    def save_post(self, post: Post) -> tuple[SaveResult, int]:
+        """Archive a post; a new version only when its content hash changed.
+
+        Returns what happened and how many of its comments were not archived before.
+        """
+        now = _now()
+        pid, digest = post.id, post.content_hash
+        fetched = iso(post.fetched_at) or now
+        with self._transaction():
+            site = self.site_id(post.site)
+            row = self.db.execute(
+                "SELECT version, content_hash FROM posts WHERE id = ?", (pid,)
+            ).fetchone()
+            if row and row[1] == digest:
+                self.db.execute(
+                    "UPDATE posts SET last_seen = ?, status = 'live' WHERE id = ?", (now, pid)
+                )
+                return "unchanged", 0
+            version = (row[0] if row else 0) + 1
+            data = zlib.compress(orjson.dumps(post.to_dict()), 6)
+            self.db.execute(
+                "INSERT INTO post_versions VALUES (?, ?, ?, ?, ?)",
+                (pid, version, fetched, digest, data),
+            )
+            self.db.execute(
+                "INSERT INTO posts (id, site_id, url, kind, title, published, first_seen,"
+                " last_seen, version, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(id) DO UPDATE SET url = excluded.url, kind = excluded.kind,"
+                " title = excluded.title, published = excluded.published, status = 'live',"
+                " last_seen = excluded.last_seen, version = excluded.version,"
+                " content_hash = excluded.content_hash",
+                (
+                    pid,
+                    site,
+                    post.url,
+                    post.kind,
+                    post.title,
+                    iso(post.published),
+                    now,
+                    now,
+                    version,
+                    digest,
+                ),
+            )
+            before = self.db.total_changes
+            self.db.executemany(
+                "INSERT OR IGNORE INTO comments VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (pid, c.id, c.parent_id, c.author, iso(c.published), c.type, c.text, now)
+                    for c in post.comments
+                ],
+            )
+            new_comments = self.db.total_changes - before
+        return ("new" if version == 1 else "updated"), new_comments
+
+    def get_post(self, key: str) -> Post | None:
+        """A post by id or URL, in its current version."""
+        pid = key if len(key) == 16 and "/" not in key else post_id(key)
+        row = self.db.execute(
+            "SELECT v.data FROM posts p JOIN post_versions v"
+            " ON v.post_id = p.id AND v.version = p.version WHERE p.id = ?",
+            (pid,),
+        ).fetchone()
+        return Post.from_dict(orjson.loads(zlib.decompress(row[0]))) if row else None
+
+    def post_dicts(self, ids: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
+        """Current versions as export dicts, in the order asked (or by publication date)."""
+        for raw in self.post_blobs(ids):
+            yield orjson.loads(raw)
+
+    def post_blobs(self, ids: Iterable[str] | None = None) -> Iterator[bytes]:
+        """Current versions as the JSON bytes they were stored as: export streams these."""
+        sql = (
+            "SELECT v.data FROM posts p JOIN post_versions v"
+            " ON v.post_id = p.id AND v.version = p.version"
+        )
+        if ids is None:
+            for (data,) in self.db.execute(sql + " ORDER BY p.published, p.id"):
+                yield zlib.decompress(data)
+            return
+        for pid in ids:
+            row = self.db.execute(sql + " WHERE p.id = ?", (pid,)).fetchone()
+            if row:
+                yield zlib.decompress(row[0])
+
+    def versions(self, pid: str) -> list[tuple[int, str, str]]:
+        return self.db.execute(
+            "SELECT version, fetched_at, content_hash FROM post_versions WHERE post_id = ?"
+            " ORDER BY version",
+            (pid,),
+        ).fetchall()
+
+    def texts(self, ids: Iterable[str]) -> dict[str, Post]:
+        return {p.id: p for pid in ids if (p := self.get_post(pid))}
+
+    # --- index bookkeeping ----------------------------------------------------------------
+
+    def pending_index(self) -> list[str]:
+        """Ids of posts whose current version the search index has not seen."""
+        rows = self.db.execute("SELECT id FROM posts WHERE indexed_version != version")
+        return [r[0] for r in rows]
+
+    def mark_indexed(self, ids: Iterable[str]) -> None:
+        with self._transaction():
+            self.db.executemany(
+                "UPDATE posts SET indexed_version = version WHERE id = ?", [(i,) for i in ids]
+            )
+
+    def mark_all_unindexed(self) -> None:
+        self.db.execute("UPDATE posts SET indexed_version = 0")
+
+    # --- fetch state and raw pages --------------------------------------------------------
+
+    def record_fetch(
+        self, url: str, status: int, headers: dict[str, str], body: bytes | None = None
+    ) -> None:
+        digest = zlib.crc32(body) if body is not None else None
+        self.db.execute(
+            "INSERT OR REPLACE INTO fetches VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                url,
+                status,
+                headers.get("etag"),
+                headers.get("last-modified"),
+                _now(),
+                None if digest is None else f"{digest:08x}",
+            ),
+        )
+
+    def fetch_state(self, url: str) -> FetchState | None:
+        row = self.db.execute(
+            "SELECT status, etag, last_modified, fetched_at, content_hash FROM fetches"
+            " WHERE url = ?",
+            (url,),
+        ).fetchone()
+        return FetchState(*row) if row else None
+
+    def save_page(
+        self, url: str, pid: str, page_no: int, body: bytes, content_type: str | None
+    ) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?)",
+            (url, pid, page_no, _now(), content_type, zlib.compress(body, 6)),
+        )
+
+    def pages_by_post(self) -> Iterator[tuple[str, list[StoredPage]]]:
+        """Every archived post's raw pages (page 0 first, then comment pages in order)."""
+        current: str | None = None
+        batch: list[StoredPage] = []
+        rows = self.db.execute(
+            "SELECT post_id, url, page_no, content_type, body FROM pages ORDER BY post_id, page_no"
+        ).fetchall()
+        for pid, url, page_no, ctype, body in rows:
+            if pid != current and batch:
+                yield current or "", batch
+                batch = []
+            current = pid
+            batch.append(StoredPage(url, page_no, ctype, zlib.decompress(body)))
+        if batch:
+            yield current or "", batch
+
+    # --- overview ---------------------------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        q = self.db.execute
+        last = q(
+            "SELECT s.url, r.started, r.ended, r.status, r.pages, r.posts_new, r.posts_updated,"
+            " r.comments_new FROM crawl_runs r JOIN sites s ON s.id = r.site_id"
+            " ORDER BY r.id DESC LIMIT 1"
+        ).fetchone()
+        return {
+            "posts": q("SELECT count(*) FROM posts WHERE kind = 'post'").fetchone()[0],
+            "pages": q("SELECT count(*) FROM posts WHERE kind = 'page'").fetchone()[0],
+            "versions": q("SELECT count(*) FROM post_versions").fetchone()[0],
+            "comments": q("SELECT count(*) FROM comments").fetchone()[0],
+            "pending_index": q(
+                "SELECT count(*) FROM posts WHERE indexed_version != version"
+            ).fetchone()[0],
+            "sites": [
+                {"url": url, "posts": n}
+                for url, n in q(
+                    "SELECT s.url, count(p.id) FROM sites s LEFT JOIN posts p"
+                    " ON p.site_id = s.id GROUP BY s.id ORDER BY s.url"
+                )
+            ],
+            "years": dict(
+                q(
+                    "SELECT substr(published, 1, 4) AS y, count(*) FROM posts"
+                    " WHERE published IS NOT NULL GROUP BY y ORDER BY y"
+                ).fetchall()
+            ),
+            "last_crawl": dict(
+                zip(
+                    (
+                        "site",
+                        "started",
+                        "ended",
+                        "status",
+                        "pages",
+                        "posts_new",
+                        "posts_updated",
+                        "comments_new",
+                    ),
+                    last,
+                    strict=True,
+                )
+            )
+            if last
+            else None,
+        }
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self.db)
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, so a killed process leaves either all of a post or none."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
