@@ -177,6 +177,27 @@ class ParsedPage:
     comment_page_of: str | None = None  # set when the page is comment page N of a post
 
 
+@dataclass(frozen=True, slots=True)
+class RawPage:
+    """The bytes of one fetched page of a post, kept so parsers can be re-run offline."""
+
+    url: str
+    page_no: int  # 0 is the post's own page, N its comment page N
+    body: bytes
+    content_type: str | None = None
+    status: int = 200
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PostItem:
+    """What the spider hands the archive pipeline: the post and the pages it came from."""
+
+    post: Post
+    pages: tuple[RawPage, ...] = ()
+
+
 @dataclass(slots=True)
 class CrawlReport:
     """What one crawl did; the CLI prints it and the store keeps it."""

@@ -147,6 +147,34 @@ class Store:
             ),
         )
 
+    def last_report(self, site: str) -> CrawlReport | None:
+        row = self.db.execute(
+            "SELECT r.id, r.status, r.pages, r.posts_new, r.posts_updated, r.comments_new,"
+            " r.errors, r.started FROM crawl_runs r JOIN sites s ON s.id = r.site_id"
+            " WHERE s.url = ? ORDER BY r.id DESC LIMIT 1",
+            (site,),
+        ).fetchone()
+        if row is None:
+            return None
+        run_id, status, pages, new, updated, comments, errors, started = row
+        changed = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT DISTINCT post_id FROM post_versions WHERE fetched_at >= ?", (started,)
+            )
+        ]
+        return CrawlReport(
+            site=site,
+            run_id=run_id,
+            pages=pages or 0,
+            posts_new=new or 0,
+            posts_updated=updated or 0,
+            comments_new=comments or 0,
+            errors=orjson.loads(errors) if errors else {},
+            finish_reason=status,
+            changed_ids=changed,
+        )
+
     # --- posts ----------------------------------------------------------------------------
 
     def save_post(self, post: Post) -> tuple[SaveResult, int]:
@@ -170,10 +198,6 @@ class Store:
             version = (row[0] if row else 0) + 1
             data = zlib.compress(orjson.dumps(post.to_dict()), 6)
             self.db.execute(
-                "INSERT INTO post_versions VALUES (?, ?, ?, ?, ?)",
-                (pid, version, fetched, digest, data),
-            )
-            self.db.execute(
                 "INSERT INTO posts (id, site_id, url, kind, title, published, first_seen,"
                 " last_seen, version, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT(id) DO UPDATE SET url = excluded.url, kind = excluded.kind,"
@@ -192,6 +216,10 @@ class Store:
                     version,
                     digest,
                 ),
+            )
+            self.db.execute(
+                "INSERT INTO post_versions VALUES (?, ?, ?, ?, ?)",
+                (pid, version, fetched, digest, data),
             )
             before = self.db.total_changes
             self.db.executemany(
@@ -241,9 +269,6 @@ class Store:
             (pid,),
         ).fetchall()
 
-    def texts(self, ids: Iterable[str]) -> dict[str, Post]:
-        return {p.id: p for pid in ids if (p := self.get_post(pid))}
-
     # --- index bookkeeping ----------------------------------------------------------------
 
     def pending_index(self) -> list[str]:
@@ -257,8 +282,11 @@ class Store:
                 "UPDATE posts SET indexed_version = version WHERE id = ?", [(i,) for i in ids]
             )
 
-    def mark_all_unindexed(self) -> None:
-        self.db.execute("UPDATE posts SET indexed_version = 0")
+    def mark_all_indexed(self) -> None:
+        self.db.execute("UPDATE posts SET indexed_version = version")
+
+    def all_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM posts ORDER BY published, id")]
 
     # --- fetch state and raw pages --------------------------------------------------------
 

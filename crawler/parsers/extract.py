@@ -152,7 +152,7 @@ class Extractor:
         text = html_to_text(content, skip)
         if not text and self.meta.article:
             text = clean_text(str(self.meta.article.get("articleBody") or ""))
-        art = self.meta.article or {}
+        art = self.meta.article or self.meta.page_node or {}
         return Post(
             url=post_url,
             title=title,

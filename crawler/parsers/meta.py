@@ -12,9 +12,19 @@ from bs4 import BeautifulSoup, Tag
 from crawler.parsers.text import clean_text
 
 ARTICLE_TYPES = frozenset(
-    ("BlogPosting", "Article", "NewsArticle", "SocialMediaPosting", "Report", "TechArticle",
-     "LiveBlogPosting", "OpinionNewsArticle", "ScholarlyArticle", "DiscussionForumPosting")
-)  # fmt: skip
+    (
+        "BlogPosting",
+        "Article",
+        "NewsArticle",
+        "SocialMediaPosting",
+        "Report",
+        "TechArticle",
+        "LiveBlogPosting",
+        "OpinionNewsArticle",
+        "ScholarlyArticle",
+        "DiscussionForumPosting",
+    )
+)
 PAGE_TYPES = frozenset(("WebPage", "AboutPage", "ContactPage", "ItemPage"))
 LISTING_TYPES = frozenset(("CollectionPage", "SearchResultsPage", "ProfilePage", "Blog"))
 
@@ -29,6 +39,7 @@ class PageMeta:
     title_tag: str = ""
     meta: dict[str, list[str]] = field(default_factory=dict)  # name/property → contents
     article: dict[str, Any] | None = None  # the JSON-LD BlogPosting/Article, if any
+    page_node: dict[str, Any] | None = None  # else a JSON-LD WebPage/AboutPage
     ld_types: set[str] = field(default_factory=set)
     ld_comments: list[dict[str, Any]] = field(default_factory=list)
     body_classes: frozenset[str] = frozenset()
@@ -103,6 +114,8 @@ def _read_json_ld(soup: BeautifulSoup, pm: PageMeta) -> None:
             pm.ld_types |= types
             if types & ARTICLE_TYPES and pm.article is None:
                 pm.article = node
+            elif types & PAGE_TYPES and pm.page_node is None:
+                pm.page_node = node
             if "Comment" in types:
                 pm.ld_comments.append(node)
     if pm.article:

@@ -30,8 +30,23 @@ INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None
 SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 # Elements we drop from stored HTML; attributes starting with these are event handlers.
-UNSAFE_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "form",
-               "input", "button", "select", "textarea", "link", "meta", "base")  # fmt: skip
+UNSAFE_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "object",
+    "embed",
+    "form",
+    "input",
+    "button",
+    "select",
+    "textarea",
+    "link",
+    "meta",
+    "base",
+)
 SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:text")
 URL_ATTRS = ("href", "src", "action", "formaction", "poster", "srcset", "xlink:href")
 

@@ -9,10 +9,26 @@ from w3lib.url import url_query_cleaner
 
 # Parameters that never change what a page shows: analytics, share counters, reply forms.
 TRACKING_PARAMS = (
-    "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id",
-    "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_ga", "igshid",
-    "replytocom", "share", "nb", "amp", "ref",
-)  # fmt: skip
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "utm_id",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "msclkid",
+    "mc_cid",
+    "mc_eid",
+    "_ga",
+    "igshid",
+    "replytocom",
+    "share",
+    "nb",
+    "amp",
+    "ref",
+)
 # Blogger serves ?m=1 / ?m=0 for its mobile view; WordPress uses ?m=201010 for months.
 BLOGGER_MOBILE = re.compile(r"[?&]m=[01]$")
 COMMENT_PAGE = re.compile(r"/comment-page-(\d+)/?$")
@@ -68,3 +84,32 @@ def sane_canonical(page_url: str, href: str | None) -> str:
     if urlsplit(target).path in ("", "/") and urlsplit(page_url).path not in ("", "/"):
         return canonical(page_url)  # a canonical that points every page at the home page
     return target
+
+
+# Links that lead a crawler in circles or off the content: admin, login, share, print,
+# search, reply forms, feeds and endpoints, calendars, and files that are not pages.
+TRAP_PATH = re.compile(
+    r"/(wp-login\.php|wp-admin|wp-json|xmlrpc\.php|wp-content|wp-includes|cgi-bin|trackback|"
+    r"feed|embed|amp|print|share|calendar|kalender|search|suche)(/|$|\?|\.)",
+    re.IGNORECASE,
+)
+TRAP_QUERY = re.compile(
+    r"(^|&)(replytocom|share|print|s|q|search|like_comment|action|doing_wp_cron|"
+    r"sessionid|phpsessid|sid|jsessionid|orderby|sort|filter|ical|outlook-ical)=",
+    re.IGNORECASE,
+)
+NOT_A_PAGE = re.compile(
+    r"\.(jpe?g|png|gif|webp|svg|ico|bmp|tiff?|pdf|zip|gz|tgz|rar|7z|mp3|mp4|m4a|ogg|wav|"
+    r"avi|mov|webm|docx?|xlsx?|pptx?|odt|ods|exe|dmg|iso|css|js|json|xml|rss|atom|txt)$",
+    re.IGNORECASE,
+)
+
+
+def is_trap(url: str) -> bool:
+    """True for links a blog crawl should not follow (see TRAP_PATH and TRAP_QUERY)."""
+    parts = urlsplit(url)
+    return bool(
+        TRAP_PATH.search(parts.path)
+        or NOT_A_PAGE.search(parts.path)
+        or (parts.query and TRAP_QUERY.search(parts.query))
+    )

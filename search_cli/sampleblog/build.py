@@ -22,8 +22,9 @@ from search_cli.sampleblog.content import (
 
 SITE = "Werkstatt Marketing"
 PER_PAGE = 10
-MONTHS_DE = ("Januar Februar März April Mai Juni Juli August September Oktober November"
-             " Dezember").split()  # fmt: skip
+MONTHS_DE = (
+    "Januar Februar März April Mai Juni Juli August September Oktober November Dezember"
+).split()
 
 
 def visible_date(post_lang: str, when: object) -> str:
@@ -111,8 +112,9 @@ def _page(title: str, lang: str, head: str, main: str, body_class: str) -> str:
 """
 
 
-def _comment_html(c: SampleComment, children: dict[str | None, list[SampleComment]], lang: str,
-                  depth: int) -> str:  # fmt: skip
+def _comment_html(
+    c: SampleComment, children: dict[str | None, list[SampleComment]], lang: str, depth: int
+) -> str:
     who = (
         f'<a class="u-url p-name url" href="{escape(c.author_url)}" rel="external nofollow">'
         f"{escape(c.author)}</a>"
@@ -125,9 +127,11 @@ def _comment_html(c: SampleComment, children: dict[str | None, list[SampleCommen
     kids = children.get(c.id, [])
     nested = ""
     if kids:
-        nested = '<ol class="children">' + "".join(
-            _comment_html(k, children, lang, depth + 1) for k in kids
-        ) + "</ol>"  # fmt: skip
+        nested = (
+            '<ol class="children">'
+            + "".join(_comment_html(k, children, lang, depth + 1) for k in kids)
+            + "</ol>"
+        )
     return f"""<li id="comment-{c.id}" class="{kind} p-comment h-cite depth-{depth}">
 <article class="comment-body" id="div-comment-{c.id}">
 <footer class="comment-meta"><span class="comment-author p-author h-card">{who}

@@ -1,0 +1,43 @@
+"""Scrapy settings for blogarchive crawls (`scrapy crawl blog -a url=URL` reads these too)."""
+
+BOT_NAME = "blogarchive"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Nothing listens that need not: the telnet console and Scrapy's remote-control server
+# (which runs Python code sent to it) stay off.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+
+USER_AGENT = "blogarchive/0.1 (+https://pypi.org/project/blogarchive/; archiving crawler)"
+ROBOTSTXT_OBEY = True
+
+# Politeness: a few requests at a time per host, slowed further when the server is slow.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+RETRY_TIMES = 3
+DOWNLOAD_TIMEOUT = 60
+
+# Blog pages are small; anything this large is a trap or a file.
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+
+# Caps against endless sites; the crawl report says when one was reached.
+DEPTH_LIMIT = 40
+CLOSESPIDER_PAGECOUNT = 50_000
+
+ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
+EXTENSIONS = {"crawler.progress.Progress": 500}
+
+# None: the archive named by $BLOGARCHIVE_ARCHIVE, else the user data folder.
+ARCHIVE_DIR = None
+# Live progress on stderr; the CLI sets it when stderr is a terminal.
+ARCHIVE_PROGRESS = False
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,96 @@
+"""Text analysis for German and English: case and accent folding, Snowball stemming.
+
+Whoosh pickles analyzers into the index, so the stemmers are module-level functions with a
+stable import path.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+
+import Stemmer
+from whoosh.analysis import (
+    Analyzer,
+    CharsetFilter,
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+    Token,
+)
+from whoosh.support.charset import accent_map
+
+_DE = Stemmer.Stemmer("german")
+_EN = Stemmer.Stemmer("english")
+# Letters, digits and inner hyphens/apostrophes: "E-Mail-Marketing" stays one word.
+WORD = r"\w+(?:[-'’]\w+)*"
+
+GERMAN_STOP = frozenset(
+    (
+        "aber alle allem allen aller alles als also am an ander andere anderem anderen anderer"
+        " anderes auch auf aus bei bin bis bist da damit dann das dass dem den der des dich die"
+        " dies diese diesem diesen dieser dieses dir doch dort du durch ein eine einem einen einer"
+        " eines er es etwas euch euer für hatte hatten hat hier hin hinter ich ihm ihn ihnen ihr"
+        " ihre im in indem ins ist jede jedem jeden jeder jedes kann kein keine mich mir mit muss"
+        " nach nicht nichts noch nun nur ob oder ohne sehr sein seine sich sie sind so solche soll"
+        " sondern um und uns unser unter viel vom von vor war waren was weil welche wenn wer wie"
+        " wir wird wo zu zum zur über"
+    ).split()
+)
+ENGLISH_STOP = frozenset(
+    (
+        "a an and are as at be but by for if in into is it no not of on or such that the their"
+        " then there these they this to was will with"
+    ).split()
+)
+
+
+def german_stem(word: str) -> str:
+    # Snowball's German stemmer folds ä/ae, ö/oe, ü/ue and ß/ss, so "größtenteils",
+    # "grösstenteils" and "groesstenteils" share one stem.
+    return _DE.stemWord(word)
+
+
+def english_stem(word: str) -> str:
+    return _EN.stemWord(word)
+
+
+class FoldFilter(Filter):
+    """German-aware folding for unstemmed fields: ß→ss, ä→ae, ö→oe, ü→ue, other accents off."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            t.text = fold(t.text)
+            yield t
+
+
+@lru_cache(maxsize=65536)
+def fold(word: str) -> str:
+    word = word.replace("ß", "ss").replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def stemming_analyzer(lang: str) -> Analyzer:
+    """Words lower-cased, stop words dropped, stemmed in the post's language."""
+    stem, stop = (german_stem, GERMAN_STOP) if lang == "de" else (english_stem, ENGLISH_STOP)
+    return (
+        RegexTokenizer(WORD)
+        | LowercaseFilter()
+        | StopFilter(stoplist=stop, minsize=1)
+        | StemFilter(stemfn=stem, cachesize=50000)
+    )
+
+
+def folding_analyzer() -> Analyzer:
+    """Unstemmed but folded: titles, tags and exact phrases."""
+    return RegexTokenizer(WORD) | LowercaseFilter() | FoldFilter()
+
+
+def name_analyzer() -> Analyzer:
+    return RegexTokenizer(WORD) | LowercaseFilter() | CharsetFilter(accent_map)

@@ -1,0 +1,264 @@
+"""Searching: query parsing, filters, sorting, paging and highlighted snippets.
+
+Returns plain dataclasses; Whoosh objects do not leave this package. Post texts for the
+snippets come from the store, so the index stores no text and stays small.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from whoosh import query as wq
+from whoosh.highlight import ContextFragmenter, Formatter, get_text
+from whoosh.qparser import (
+    AndGroup,
+    FieldAliasPlugin,
+    FuzzyTermPlugin,
+    MultifieldParser,
+)
+from whoosh.searching import Hit as WhooshHit
+
+from crawler.errors import IndexMissing, QueryError
+from crawler.model import Post
+from crawler.paths import index_path
+from crawler.store import Store
+from indexer.schema import TEXT_FIELDS
+from indexer.writer import _utc_naive, open_storage
+
+Sort = Literal["relevance", "newest", "oldest"]
+MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
+FIELD_ALIASES = {
+    "tag": ["tags", "schlagwort"],
+    "category": ["categories", "kategorie"],
+    "author": ["autor"],
+    "lang": ["language", "sprache"],
+}
+QUERYABLE = frozenset(
+    ("title", "tag", "category", "author", "site", "lang", "kind", "id", "published", *TEXT_FIELDS)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    tags: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()
+    langs: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None  # exclusive
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """One snippet; `marks` are (start, end) character spans of matched words in it."""
+
+    field: Literal["title", "text", "comment"]
+    fragment: str
+    marks: tuple[tuple[int, int], ...]
+    comment_id: str | None = None
+    comment_author: str | None = None
+    comment_published: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    rank: int
+    id: str
+    url: str
+    title: str
+    published: datetime | None
+    author: str | None
+    site: str
+    score: float
+    matched_in: tuple[str, ...] = ()
+    highlights: tuple[Highlight, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    query: str
+    total: int
+    page: int
+    limit: int
+    hits: tuple[Hit, ...] = field(default_factory=tuple)
+
+
+class _MarkFormatter(Formatter):
+    """Wraps matched words in control characters; _marks() turns them into spans."""
+
+    between = " … "
+
+    def format_token(self, text: str, token: object, replace: bool = False) -> str:
+        return MARK_OPEN + get_text(text, token, replace) + MARK_CLOSE
+
+
+def _marks(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    plain: list[str] = []
+    spans = []
+    pos = 0
+    for piece in re.split(f"({MARK_OPEN}|{MARK_CLOSE})", marked):
+        if piece == MARK_OPEN:
+            start = pos
+        elif piece == MARK_CLOSE:
+            spans.append((start, pos))
+        else:
+            plain.append(piece)
+            pos += len(piece)
+    return "".join(plain), tuple(spans)
+
+
+def parse_query(text: str, schema: object) -> wq.Query:
+    """Whoosh query language over title, text and comments; one-line errors for bad input."""
+    if not text.strip():
+        raise QueryError("Empty query. Example: blogarchive search 'kundenbindung AND laden'")
+    if text.count('"') % 2:
+        raise QueryError(f'Unbalanced quotes in {text!r}: close the phrase with another ".')
+    if text.count("(") != text.count(")"):
+        raise QueryError(f"Unbalanced parentheses in {text!r}.")
+    parser = MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=TEXT_FIELDS, group=AndGroup)
+    parser.add_plugin(FuzzyTermPlugin())
+    parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
+    unquoted = re.sub(r'"[^"]*"', " ", text)
+    for name in re.findall(r"(?<![\w\"])([^\W\d]\w*):(?!//)", unquoted):
+        if name.lower() not in QUERYABLE and name.lower() not in _ALIASES:
+            known = ", ".join(sorted(("title", "tag", "category", "author", "site", "lang")))
+            raise QueryError(f"Unknown field {name!r} in the query; fields are: {known}.")
+    try:
+        q = parser.parse(text)
+    except Exception as exc:  # Whoosh raises assorted errors for odd syntax
+        raise QueryError(f"Cannot read the query {text!r}: {exc}") from exc
+    if q is wq.NullQuery:
+        raise QueryError(f"The query {text!r} has no words to search for.")
+    return q
+
+
+_ALIASES = frozenset(a for names in FIELD_ALIASES.values() for a in names)
+
+
+def _filter_query(f: Filters) -> wq.Query | None:
+    parts: list[wq.Query] = []
+    for fieldname, values in (
+        ("tag", f.tags),
+        ("category", f.categories),
+        ("author", f.authors),
+        ("site", f.sites),
+        ("lang", f.langs),
+    ):
+        if values:
+            terms = [wq.Term(fieldname, v if fieldname == "site" else v.lower()) for v in values]
+            parts.append(wq.Or(terms) if len(terms) > 1 else terms[0])
+    if f.since or f.until:
+        parts.append(
+            wq.DateRange("published", _utc_naive(f.since), _utc_naive(f.until), endexcl=True)
+        )
+    if not parts:
+        return None
+    return wq.And(parts) if len(parts) > 1 else parts[0]
+
+
+def _open(archive: Path) -> Any:
+    storage = open_storage(archive)
+    if not index_path(archive).exists() or not storage.index_exists():
+        raise IndexMissing(f"No search index in {index_path(archive)}. Run: blogarchive reindex")
+    return storage.open_index()
+
+
+def search_ids(archive: Path, text: str, *, filters: Filters | None = None) -> list[str]:
+    """Ids of every matching post, best first ("*" matches all): what export streams."""
+    ix = _open(archive)
+    q = wq.Every() if text.strip() == "*" else parse_query(text, ix.schema)
+    with ix.searcher() as searcher:
+        results = searcher.search(q, limit=None, filter=_filter_query(filters or Filters()))
+        return [hit["id"] for hit in results]
+
+
+def search(
+    archive: Path,
+    text: str,
+    *,
+    filters: Filters | None = None,
+    sort: Sort = "relevance",
+    limit: int = 10,
+    page: int = 1,
+    store: Store | None = None,
+) -> SearchResult:
+    """Search the archive's index. Example: search(archive, "kundenbindung", limit=5)"""
+    ix = _open(archive)
+    q = parse_query(text, ix.schema)
+    with ix.searcher() as searcher:
+        kwargs: dict[str, object] = {"terms": True, "filter": _filter_query(filters or Filters())}
+        if sort != "relevance":
+            kwargs["sortedby"] = "published"
+            kwargs["reverse"] = sort == "newest"
+        results = searcher.search_page(q, max(page, 1), pagelen=max(limit, 1), **kwargs)
+        results.results.fragmenter = ContextFragmenter(maxchars=240, surround=70)
+        results.results.formatter = _MarkFormatter()
+        hits = []
+        for hit in results:
+            post = store.get_post(hit["id"]) if store is not None else None
+            hits.append(_hit(hit, results.offset + len(hits) + 1, post))
+        return SearchResult(
+            query=text,
+            total=len(results.results),
+            page=results.pagenum,
+            limit=limit,
+            hits=tuple(hits),
+        )
+
+
+def _hit(hit: WhooshHit, rank: int, post: Post | None) -> Hit:
+    matched = {name for name, _ in hit.matched_terms()}
+    matched_in = tuple(
+        label
+        for label, names in (
+            ("title", {"title"}),
+            ("text", {"body_de", "body_en"}),
+            ("comments", {"comments_de", "comments_en"}),
+        )
+        if matched & names
+    )
+    lang = hit.get("lang", "en")
+    highlights: list[Highlight] = []
+    if post is not None:
+        if "text" in matched_in:
+            highlights += _snippets(hit, f"body_{lang}", post.text, "text", top=2)
+        if "comments" in matched_in and len(highlights) < 2:
+            for c in post.comments:
+                found = _snippets(hit, f"comments_{lang}", c.text, "comment", top=1)
+                for h in found:
+                    highlights.append(
+                        Highlight(h.field, h.fragment, h.marks, c.id, c.author, c.published)
+                    )
+                if len(highlights) >= 2:
+                    break
+    return Hit(
+        rank=rank,
+        id=hit["id"],
+        url=hit["url"],
+        title=hit.get("title", ""),
+        published=post.published if post else hit.get("published"),
+        author=post.author if post else (hit.get("author") or None),
+        site=hit.get("site", ""),
+        score=round(float(hit.score or 0.0), 4),
+        matched_in=matched_in,
+        highlights=tuple(highlights),
+    )
+
+
+def _snippets(
+    hit: WhooshHit, fieldname: str, text: str, label: Literal["text", "comment"], top: int
+) -> list[Highlight]:
+    if not text:
+        return []
+    marked = hit.highlights(fieldname, text=text, top=top)
+    out = []
+    for piece in marked.split(_MarkFormatter.between) if marked else ():
+        fragment, marks = _marks(piece.strip())
+        if marks:
+            out.append(Highlight(label, fragment, marks))
+    return out[:top]

@@ -1,0 +1,152 @@
+"""Writing the index from the store: incrementally after a crawl, or rebuilt from scratch."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import FileIndex, LockError
+
+from crawler.errors import StoreError
+from crawler.model import Post
+from crawler.paths import index_path
+from crawler.store import Store
+from indexer.schema import build_schema, lang_key
+
+BATCH = 500
+
+
+def open_storage(archive: Path) -> FileStorage:
+    # Memory-mapping a large index made a one-query process take seconds and gigabytes;
+    # plain reads keep `blogarchive search` light.
+    return FileStorage(str(index_path(archive)), supports_mmap=False)
+
+
+def open_or_create(archive: Path) -> FileIndex:
+    path = index_path(archive)
+    storage = open_storage(archive)
+    if path.exists() and storage.index_exists():
+        return storage.open_index()
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return storage.create_index(build_schema())
+
+
+def _utc_naive(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def document(post: Post) -> dict[str, Any]:
+    """The index document of a post: text in its language's fields, names as keywords."""
+    lang = lang_key(post.language)
+    doc: dict[str, Any] = {
+        "id": post.id,
+        "url": post.url,
+        "site": post.site,
+        "lang": lang,
+        "kind": post.kind,
+        "title": post.title,
+        f"body_{lang}": f"{post.title}\n\n{post.text}",
+        f"comments_{lang}": "\n\n".join(f"{c.author or ''}\n{c.text}" for c in post.comments),
+        "author": (post.author or "").replace(",", " "),
+        "tag": ",".join(t.replace(",", " ") for t in post.tags),
+        "category": ",".join(c.replace(",", " ") for c in post.categories),
+    }
+    if (published := _utc_naive(post.published)) is not None:
+        doc["published"] = published
+    return doc
+
+
+def index_posts(archive: Path, store: Store, ids: Iterable[str]) -> int:
+    """Add or replace these posts in the index; returns how many were written."""
+    ids = list(ids)
+    if not ids:
+        return 0
+    ix = open_or_create(archive)
+    done = 0
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        writer = ix.writer(timeout=30.0)
+        try:
+            for pid in chunk:
+                post = store.get_post(pid)
+                if post is None:
+                    writer.delete_by_term("id", pid)
+                else:
+                    writer.update_document(**document(post))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        # Only now does the store learn the index has these versions: a crash before this
+        # line just means they are indexed again next time.
+        store.mark_indexed(chunk)
+        done += len(chunk)
+    return done
+
+
+def update_index(archive: Path, store: Store | None = None) -> int:
+    """Index every post whose current version the index has not seen."""
+    own = store is None
+    store = store or Store(archive, create=False)
+    try:
+        return index_posts(archive, store, store.pending_index())
+    finally:
+        if own:
+            store.close()
+
+
+def try_update_index(archive: Path, store: Store) -> int | None:
+    """Like update_index, but None instead of waiting when another process holds the lock."""
+    try:
+        ix = open_or_create(archive)
+        writer = ix.writer()  # fails at once if locked
+        writer.cancel()
+    except LockError:
+        return None
+    return update_index(archive, store)
+
+
+def rebuild_index(archive: Path, procs: int | None = None) -> int:
+    """Drop the index and build it again from every post in the store."""
+    with Store(archive, create=False) as store:
+        path = index_path(archive)
+        tmp = path.with_name(path.name + ".new")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True, mode=0o700)
+        ix = FileStorage(str(tmp), supports_mmap=False).create_index(build_schema())
+        ids = _all_ids(store)
+        procs = procs or (min(os.cpu_count() or 1, 4) if len(ids) > 2000 else 1)
+        writer = ix.writer(procs=procs, limitmb=256, multisegment=procs > 1)
+        try:
+            for pid in ids:
+                if (post := store.get_post(pid)) is not None:
+                    writer.add_document(**document(post))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        # Swap in the finished index, so searches never see a half-built one.
+        old = path.with_name(path.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if path.exists():
+            path.rename(old)
+        tmp.rename(path)
+        shutil.rmtree(old, ignore_errors=True)
+        store.mark_all_indexed()
+        return len(ids)
+
+
+def _all_ids(store: Store) -> list[str]:
+    ids = store.all_ids()
+    if not ids:
+        raise StoreError("The archive holds no posts yet. Run: blogarchive crawl URL")
+    return ids

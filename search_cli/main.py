@@ -1,0 +1,368 @@
+"""The `blogarchive` command line.
+
+Start-up stays light: Scrapy and Twisted are imported only by `crawl` and `demo`, Whoosh
+only by the commands that touch the index.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from crawler.errors import ArchiveError
+from crawler.paths import ENV_VAR, archive_dir, index_path
+from search_cli.options import filter_options, make_filters
+
+
+class Cli(click.Group):
+    """Turns our errors into one line and exit code 1; --debug shows the traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ArchiveError as exc:
+            if ctx.meta.get("debug"):
+                raise
+            raise click.ClickException(str(exc)) from exc
+        except KeyboardInterrupt:
+            click.echo("Interrupted; everything archived so far is kept.", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--archive",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Archive folder (default: $BLOGARCHIVE_ARCHIVE or the user data folder).",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks and Scrapy's log.")
+@click.version_option(package_name="blogarchive")
+@click.pass_context
+def cli(ctx: click.Context, archive: Path | None, debug: bool) -> None:
+    """Archive whole blogs (posts, tags, threaded comments) and search them offline.
+
+    Example: blogarchive crawl https://blog.example/ && blogarchive search kundenbindung
+    """
+    ctx.meta["debug"] = debug
+    ctx.obj = archive_dir(archive)
+
+
+def _archive() -> Path:
+    return click.get_current_context().find_root().obj  # type: ignore[no-any-return]
+
+
+def _store(create: bool = False) -> Any:
+    from crawler.store import Store
+
+    return Store(_archive(), create=create)
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--json", "as_json", is_flag=True, help="Write the crawl report as JSON to stdout.")
+@click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt (use with care).")
+@click.option("--delay", type=click.FloatRange(min=0), help="Seconds between requests to the host.")
+@click.option("--max-pages", type=click.IntRange(min=1), help="Stop after this many pages.")
+def crawl(
+    url: str, as_json: bool, ignore_robots: bool, delay: float | None, max_pages: int | None
+) -> None:
+    """Crawl a blog into the archive, then update the search index.
+
+    Ctrl-C stops cleanly: what was archived stays and is searchable.
+
+    Example: blogarchive crawl https://blog.example/ --delay 1
+    """
+    from crawler.run import crawl_blog  # pulls in Scrapy and Twisted
+
+    settings: dict[str, object] = {}
+    if ignore_robots:
+        click.echo("Warning: ignoring robots.txt; be kind to the site.", err=True)
+        settings["ROBOTSTXT_OBEY"] = False
+    if delay is not None:
+        settings["DOWNLOAD_DELAY"] = delay
+    if max_pages:
+        settings["CLOSESPIDER_PAGECOUNT"] = max_pages
+    debug = click.get_current_context().find_root().meta.get("debug")
+    report = crawl_blog(
+        url,
+        _archive(),
+        progress=sys.stderr.isatty() and not debug,
+        log_level="DEBUG" if debug else "WARNING",
+        **settings,
+    )
+    indexed = _update_index()
+    data = {
+        "site": report.site,
+        "pages": report.pages,
+        "posts_new": report.posts_new,
+        "posts_updated": report.posts_updated,
+        "comments_new": report.comments_new,
+        "errors": report.errors,
+        "finish_reason": report.finish_reason,
+        "indexed": indexed,
+        "archive": str(_archive()),
+    }
+    if as_json:
+        from search_cli.render import write_json
+
+        write_json(data)
+    else:
+        _print_report(data)
+    if report.finish_reason not in ("finished", "closespider_pagecount"):
+        sys.exit(1)
+
+
+def _print_report(data: dict[str, Any]) -> None:
+    errors = ", ".join(f"{n}× {reason}" for reason, n in data["errors"].items()) or "none"
+    click.echo(
+        f"Crawled {data['site']}: {data['pages']} pages; {data['posts_new']} new posts,"
+        f" {data['posts_updated']} updated, {data['comments_new']} new comments;"
+        f" errors: {errors}. Stopped: {data['finish_reason']}.",
+        err=True,
+    )
+    if data["finish_reason"] == "closespider_pagecount":
+        click.echo("The page cap was reached; raise it with --max-pages.", err=True)
+
+
+def _update_index() -> int:
+    from indexer.writer import update_index
+
+    with _store() as store:
+        return update_index(_archive(), store)
+
+
+@cli.command()
+@click.argument("query")
+@filter_options
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "newest", "oldest"]),
+    default="relevance",
+    show_default=True,
+    help="Order of the hits.",
+)
+@click.option(
+    "--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="Hits per page."
+)
+@click.option(
+    "--page", type=click.IntRange(min=1), default=1, show_default=True, help="Which page of hits."
+)
+@click.option("--json", "as_json", is_flag=True, help="Write results as JSON to stdout.")
+def search(query: str, sort: str, limit: int, page: int, as_json: bool, **filters: Any) -> None:
+    """Search archived posts and their comments.
+
+    Whoosh query language: AND, OR, NOT, "phrases", wildcards (kunde*), fuzzy (kunde~),
+    fields title:, tag:, category:, author:.
+
+    Example: blogarchive search 'kundenbindung OR stammkunden' --tag Einzelhandel --json
+    """
+    from indexer.searcher import search as run_search
+    from indexer.writer import try_update_index
+
+    with _store() as store:
+        if store.pending_index():  # posts archived by `scrapy crawl` or an interrupted crawl
+            done = try_update_index(_archive(), store)
+            if done:
+                click.echo(f"Indexed {done} newly archived posts.", err=True)
+        result = run_search(
+            _archive(),
+            query,
+            filters=make_filters(filters),
+            sort=sort,  # type: ignore[arg-type]
+            limit=limit,
+            page=page,
+            store=store,
+        )
+    from search_cli.render import print_results, result_json, write_json
+
+    if as_json:
+        write_json(result_json(result))
+    else:
+        print_results(result)
+
+
+@cli.command()
+@click.argument("query", required=False)
+@filter_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "json"]),
+    default="jsonl",
+    show_default=True,
+    help="One post per line, or one JSON array.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of stdout.",
+)
+def export(query: str | None, fmt: str, output: Path | None, **filters: Any) -> None:
+    """Export whole posts with their comments (see shared post.schema.json).
+
+    Without QUERY (and filters) the whole archive; with one, every post that matches.
+
+    Example: blogarchive export 'tag:newsletter' --format json -o newsletter.json
+    """
+    flt = make_filters(filters)
+    with _store() as store:
+        ids = None
+        if query or any(filters.values()):
+            from indexer.searcher import search_ids
+
+            ids = search_ids(_archive(), query or "*", filters=flt)
+        out = output.open("wb") if output else sys.stdout.buffer
+        try:
+            count = _write_posts(out, store.post_blobs(ids), fmt)
+        finally:
+            if output:
+                out.close()
+    click.echo(f"Exported {count} posts.", err=True)
+
+
+def _write_posts(out: Any, blobs: Any, fmt: str) -> int:
+    count = 0
+    if fmt == "json":
+        out.write(b"[")
+    for blob in blobs:
+        if fmt == "json":
+            out.write(b"\n" if count == 0 else b",\n")
+        out.write(blob)
+        if fmt == "jsonl":
+            out.write(b"\n")
+        count += 1
+    if fmt == "json":
+        out.write(b"\n]\n")
+    out.flush()
+    return count
+
+
+@cli.command()
+@click.argument("key", metavar="ID|URL")
+@click.option("--json", "as_json", is_flag=True, help="Write the post as JSON (export schema).")
+def show(key: str, as_json: bool) -> None:
+    """Show one archived post with its comment threads.
+
+    Example: blogarchive show https://blog.example/2010/10/kundenbindung/
+    """
+    with _store() as store:
+        post = store.get_post(key)
+    if post is None:
+        raise ArchiveError(
+            f"No archived post {key!r}. Find ids with: blogarchive search QUERY --json"
+        )
+    from search_cli.render import print_post, write_json
+
+    if as_json:
+        write_json(post.to_dict())
+    else:
+        print_post(post)
+
+
+@cli.command()
+@click.argument("source", metavar="FILE|URL")
+@click.option("--url", help="The page's URL, for a saved FILE (resolves links, sets the id).")
+@click.option("--json", "as_json", is_flag=True, help="Write the post as JSON (export schema).")
+def parse(source: str, url: str | None, as_json: bool) -> None:
+    """Run the parsers on one page and print what they make of it.
+
+    Example: blogarchive parse saved.html --url https://blog.example/2010/10/post/ --json
+    """
+    from crawler.parsers import parse_page
+    from search_cli.fetch import read_source
+
+    body, page_url, content_type = read_source(source, url)
+    page = parse_page(page_url, body, content_type=content_type)
+    if page.post is None:
+        raise ArchiveError(f"{page_url}: no post found; the page looks like a {page.kind} page.")
+    from search_cli.render import print_post, write_json
+
+    if as_json:
+        write_json(page.post.to_dict())
+    else:
+        click.echo(f"platform: {page.post.platform}; kind: {page.kind}", err=True)
+        print_post(page.post)
+
+
+@cli.command()
+def reindex() -> None:
+    """Rebuild the search index from the archive store.
+
+    Example: blogarchive reindex
+    """
+    from indexer.writer import rebuild_index
+
+    count = rebuild_index(_archive())
+    click.echo(f"Indexed {count} posts into {index_path(_archive())}.", err=True)
+
+
+@cli.command()
+def reparse() -> None:
+    """Re-run the parsers over the stored pages; changed posts get a new version.
+
+    Example: blogarchive reparse && blogarchive stats
+    """
+    from crawler.reparse import reparse_archive
+
+    def report(url: str, exc: Exception) -> None:
+        click.echo(f"{url}: kept the stored version ({type(exc).__name__}: {exc})", err=True)
+
+    with _store() as store:
+        counts = reparse_archive(store, report)
+    indexed = _update_index()
+    click.echo(
+        f"Reparsed {counts['posts']} posts: {counts['updated']} changed, {counts['unchanged']}"
+        f" unchanged, {counts['failed']} failed; {indexed} re-indexed.",
+        err=True,
+    )
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Write the figures as JSON.")
+def stats(as_json: bool) -> None:
+    """Posts per site and year, comments, index size, last crawl.
+
+    Example: blogarchive stats
+    """
+    with _store() as store:
+        figures = store.stats()
+    path = index_path(_archive())
+    size = sum(f.stat().st_size for f in path.glob("*")) if path.exists() else 0
+    from search_cli.render import print_stats, write_json
+
+    if as_json:
+        write_json(figures | {"index_bytes": size})
+    else:
+        print_stats(figures, size)
+
+
+@cli.command()
+@click.option(
+    "--keep", is_flag=True, help="Keep an existing demo archive instead of starting fresh."
+)
+def demo(keep: bool) -> None:
+    """Serve the bundled sample blog on 127.0.0.1, crawl it, index it and search it.
+
+    The demo archive lives in the user data folder's `demo` subfolder unless --archive
+    or $BLOGARCHIVE_ARCHIVE names another.
+
+    Example: blogarchive demo
+    """
+    from search_cli.demo import run_demo
+
+    root = click.get_current_context().find_root()
+    explicit = root.params.get("archive") is not None or ENV_VAR in os.environ
+    run_demo(_archive() if explicit else _archive() / "demo", fresh=not keep)
+
+
+def main() -> None:
+    cli(prog_name="blogarchive")
+
+
+if __name__ == "__main__":
+    main()

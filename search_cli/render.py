@@ -1,0 +1,179 @@
+"""How results look: readable text for people (colour on a terminal), JSON for programs."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from crawler.model import Post, iso
+
+
+def console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    return Console(file=sys.stderr if stderr else sys.stdout, highlight=False, soft_wrap=True)
+
+
+def write_json(data: Any) -> None:
+    sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+    sys.stdout.flush()
+
+
+def _day(value: datetime | None) -> str:
+    return value.date().isoformat() if value else "undated"
+
+
+def result_json(result: Any) -> dict[str, Any]:
+    return {
+        "query": result.query,
+        "total": result.total,
+        "page": result.page,
+        "limit": result.limit,
+        "hits": [
+            {
+                "rank": h.rank,
+                "id": h.id,
+                "url": h.url,
+                "title": h.title,
+                "published": iso(h.published),
+                "author": h.author,
+                "site": h.site,
+                "score": h.score,
+                "matched_in": list(h.matched_in),
+                "highlights": [
+                    {
+                        "field": x.field,
+                        "fragment": x.fragment,
+                        "marks": [list(m) for m in x.marks],
+                        **(
+                            {
+                                "comment_id": x.comment_id,
+                                "comment_author": x.comment_author,
+                                "comment_published": iso(x.comment_published),
+                            }
+                            if x.field == "comment"
+                            else {}
+                        ),
+                    }
+                    for x in h.highlights
+                ],
+            }
+            for h in result.hits
+        ],
+    }
+
+
+def print_results(result: Any) -> None:
+    from rich.text import Text
+
+    out = console()
+    if not result.hits:
+        out.print(f"No posts match {result.query!r}.")
+        return
+    first = (result.page - 1) * result.limit + 1
+    matches = "1 post matches" if result.total == 1 else f"{result.total} posts match"
+    out.print(
+        f"{matches} {result.query!r}"
+        f" (showing {first}–{first + len(result.hits) - 1}):"
+    )
+    for h in result.hits:
+        out.print()
+        head = Text(f"{h.rank:>3}. ")
+        head.append(h.title, style="bold")
+        out.print(head)
+        out.print(
+            Text(
+                f"     {_day(h.published)} · {h.author or 'unknown author'} · {h.url}", style="dim"
+            )
+        )
+        for x in h.highlights:
+            snippet = Text("     ")
+            if x.field == "comment":
+                snippet.append(
+                    f"[comment by {x.comment_author or 'anonymous'}, {_day(x.comment_published)}] ",
+                    style="cyan",
+                )
+            offset = len(snippet)
+            snippet.append("…" + " ".join(x.fragment.split()) + "…")
+            # Spans refer to the fragment; folding white space shifts them, so map by words.
+            _style_marks(snippet, offset + 1, x.fragment, x.marks)
+            out.print(snippet)
+
+
+def _style_marks(text: Any, offset: int, fragment: str, marks: tuple[tuple[int, int], ...]) -> None:
+    folded_pos = []
+    pos = 0
+    prev_space = False
+    for ch in fragment.strip():
+        space = ch.isspace()
+        if not (space and prev_space):
+            pos += 1
+        folded_pos.append(pos - 1)
+        prev_space = space
+    lead = len(fragment) - len(fragment.lstrip())
+    for start, end in marks:
+        s, e = start - lead, end - lead - 1
+        if 0 <= s < len(folded_pos) and 0 <= e < len(folded_pos):
+            text.stylize("bold yellow", offset + folded_pos[s], offset + folded_pos[e] + 1)
+
+
+def print_post(post: Post) -> None:
+    from rich.text import Text
+
+    out = console()
+    out.print(Text(post.title, style="bold"))
+    out.print(
+        Text(
+            f"{_day(post.published)} · {post.author or 'unknown author'} · {post.url}", style="dim"
+        )
+    )
+    if post.categories:
+        out.print(Text("Categories: " + ", ".join(post.categories), style="dim"))
+    if post.tags:
+        out.print(Text("Tags: " + ", ".join(post.tags), style="dim"))
+    out.print()
+    out.print(Text(post.text))
+    if not post.comments:
+        return
+    out.print()
+    out.print(Text(f"{len(post.comments)} comments", style="bold"))
+    depth: dict[str, int] = {}
+    for c in post.comments:
+        level = depth[c.parent_id] + 1 if c.parent_id in depth else 0
+        depth[c.id] = level
+        pad = "    " * level
+        kind = "" if c.type == "comment" else f" ({c.type})"
+        out.print()
+        out.print(Text(f"{pad}{c.author or 'anonymous'}{kind} · {_day(c.published)}", style="cyan"))
+        for line in c.text.splitlines():
+            out.print(Text(f"{pad}{line}"))
+
+
+def print_stats(stats: dict[str, Any], index_bytes: int) -> None:
+    from rich.text import Text
+
+    out = console()
+    out.print(
+        f"{stats['posts']} posts, {stats['pages']} pages, {stats['comments']} comments,"
+        f" {stats['versions']} versions; index {index_bytes / 1e6:.1f} MB"
+        + (f" ({stats['pending_index']} posts not yet indexed)" if stats["pending_index"] else "")
+    )
+    for site in stats["sites"]:
+        out.print(f"  {site['url']}: {site['posts']} posts and pages")
+    years = stats["years"]
+    if years:
+        out.print("\nPosts per year:")
+        top = max(years.values())
+        for year, n in years.items():
+            out.print(Text(f"  {year} {'█' * max(1, round(30 * n / top))} {n}"))
+    if stats.get("top_tags"):
+        out.print("\nTop tags: " + ", ".join(f"{t} ({n})" for t, n in stats["top_tags"]))
+    if last := stats["last_crawl"]:
+        out.print(
+            f"\nLast crawl: {last['site']} {last['started']} → {last['ended'] or 'running'}"
+            f" ({last['status']}): {last['pages']} pages, {last['posts_new']} new and"
+            f" {last['posts_updated']} updated posts, {last['comments_new']} new comments"
+        )
