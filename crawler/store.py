@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS posts (
 CREATE INDEX IF NOT EXISTS posts_pending ON posts(indexed_version, version);
 CREATE TABLE IF NOT EXISTS post_versions (
     post_id TEXT NOT NULL REFERENCES posts(id), version INTEGER NOT NULL,
-    fetched_at TEXT NOT NULL, content_hash TEXT NOT NULL, data BLOB NOT NULL,
+    fetched_at TEXT NOT NULL, saved_at TEXT NOT NULL, content_hash TEXT NOT NULL,
+    data BLOB NOT NULL,
     PRIMARY KEY (post_id, version));
 CREATE TABLE IF NOT EXISTS comments (
     post_id TEXT NOT NULL REFERENCES posts(id), id TEXT NOT NULL, parent_id TEXT,
@@ -160,7 +161,7 @@ class Store:
         changed = [
             r[0]
             for r in self.db.execute(
-                "SELECT DISTINCT post_id FROM post_versions WHERE fetched_at >= ?", (started,)
+                "SELECT DISTINCT post_id FROM post_versions WHERE saved_at >= ?", (started,)
             )
         ]
         return CrawlReport(
@@ -218,8 +219,8 @@ class Store:
                 ),
             )
             self.db.execute(
-                "INSERT INTO post_versions VALUES (?, ?, ?, ?, ?)",
-                (pid, version, fetched, digest, data),
+                "INSERT INTO post_versions VALUES (?, ?, ?, ?, ?, ?)",
+                (pid, version, fetched, now, digest, data),
             )
             before = self.db.total_changes
             self.db.executemany(

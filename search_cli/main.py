@@ -13,9 +13,15 @@ from typing import Any
 
 import click
 
-from crawler.errors import ArchiveError
+from crawler.errors import ArchiveError, QueryError
 from crawler.paths import ENV_VAR, archive_dir, index_path
 from search_cli.options import filter_options, make_filters
+
+
+class BadQuery(click.ClickException):
+    """A query we cannot read is a usage error: one line, exit code 2."""
+
+    exit_code = 2
 
 
 class Cli(click.Group):
@@ -24,6 +30,10 @@ class Cli(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except QueryError as exc:
+            if ctx.meta.get("debug"):
+                raise
+            raise BadQuery(str(exc)) from exc
         except ArchiveError as exc:
             if ctx.meta.get("debug"):
                 raise

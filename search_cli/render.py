@@ -75,10 +75,7 @@ def print_results(result: Any) -> None:
         return
     first = (result.page - 1) * result.limit + 1
     matches = "1 post matches" if result.total == 1 else f"{result.total} posts match"
-    out.print(
-        f"{matches} {result.query!r}"
-        f" (showing {first}–{first + len(result.hits) - 1}):"
-    )
+    out.print(f"{matches} {result.query!r} (showing {first}–{first + len(result.hits) - 1}):")
     for h in result.hits:
         out.print()
         head = Text(f"{h.rank:>3}. ")

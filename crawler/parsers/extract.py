@@ -86,14 +86,14 @@ class Extractor:
         entries = self._entries()
         entry = entries[0] if len(entries) == 1 else None
         root = entry or self.soup.body or self.soup
-        title = self._title(root)
+        title, title_el = self._title(root)
         kind = self._classify(entries, title)
         links = page_links(self.soup, self.url)
         cp = comment_page(canonical(self.url))
         if kind not in ("post", "page"):
             return ParsedPage(kind=kind, links=links)
         post_url = cp[0] if cp else sane_canonical(self.url, self.meta.canonical)
-        post = self._post(root, title, kind, post_url)
+        post = self._post(root, title, title_el, kind, post_url)
         pages = tuple(
             link for link in links if (c := comment_page(link)) and canonical(c[0]) == post_url
         )
@@ -127,7 +127,7 @@ class Extractor:
             return "post"
         return "other"
 
-    def _title(self, root: Tag) -> str:
+    def _title(self, root: Tag) -> tuple[str, Tag | None]:
         el = first_match(root, self.sel.title, self.comment_ids)
         if el is None and root is not self.soup:
             el = first_match(self.soup, self.sel.title, self.comment_ids)
@@ -137,13 +137,17 @@ class Extractor:
         if not title:
             raw = self.meta.first("og:title", "twitter:title") or self.meta.title_tag
             title = strip_site_suffix(raw, self.meta.site_name)
-        return title
+        return title, el
 
-    def _post(self, root: Tag, title: str, kind: PageKind, post_url: str) -> Post:
+    def _post(
+        self, root: Tag, title: str, title_el: Tag | None, kind: PageKind, post_url: str
+    ) -> Post:
         content = first_match(root, self.sel.content, self.comment_ids)
         if content is None:
             content = densest_block(self.soup, self.comment_ids)
         skip = content.select(self.sel.boilerplate) if content is not None else []
+        if title_el is not None:  # a body found by density may hold the heading too
+            skip.append(title_el)
         skip += [
             el
             for el in self.soup.select(self.sel.comments.item)
@@ -171,7 +175,7 @@ class Extractor:
             ),
             tags=self._names(root, self.sel.tags, ld_list(art.get("keywords")), "article:tag"),
             summary=self.meta.first("description", "og:description"),
-            html=clean_html(content),
+            html=clean_html(content, self.sel.boilerplate),
             comments=extract_comments(
                 self.soup, self.url, self.meta, self.sel.comments, self.relative_base
             ),

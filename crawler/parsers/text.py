@@ -17,6 +17,7 @@ BLOCK = frozenset(
     ).split()
 )
 CELL = frozenset(("td", "th"))
+BR = "\x00"  # stands for <br> until the paragraph is folded
 LISTS = frozenset(("ul", "ol", "dl"))
 NEVER_TEXT = frozenset(
     (
@@ -85,7 +86,7 @@ class _Blocks:
         if self.line:
             raw = "".join(self.line)
             self.line = []
-            lines = (clean_text(part) for part in raw.split("\n"))
+            lines = (clean_text(part) for part in raw.split(BR))
             text = "\n".join(x for x in lines if x)
             if text:
                 self.blocks.append(text)
@@ -94,7 +95,8 @@ class _Blocks:
         for child in node.children:
             if isinstance(child, NavigableString):
                 if not isinstance(child, NOT_TEXT_STRINGS):
-                    self.line.append(str(child))
+                    # Source line breaks are white space; only <br> breaks a line.
+                    self.line.append(str(child).replace("\n", " "))
                 continue
             if not isinstance(child, Tag):
                 continue
@@ -102,7 +104,7 @@ class _Blocks:
             if name in NEVER_TEXT or id(child) in self.skip:
                 continue
             if name == "br":
-                self.line.append("\n")
+                self.line.append(BR)
             elif name == "pre":
                 self.flush()
                 code = unicodedata.normalize("NFC", child.get_text()).translate(INVISIBLE)
@@ -143,13 +145,17 @@ def html_to_text(el: Tag | None, skip: Iterable[Tag] = ()) -> str:
     return "\n\n".join(blocks.blocks)
 
 
-def clean_html(el: Tag | None) -> str | None:
-    """The element as HTML without scripts, styles, forms, event handlers or javascript: URLs."""
+def clean_html(el: Tag | None, drop: str = "") -> str | None:
+    """The element as HTML without scripts, styles, forms, event handlers or javascript: URLs.
+
+    `drop` is a CSS selector for widgets to leave out as well (share buttons and the like).
+    """
     if el is None:
         return None
     copy = BeautifulSoup(str(el), "lxml")
-    for bad in copy.find_all(UNSAFE_TAGS):
-        bad.decompose()
+    for bad in [*copy.find_all(UNSAFE_TAGS), *(copy.select(drop) if drop else ())]:
+        if not bad.decomposed:
+            bad.decompose()
     for tag in copy.find_all(True):
         for attr in list(tag.attrs):
             value = tag.attrs[attr]

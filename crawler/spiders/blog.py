@@ -5,6 +5,7 @@ Run it with `blogarchive crawl URL`, or `scrapy crawl blog -a url=URL` from the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -27,6 +28,9 @@ def check_url(url: str | None) -> str:
     if not url:
         raise ArchiveError("No blog URL given. Example: blogarchive crawl https://blog.example/")
     url = url.strip()
+    scheme = re.match(r"([a-zA-Z][\w+.-]*):(?!\d)", url)
+    if scheme and scheme.group(1).lower() not in ("http", "https"):
+        raise ArchiveError(f"Only http and https blogs can be crawled, not {url}")
     if "://" not in url:
         url = "https://" + url
     if not url.startswith(("http://", "https://")):

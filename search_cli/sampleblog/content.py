@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 POSTS_FILE = Path(__file__).with_name("posts.txt")
+BLOG_OPENED = datetime(2010, 10, 1, 12, 0, tzinfo=timezone(timedelta(hours=2)))
 COMMENTS_PER_PAGE = 10  # top-level threads per comment page, as WordPress pages them
 
 _GENERATED_AUTHORS = ("Hanna Roth", "Emil Brandt", "Sophie Wagner", "Lukas Hofmann", "Mia Braun")
@@ -141,7 +142,7 @@ def _generated_comments(post: SamplePost, count: int) -> list[SampleComment]:
 
 def static_pages() -> list[SamplePost]:
     """Pages that are not posts: archived with kind "page"."""
-    about = SamplePost("ueber-uns", datetime(2010, 10, 1, 12, 0), "Anna Becker", "de", "Über uns")
+    about = SamplePost("ueber-uns", BLOG_OPENED, "Anna Becker", "de", "Über uns")
     about.kind, about.body = (
         "page",
         [
@@ -151,9 +152,7 @@ def static_pages() -> list[SamplePost]:
             "Wir schreiben seit 2010 über Marketing, das wenig kostet und viel bewirkt.",
         ],
     )
-    imprint = SamplePost(
-        "impressum", datetime(2010, 10, 1, 12, 0), "Anna Becker", "de", "Impressum"
-    )
+    imprint = SamplePost("impressum", BLOG_OPENED, "Anna Becker", "de", "Impressum")
     imprint.kind, imprint.body = (
         "page",
         [

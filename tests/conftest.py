@@ -1,0 +1,48 @@
+"""Shared fixtures: the sample blog on loopback, one crawl of it, a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from search_cli.sampleblog.serve import SampleSite, serve_sample_blog
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+def run_cli(
+    archive: Path, *args: str, timeout: float = 300, **kwargs: object
+) -> subprocess.CompletedProcess[str]:
+    """`blogarchive --archive ARCHIVE ARGS...` in a fresh process, as a user would run it."""
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    env.pop("BLOGARCHIVE_ARCHIVE", None)
+    return subprocess.run(
+        [sys.executable, "-m", "search_cli.main", "--archive", str(archive), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env=env,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture(scope="session")
+def sample_site() -> Iterator[SampleSite]:
+    with serve_sample_blog() as site:
+        yield site
+
+
+@pytest.fixture(scope="session")
+def crawled_archive(sample_site: SampleSite, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample blog crawled once, through the command line, into a fresh archive."""
+    archive = tmp_path_factory.mktemp("archive")
+    done = run_cli(archive, "crawl", sample_site.url, "--json")
+    assert done.returncode == 0, done.stderr
+    return archive

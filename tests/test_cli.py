@@ -1,0 +1,73 @@
+"""The command line: help texts, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from crawler.store import Store
+from search_cli.main import cli
+from tests.conftest import ROOT
+from tests.schema_check import check_post, validator
+
+COMMANDS = ["crawl", "search", "export", "show", "parse", "reindex", "reparse", "stats", "demo"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_help_shows_an_example(command: str) -> None:
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example: blogarchive" in result.output
+
+
+def _one_line_error(result, code: int) -> str:  # type: ignore[no-untyped-def]
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_search_without_archive_is_one_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--archive", str(tmp_path / "none"), "search", "kunden"])
+    assert "No archive at" in _one_line_error(result, 1)
+
+
+def test_show_unknown_post(tmp_path: Path) -> None:
+    Store(tmp_path).close()
+    result = CliRunner().invoke(cli, ["--archive", str(tmp_path), "show", "https://x.example/a/"])
+    assert "No archived post" in _one_line_error(result, 1)
+
+
+@pytest.mark.parametrize("url", ["ftp://blog.example/", "javascript:alert(1)"])
+def test_crawl_refuses_other_schemes(tmp_path: Path, url: str) -> None:
+    result = CliRunner().invoke(cli, ["--archive", str(tmp_path), "crawl", url])
+    assert "Only http and https" in _one_line_error(result, 1)
+
+
+def test_bad_date_option_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["--archive", str(tmp_path), "search", "x", "--since", "2010-13"]
+    )
+    assert result.exit_code == 2
+    assert "is not a date" in result.output
+
+
+def test_parse_file_prints_a_schema_valid_post() -> None:
+    page = ROOT / "tests" / "fixtures" / "pages" / "wordpress" / "classic-twentytwentyone.html"
+    result = CliRunner().invoke(
+        cli, ["parse", str(page), "--url", "https://handwerk.example/2011/08/preise/", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    post = json.loads(result.stdout)
+    assert post["title"] == "Preise richtig kommunizieren"
+    post["site"] = "https://handwerk.example/"
+    check_post(validator(), post)
+
+
+def test_parse_missing_file_is_one_line() -> None:
+    result = CliRunner().invoke(cli, ["parse", "no-such-file.html"])
+    assert "neither a file nor" in _one_line_error(result, 1)

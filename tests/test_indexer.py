@@ -1,0 +1,144 @@
+"""Index and search on the sample blog's content, without crawling."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from crawler.errors import IndexMissing, QueryError
+from crawler.model import Comment, Post
+from crawler.store import Store
+from indexer.searcher import Filters, search, search_ids
+from indexer.writer import rebuild_index, update_index
+from search_cli.sampleblog.content import load_posts
+
+SITE = "http://blog.test/"
+
+
+def _as_post(src) -> Post:  # type: ignore[no-untyped-def]
+    return Post(
+        url=SITE + src.path.lstrip("/"),
+        title=src.title,
+        text="\n\n".join(src.body),
+        author=src.author,
+        published=src.published,
+        language=src.lang,
+        categories=tuple(src.categories),
+        tags=tuple(src.tags),
+        site=SITE,
+        comments=tuple(
+            Comment(
+                id=c.id, text=c.text, parent_id=c.parent_id, author=c.author, published=c.published
+            )
+            for c in src.comments
+        ),
+        fetched_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("idx")
+    with Store(path) as store:
+        for src in load_posts():
+            store.save_post(_as_post(src))
+        assert update_index(path, store) == 32
+        assert store.pending_index() == []
+    return path
+
+
+def _titles(archive: Path, query: str, **kw: object) -> list[str]:
+    with Store(archive) as store:
+        return [h.title for h in search(archive, query, store=store, **kw).hits]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("Unternehmens", "Kundenbindung durch Service nach dem Kauf"),  # inflection
+        ("kundenbindungen", "Kundenbindung im kleinen Laden"),
+        ("grösstenteils", "Das Strassenfest als Werbebühne"),  # Swiss ss
+        ("größtenteils", "Das Strassenfest als Werbebühne"),  # ß
+        ("groesstenteils", "Das Strassenfest als Werbebühne"),  # transliterated
+        ("Bäckereien", "Ein Blog für die Bäckerei"),
+        ("customers", "Word of Mouth for Small Shops"),  # English stemming
+        ('"kleinen Laden"', "Kundenbindung im kleinen Laden"),  # phrase
+        ("Bauernbrot", "Kundenbindung im kleinen Laden"),  # only in a comment
+        ("tag:Mundpropaganda", "Kundenbindung im kleinen Laden"),
+        ('tag:"Lokale Suche"', "Lokale Suche für Handwerker: So finden Kunden Ihren Betrieb"),
+        ("Sauerteig AND Lehrlinge", "Ein Blog für die Bäckerei"),
+        ("stammtisch*", "Warum wir Unternehmerstammtische lieben"),
+    ],
+)
+def test_queries_find_their_post(archive: Path, query: str, title: str) -> None:
+    assert title in _titles(archive, query, limit=50)
+
+
+def test_comment_hit_shows_the_comment(archive: Path) -> None:
+    with Store(archive) as store:
+        [hit] = search(archive, "Bauernbrot", store=store).hits
+    assert hit.matched_in == ("comments",)
+    [snippet] = hit.highlights
+    assert snippet.field == "comment"
+    assert snippet.comment_author == "Jörg Müller"
+    start, end = snippet.marks[0]
+    assert snippet.fragment[start:end] == "Bauernbrot"
+
+
+def test_filters_and_sorting(archive: Path) -> None:
+    since = datetime(2015, 1, 1, tzinfo=UTC)
+    got = _titles(archive, "marketing OR kunden", filters=Filters(since=since), sort="oldest")
+    assert got
+    assert all(t != "Kundenbindung im kleinen Laden" for t in got)
+    with Store(archive) as store:
+        result = search(archive, "kunden", store=store, sort="newest", limit=50)
+    dates = [h.published for h in result.hits]
+    assert dates == sorted(dates, reverse=True)  # type: ignore[type-var]
+    english = _titles(archive, "shop OR laden", filters=Filters(langs=("en",)), limit=50)
+    assert english
+    assert "Kundenbindung im kleinen Laden" not in english
+    assert _titles(archive, "kunden", filters=Filters(authors=("Urs Meier",))) == [
+        "Das Strassenfest als Werbebühne"
+    ]
+
+
+def test_paging(archive: Path) -> None:
+    with Store(archive) as store:
+        one = search(archive, "kunden", store=store, limit=2, page=1)
+        two = search(archive, "kunden", store=store, limit=2, page=2)
+    assert one.total == two.total > 4
+    assert {h.id for h in one.hits}.isdisjoint(h.id for h in two.hits)
+    assert [h.rank for h in two.hits] == [3, 4]
+
+
+def test_search_ids_for_export(archive: Path) -> None:
+    assert len(search_ids(archive, "*")) == 32
+    assert len(search_ids(archive, "*", filters=Filters(tags=("kundenbindung",)))) == 3
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("", "Empty query"),
+        ("   ", "Empty query"),
+        ('"kleinen Laden', "Unbalanced quotes"),
+        ("(kunden OR laden", "Unbalanced parentheses"),
+        ("farbe:rot", "Unknown field 'farbe'"),
+    ],
+)
+def test_bad_queries_raise_query_error(archive: Path, query: str, message: str) -> None:
+    with pytest.raises(QueryError, match=message):
+        search(archive, query)
+
+
+def test_rebuild_gives_the_same_results(archive: Path, tmp_path: Path) -> None:
+    before = _titles(archive, "kunden", limit=50)
+    assert rebuild_index(archive) == 32
+    assert _titles(archive, "kunden", limit=50) == before
+
+
+def test_missing_index(tmp_path: Path) -> None:
+    with pytest.raises(IndexMissing, match="blogarchive reindex"):
+        search(tmp_path, "kunden")

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta, timezone
+
+from crawler.model import Comment, Post, post_id
+
+
+def _post(**kw: object) -> Post:
+    base = {
+        "url": "https://blog.example/2010/10/laden/",
+        "title": "Kundenbindung im kleinen Laden",
+        "text": "Wer einen Laden führt …",
+        "published": datetime(2010, 10, 27, 14, 5, tzinfo=timezone(timedelta(hours=2))),
+        "tags": ("Kundenbindung", "Einzelhandel"),
+        "comments": (
+            Comment(id="1", text="Gut!", author="Jörg"),
+            Comment(id="2", text="Danke", parent_id="1"),
+        ),
+        "site": "https://blog.example/",
+    }
+    return Post(**(base | kw))  # type: ignore[arg-type]
+
+
+def test_post_id_ignores_scheme_www_and_fragment_but_not_path() -> None:
+    assert post_id("https://www.blog.example/a/") == post_id("http://blog.example/a/")
+    assert post_id("https://blog.example/a/") != post_id("https://blog.example/b/")
+    assert len(post_id("https://blog.example/a/")) == 16
+
+
+def test_round_trip_through_export_dict() -> None:
+    post = _post(fetched_at=datetime(2026, 1, 1, tzinfo=UTC))
+    data = post.to_dict()
+    assert data["published"] == "2010-10-27T14:05:00+02:00"
+    assert data["comments"][1]["parent_id"] == "1"
+    assert Post.from_dict(data) == post
+
+
+def test_content_hash_follows_content_not_fetch_time() -> None:
+    a = _post(fetched_at=datetime(2026, 1, 1, tzinfo=UTC))
+    b = _post(fetched_at=datetime(2026, 2, 1, tzinfo=UTC))
+    assert a.content_hash == b.content_hash
+    more = _post(comments=(*a.comments, Comment(id="3", text="Neu")))
+    assert more.content_hash != a.content_hash
+    assert _post(text="geändert").content_hash != a.content_hash
+
+
+def test_naive_dates_are_exported_with_an_offset() -> None:
+    assert _post(published=datetime(2010, 10, 27)).to_dict()["published"] == (
+        "2010-10-27T00:00:00+00:00"
+    )
+
+
+def test_model_imports_no_scrapy_twisted_or_whoosh() -> None:
+    code = (
+        "import sys, crawler.model, crawler.store, crawler.paths;"
+        "print(sorted(m for m in sys.modules"
+        " if m.split('.')[0] in {'scrapy', 'twisted', 'whoosh'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

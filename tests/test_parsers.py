@@ -1,0 +1,127 @@
+"""Parsers on the sample blog's pages (checked against its source) and on WordPress markup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawler.errors import ParseError
+from crawler.parsers import merge_comment_pages, parse_page, parse_post
+from search_cli.sampleblog.build import build_site
+from search_cli.sampleblog.content import SamplePost
+
+FIXTURES = Path(__file__).parent / "fixtures" / "pages"
+BASE = "http://blog.test:8000"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[SamplePost]]:
+    root = tmp_path_factory.mktemp("site")
+    return root, build_site(root, BASE + "/")
+
+
+def _page(root: Path, path: str) -> bytes:
+    return (root / path.strip("/") / "index.html").read_bytes()
+
+
+def test_every_sample_post_parses_to_its_source(built: tuple[Path, list[SamplePost]]) -> None:
+    root, posts = built
+    for src in posts:
+        page = parse_page(BASE + src.path, _page(root, src.path))
+        assert page.kind == src.kind, src.slug
+        post = page.post
+        assert post is not None
+        assert post.url == BASE + src.path
+        assert post.title == src.title
+        assert post.author == src.author
+        assert post.published == src.published
+        assert post.language == src.lang
+        if src.kind == "post":
+            assert list(post.categories) == src.categories
+            assert list(post.tags) == src.tags
+        # Every paragraph of the source body, and nothing of the share widget or the form.
+        first = next(line for line in src.body if line.strip() and not line.startswith(("#", "-")))
+        assert first.strip() in post.text
+        for junk in ("Teilen mit", "Gefällt mir", "Schreibe einen Kommentar", "Neueste Beiträge"):
+            assert junk not in post.text, (src.slug, junk)
+
+
+def test_threaded_comments_with_authors_and_dates(built: tuple[Path, list[SamplePost]]) -> None:
+    root, posts = built
+    src = next(p for p in posts if p.slug == "kundenbindung-im-kleinen-laden")
+    post = parse_post(BASE + src.path, _page(root, src.path))
+    got = [(c.id, c.parent_id, c.author, c.author_url, c.published, c.text) for c in post.comments]
+    want = [(c.id, c.parent_id, c.author, c.author_url, c.published, c.text) for c in src.comments]
+    assert got == want
+
+
+def test_comment_pages_merge_in_order(built: tuple[Path, list[SamplePost]]) -> None:
+    root, posts = built
+    src = next(p for p in posts if p.slug == "zehn-jahre-werkstatt-marketing")
+    first = parse_page(BASE + src.path, _page(root, src.path))
+    assert first.comment_pages == (BASE + src.path + "comment-page-2/",)
+    assert first.post is not None
+    others = []
+    for n in (3, 2):  # fetched out of order on purpose
+        url = f"{src.path}comment-page-{n}/"
+        page = parse_page(BASE + url, _page(root, url))
+        assert page.comment_page_of == BASE + src.path
+        assert page.post is not None
+        others.append((n, page.post))
+    merged = merge_comment_pages(first.post, others)
+    assert [c.id for c in merged.comments] == [c.id for c in src.comments]
+    assert [c.parent_id for c in merged.comments] == [c.parent_id for c in src.comments]
+
+
+def test_listing_pages_are_not_posts(built: tuple[Path, list[SamplePost]]) -> None:
+    root, _ = built
+    for path in ("/", "/page/2/", "/kategorie/marketing/", "/schlagwort/lokale-suche/"):
+        page = parse_page(BASE + path, _page(root, path))
+        assert page.kind == "listing", path
+        assert page.post is None
+        assert page.links
+    with pytest.raises(ParseError):
+        parse_post(BASE + "/", _page(root, "/"))
+
+
+def test_wordpress_classic_theme() -> None:
+    html = (FIXTURES / "wordpress" / "classic-twentytwentyone.html").read_bytes()
+    post = parse_post("https://handwerk.example/2011/08/preise/", html)
+    assert post.platform == "wordpress"
+    # twentytwentyone points canonical at the comment page; the post URL is without it.
+    assert post.url == "https://handwerk.example/2011/08/preise/"
+    assert post.title == "Preise richtig kommunizieren"
+    assert post.author == "Jörg Weiß"
+    assert post.published is not None
+    assert post.published.isoformat() == "2011-08-08T08:45:00+02:00"
+    assert post.categories == ("Marketing",)
+    assert post.tags == ("Preise", "Verkauf")  # the empty tag link is dropped
+    assert post.text == (
+        "Kleine Betriebe entschuldigen sich oft für ihre Preise.\n\n"
+        "Erklären Sie, was im Preis steckt."
+    )
+    assert post.html is not None
+    assert "Gefällt mir" not in post.html
+    assert [(c.id, c.parent_id, c.author, c.type) for c in post.comments] == [
+        ("11", None, "Jörg Müller", "comment"),
+        ("12", "11", "Jörg Weiß", "comment"),
+        ("13", None, None, "pingback"),
+    ]
+    assert post.comments[0].text == "Sehr wahr, danke!"
+    assert post.comments[0].author_url == "https://mueller.example"
+
+
+def test_windows_1252_page_without_declared_charset() -> None:
+    html = "<html><body><article><h1>Größe</h1><p>Über Straßenfeste</p></article></body></html>"
+    post = parse_post("https://b.example/x/", html.encode("cp1252"))
+    assert post.title == "Größe"
+    assert post.text == "Über Straßenfeste"
+
+
+def test_charset_from_http_header_wins() -> None:
+    html = '<html><head><meta charset="utf-8"></head><body><article><h1>Bäcker</h1><p>Brot</p>'
+    post = parse_post(
+        "https://b.example/x/", html.encode("latin-1"), content_type="text/html; charset=ISO-8859-1"
+    )
+    assert post.title == "Bäcker"
