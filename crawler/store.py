@@ -7,6 +7,7 @@ parsers can be re-run and the search index rebuilt without touching the network.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import zlib
@@ -44,6 +45,9 @@ CREATE TABLE IF NOT EXISTS comments (
     post_id TEXT NOT NULL REFERENCES posts(id), id TEXT NOT NULL, parent_id TEXT,
     author TEXT, published TEXT, type TEXT NOT NULL, text TEXT NOT NULL,
     first_seen TEXT NOT NULL, PRIMARY KEY (post_id, id));
+CREATE TABLE IF NOT EXISTS post_terms (
+    post_id TEXT NOT NULL REFERENCES posts(id), taxonomy TEXT NOT NULL, name TEXT NOT NULL,
+    PRIMARY KEY (post_id, taxonomy, name));
 CREATE TABLE IF NOT EXISTS fetches (
     url TEXT PRIMARY KEY, status INTEGER, etag TEXT, last_modified TEXT,
     fetched_at TEXT NOT NULL, content_hash TEXT);
@@ -184,8 +188,13 @@ class Store:
         Returns what happened and how many of its comments were not archived before.
         """
         now = _now()
-        pid, digest = post.id, post.content_hash
-        fetched = iso(post.fetched_at) or now
+        record = post.to_dict()
+        fetched = record.pop("fetched_at")
+        # Tags, dates or the author can change without the schema's content_hash changing;
+        # any change to what we archived is a new version.
+        pid = post.id
+        digest = hashlib.sha256(orjson.dumps(record, option=orjson.OPT_SORT_KEYS)).hexdigest()[:32]
+        record["fetched_at"] = fetched
         with self._transaction():
             site = self.site_id(post.site)
             row = self.db.execute(
@@ -197,7 +206,7 @@ class Store:
                 )
                 return "unchanged", 0
             version = (row[0] if row else 0) + 1
-            data = zlib.compress(orjson.dumps(post.to_dict()), 6)
+            data = zlib.compress(orjson.dumps(record), 6)
             self.db.execute(
                 "INSERT INTO posts (id, site_id, url, kind, title, published, first_seen,"
                 " last_seen, version, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -221,6 +230,12 @@ class Store:
             self.db.execute(
                 "INSERT INTO post_versions VALUES (?, ?, ?, ?, ?, ?)",
                 (pid, version, fetched, now, digest, data),
+            )
+            self.db.execute("DELETE FROM post_terms WHERE post_id = ?", (pid,))
+            self.db.executemany(
+                "INSERT OR IGNORE INTO post_terms VALUES (?, ?, ?)",
+                [(pid, "tag", t) for t in post.tags]
+                + [(pid, "category", c) for c in post.categories],
             )
             before = self.db.total_changes
             self.db.executemany(
@@ -369,6 +384,10 @@ class Store:
                     " WHERE published IS NOT NULL GROUP BY y ORDER BY y"
                 ).fetchall()
             ),
+            "top_tags": q(
+                "SELECT name, count(*) AS n FROM post_terms WHERE taxonomy = 'tag'"
+                " GROUP BY name ORDER BY n DESC, name LIMIT 10"
+            ).fetchall(),
             "last_crawl": dict(
                 zip(
                     (

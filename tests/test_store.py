@@ -32,8 +32,11 @@ def test_versions_only_when_content_changes(tmp_path: Path) -> None:
         assert store.save_post(_post(comments=one)) == ("updated", 1)
         two = (*one, Comment(id="2", text="Antwort", parent_id="1"))
         assert store.save_post(_post(text="Neuer Text", comments=two)) == ("updated", 1)
+        retagged = _post(text="Neuer Text", comments=two).with_(tags=("Neu",))
+        assert store.save_post(retagged) == ("updated", 0)
         pid = _post().id
-        assert [v[0] for v in store.versions(pid)] == [1, 2, 3]
+        assert [v[0] for v in store.versions(pid)] == [1, 2, 3, 4]
+        assert store.stats()["top_tags"] == [("Neu", 1)]
         current = store.get_post(pid)
         assert current is not None
         assert current.text == "Neuer Text"
