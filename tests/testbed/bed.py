@@ -1,0 +1,107 @@
+"""Bring the test bed's sites up or down, idempotently; only our own processes are touched.
+
+Usage: python -m tests.testbed [up|down|status] [--only wp-block,wp-classic,pelican,hugo]
+
+`up` installs what is missing (Debian packages need root), builds the corpus, starts each
+engine on its own loopback port, writes ground truth beside the state, and prints the URLs.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from tests.testbed import static_sites, wordpress
+from tests.testbed.corpus import build_corpus, load_posts
+from tests.testbed.procs import Unavailable, stop_recorded
+from tests.testbed.truth import static_truth, wordpress_truth, write_truth
+
+STATE = Path(__file__).resolve().parent.parent.parent / ".testbed"
+SITES = ("wp-block", "wp-classic", "pelican", "hugo")
+
+
+def _alive(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5):
+            return True
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def status(state: Path = STATE) -> dict[str, Any]:
+    path = state / "sites.json"
+    sites = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return {name: site for name, site in sites.items() if _alive(site["url"])}
+
+
+def up(state: Path = STATE, only: tuple[str, ...] = SITES) -> dict[str, Any]:
+    """Every site in `only` running, with truth files; reuses sites that already run."""
+    running = status(state)
+    if all(name in running for name in only):
+        return running
+    down(state)
+    state.mkdir(parents=True, exist_ok=True)
+    corpus = build_corpus()
+    corpus_file = state / "corpus.json"
+    corpus_file.write_text(json.dumps(corpus, ensure_ascii=False), encoding="utf-8")
+    posts = load_posts(corpus)
+    sites: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+    if {"wp-block", "wp-classic"} & set(only):
+        try:
+            for name, site in wordpress.up(state, corpus_file).items():
+                records, urls = wordpress_truth(posts, site.pop("ids"))
+                site["truth"] = str(write_truth(state, name, records, urls))
+                sites[name] = site
+        except Unavailable as exc:
+            problems["wordpress"] = str(exc)
+    for name, build in (("pelican", static_sites.pelican_up), ("hugo", static_sites.hugo_up)):
+        if name not in only:
+            continue
+        try:
+            site = build(state, posts)
+        except Unavailable as exc:
+            problems[name] = str(exc)
+            continue
+        records, urls = static_truth(posts, site["url"], name)
+        site["truth"] = str(write_truth(state, name, records, urls))
+        sites[name] = site
+    sites = {k: v for k, v in sites.items() if k in only}
+    (state / "sites.json").write_text(json.dumps(sites, indent=1), encoding="utf-8")
+    (state / "problems.json").write_text(json.dumps(problems, indent=1), encoding="utf-8")
+    return sites
+
+
+def down(state: Path = STATE) -> None:
+    if (state / "apache.conf").exists() or (state / "mysql").exists():
+        wordpress.down(state)
+    stop_recorded(state)
+    (state / "sites.json").unlink(missing_ok=True)
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "status"
+    only = SITES
+    if "--only" in argv:
+        only = tuple(argv[argv.index("--only") + 1].split(","))
+    if command == "up":
+        sites = up(only=only)
+        problems = json.loads((STATE / "problems.json").read_text()) if (
+            STATE / "problems.json").exists() else {}  # fmt: skip
+        for name, reason in problems.items():
+            print(f"{name}: not available here: {reason}", file=sys.stderr)
+    elif command == "down":
+        down()
+        return 0
+    elif command == "status":
+        sites = status()
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    for name, site in sites.items():
+        print(f"{name:11} {site['url']}  truth: {site['truth']}")
+    return 0

@@ -1,0 +1,104 @@
+"""Ground truth per test-bed site: what an exact archive of that site holds, in the export schema.
+
+Written as `<site>.truth.jsonl` (one post per line) and `<site>.urls.json` (URLs that are not
+posts, and URLs that must never be archived: drafts and private posts).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.testbed.corpus import AUTHORS, CPost
+
+
+def _comments(post: CPost, ids: dict[int, int] | None = None) -> list[dict[str, Any]]:
+    def cid(n: int) -> str:
+        return str(ids[n]) if ids else str(n)
+
+    return [
+        {
+            "id": cid(c.id),
+            "parent_id": cid(c.parent) if c.parent else None,
+            "author": c.author,
+            "author_url": c.author_url,
+            "published": c.date,
+            "text": c.text,
+            "type": c.type,
+        }
+        for c in post.visible_comments
+    ]
+
+
+def _record(post: CPost, url: str, **over: Any) -> dict[str, Any]:
+    is_post = post.kind == "post"
+    record = {
+        "url": url,
+        "kind": post.kind,
+        "title": post.title,
+        "author": AUTHORS[post.author] if is_post else None,
+        "published": post.date if is_post else None,
+        "language": post.lang,
+        "categories": post.leaf_categories,
+        "tags": post.tags,
+        "text": post.text,
+        "comments": _comments(post),
+        "protected": bool(post.password),
+    }
+    return record | over
+
+
+def wordpress_truth(posts: list[CPost], ids: dict[str, Any]) -> tuple[list[dict], dict]:  # type: ignore[type-arg]
+    out, never = [], []
+    for post in posts:
+        facts = ids["posts"].get(post.key)
+        if facts is None:
+            continue
+        if post.status != "publish":
+            never.append(facts["url"])
+            continue
+        # Each comment was inserted with the e-mail c<corpus id>@…; WordPress gave it an id.
+        mapping = {int(wp["email"][1:].split("@")[0]): wp["wp_id"] for wp in facts["comments"]}
+        over: dict[str, Any] = {
+            "categories": [html.unescape(c) for c in facts["categories"]] if post.kind == "post" else [],
+            "tags": [html.unescape(t) for t in facts["tags"]] if post.kind == "post" else [],
+            "comments": _comments(post, mapping),
+        }
+        if post.password:  # the page shows a password form instead of text and comments
+            over |= {"text": "", "comments": []}
+        out.append(_record(post, facts["url"], **over))
+    home = ids["home"]
+    return out, {"not_posts": [home, home + "page/2/"], "never": never}
+
+
+def static_truth(posts: list[CPost], base: str, engine: str) -> tuple[list[dict], dict]:  # type: ignore[type-arg]
+    out, never = [], []
+    for post in posts:
+        if post.password or post.status == "private":
+            continue
+        if engine == "pelican":
+            url = f"{base}pages/{post.slug}.html" if post.kind == "page" else f"{base}{post.slug}.html"
+            categories = post.leaf_categories[:1]  # Pelican has one category per article
+            comments: list[dict[str, Any]] = []  # and no comments
+        else:
+            url = f"{base}{post.slug}/" if post.kind == "page" else f"{base}posts/{post.slug}/"
+            categories = post.leaf_categories
+            comments = _comments(post)
+        if post.status == "draft":
+            never.append(url)
+            continue
+        out.append(_record(post, url, categories=categories if post.kind == "post" else [],
+                           comments=comments))  # fmt: skip
+    pagination = f"{base}index2.html" if engine == "pelican" else f"{base}page/2/"
+    return out, {"not_posts": [base, pagination], "never": never}
+
+
+def write_truth(folder: Path, name: str, records: list[dict], urls: dict) -> Path:  # type: ignore[type-arg]
+    target = folder / f"{name}.truth.jsonl"
+    target.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
+    (folder / f"{name}.urls.json").write_text(json.dumps(urls, indent=1), encoding="utf-8")
+    return target

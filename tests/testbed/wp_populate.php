@@ -1,0 +1,148 @@
+<?php
+/*
+ * Populate one WordPress site of the test bed from the corpus JSON.
+ *
+ * php wp_populate.php CONFIG HOST URL THEME CORPUS.json OUT.json PHASE
+ *   phase 1: install, options, theme, users, categories, posts, comments
+ *   phase 2: (a fresh process, after permalinks are set) write ids and permalinks to OUT.json
+ */
+[$script, $config, $host, $url, $theme, $corpusFile, $outFile, $phase] = $argv;
+
+// Debian's wp-config.php picks /etc/wordpress/config-$WORDPRESS_CONFIG.php; it ignores ports.
+$_SERVER['WORDPRESS_CONFIG'] = $config;
+$_SERVER['HTTP_HOST'] = $host;
+$_SERVER['SERVER_NAME'] = '127.0.0.1';
+$_SERVER['REQUEST_URI'] = '/';
+$_SERVER['SERVER_PORT'] = parse_url($url, PHP_URL_PORT);
+$_SERVER['REQUEST_METHOD'] = 'GET';
+define('WP_INSTALLING', $phase === '1');
+require_once '/usr/share/wordpress/wp-load.php';
+require_once ABSPATH . 'wp-admin/includes/upgrade.php';
+require_once ABSPATH . 'wp-admin/includes/taxonomy.php';
+
+$corpus = json_decode(file_get_contents($corpusFile), true);
+
+if ($phase === '1') {
+    if (!is_blog_installed()) {
+        wp_install('Werkstatt Marketing', 'admin', 'admin@example.invalid', true, '', 'testbed-pass');
+    }
+    $options = [
+        'siteurl' => $url, 'home' => $url, 'blogname' => 'Werkstatt Marketing',
+        'blogdescription' => 'Marketing für kleine Unternehmen',
+        'timezone_string' => 'Europe/Berlin', 'gmt_offset' => '',
+        'page_comments' => 1, 'comments_per_page' => 10, 'default_comments_page' => 'newest',
+        'comment_order' => 'asc', 'thread_comments' => 1, 'thread_comments_depth' => 5,
+        'show_avatars' => 0, 'blog_public' => 1, 'posts_per_page' => 10,
+        'default_pingback_flag' => 0, 'default_ping_status' => 'closed',
+        'comment_registration' => 0, 'require_name_email' => 1, 'comment_moderation' => 0,
+        'WPLANG' => '', 'show_on_front' => 'posts',
+    ];
+    foreach ($options as $name => $value) {
+        update_option($name, $value);
+    }
+    switch_theme($theme);
+    global $wp_rewrite;
+    $wp_rewrite->set_permalink_structure('/%year%/%monthnum%/%postname%/');
+    kses_remove_filters();  // the corpus is trusted HTML; keep it as written
+
+    $users = [];
+    foreach ($corpus['authors'] as $login => $name) {
+        $id = username_exists($login) ?: wp_insert_user([
+            'user_login' => $login, 'user_pass' => 'testbed-pass', 'display_name' => $name,
+            'nickname' => $name, 'first_name' => explode(' ', $name)[0],
+            'user_email' => $login . '@example.invalid', 'role' => 'author',
+        ]);
+        $users[$login] = $id;
+    }
+    $catIds = [];
+    foreach ($corpus['posts'] as $post) {
+        foreach ($post['categories'] as $path) {
+            $parent = 0;
+            $sofar = [];
+            foreach (explode('/', $path) as $name) {
+                $sofar[] = $name;
+                $key = implode('/', $sofar);
+                if (!isset($catIds[$key])) {
+                    $term = term_exists($name, 'category', $parent);
+                    if (!$term) {
+                        $term = wp_insert_term($name, 'category', ['parent' => $parent]);
+                    }
+                    $catIds[$key] = (int) $term['term_id'];
+                }
+                $parent = $catIds[$key];
+            }
+        }
+    }
+    $byKey = [];
+    foreach ($corpus['posts'] as $post) {
+        $existing = get_page_by_path($post['slug'], OBJECT, $post['kind'] === 'page' ? 'page' : 'post');
+        if ($existing) {
+            $byKey[$post['key']] = $existing->ID;
+            continue;
+        }
+        $html = $post['body_html'];
+        $date = new DateTime($post['date']);
+        $local = (clone $date)->setTimezone(new DateTimeZone('Europe/Berlin'))->format('Y-m-d H:i:s');
+        $gmt = (clone $date)->setTimezone(new DateTimeZone('UTC'))->format('Y-m-d H:i:s');
+        $id = wp_insert_post(wp_slash([
+            'post_type' => $post['kind'] === 'page' ? 'page' : 'post',
+            'post_title' => $post['title'], 'post_name' => $post['slug'],
+            'post_content' => $html, 'post_status' => $post['status'],
+            'post_author' => $users[$post['author']], 'post_date' => $local,
+            'post_date_gmt' => $gmt, 'post_password' => $post['password'],
+            'comment_status' => 'open', 'ping_status' => 'closed',
+            'post_category' => array_map(fn($c) => $catIds[$c], $post['categories']),
+            'tags_input' => $post['tags'],
+        ]), true);
+        if (is_wp_error($id)) {
+            fwrite(STDERR, "post {$post['key']}: " . $id->get_error_message() . "\n");
+            exit(1);
+        }
+        if ($post['sticky']) {
+            stick_post($id);
+        }
+        $byKey[$post['key']] = $id;
+        $commentIds = [];
+        foreach ($post['comments'] as $c) {
+            $cdate = new DateTime($c['date']);
+            $cid = wp_insert_comment(wp_slash([
+                'comment_post_ID' => $id, 'comment_author' => $c['author'],
+                'comment_author_email' => 'c' . $c['id'] . '@example.invalid',
+                'comment_author_url' => $c['author_url'] ?? '',
+                'comment_content' => $c['text'],
+                'comment_date' => (clone $cdate)->setTimezone(new DateTimeZone('Europe/Berlin'))->format('Y-m-d H:i:s'),
+                'comment_date_gmt' => (clone $cdate)->setTimezone(new DateTimeZone('UTC'))->format('Y-m-d H:i:s'),
+                'comment_parent' => $c['parent'] ? $commentIds[$c['parent']] : 0,
+                'comment_approved' => ['approved' => 1, 'pending' => 0, 'spam' => 'spam'][$c['status']],
+                'comment_type' => $c['type'] === 'pingback' ? 'pingback' : 'comment',
+            ]));
+            $commentIds[$c['id']] = $cid;
+        }
+    }
+    exit(0);
+}
+
+// Phase 2: a fresh process, so permalinks and term links use the structure set above.
+flush_rewrite_rules(false);
+$out = ['posts' => []];
+foreach ($corpus['posts'] as $post) {
+    $found = get_page_by_path($post['slug'], OBJECT, $post['kind'] === 'page' ? 'page' : 'post');
+    if (!$found) {
+        continue;
+    }
+    $comments = [];
+    foreach (get_comments(['post_id' => $found->ID, 'status' => 'all', 'orderby' => 'comment_ID', 'order' => 'ASC']) as $c) {
+        $comments[] = ['wp_id' => (int) $c->comment_ID, 'parent' => (int) $c->comment_parent,
+                       'email' => $c->comment_author_email, 'approved' => $c->comment_approved];
+    }
+    $out['posts'][$post['key']] = [
+        'id' => $found->ID, 'url' => get_permalink($found), 'status' => $found->post_status,
+        'comments' => $comments,
+        'categories' => array_map(fn($t) => $t->name, wp_get_post_categories($found->ID, ['fields' => 'all'])),
+        'tags' => array_map(fn($t) => $t->name, wp_get_post_tags($found->ID)),
+        'author' => get_the_author_meta('display_name', $found->post_author),
+    ];
+}
+$out['home'] = home_url('/');
+file_put_contents($outFile, json_encode($out, JSON_PRETTY_PRINT | JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES));
+
