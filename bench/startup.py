@@ -25,10 +25,11 @@ def _crawl_demo_archive(archive: Path) -> None:
 
     with serve_sample_blog() as site:
         subprocess.run(
-            [sys.executable, "-m", "search_cli.main", "--archive", str(archive), "crawl",
-             site.url],
-            check=True, cwd=ROOT, capture_output=True,
-        )  # fmt: skip
+            [sys.executable, "-m", "search_cli.main", "--archive", str(archive), "crawl", site.url],
+            check=True,
+            cwd=ROOT,
+            capture_output=True,
+        )
 
 
 def _time(cmd: list[str]) -> float:
@@ -47,13 +48,31 @@ def main() -> None:
         py = sys.executable
         commands = {
             "python -c pass (baseline)": [py, "-c", "pass"],
-            "blogarchive search kunden": [py, "-m", "search_cli.main", "--archive", str(archive),
-                                          "search", "kunden"],
-            "blogarchive search --json, filter": [py, "-m", "search_cli.main", "--archive",
-                                                  str(archive), "search", "kunden", "--json",
-                                                  "--since", "2012", "--sort", "newest"],
+            "blogarchive search kunden": [
+                py,
+                "-m",
+                "search_cli.main",
+                "--archive",
+                str(archive),
+                "search",
+                "kunden",
+            ],
+            "blogarchive search --json, filter": [
+                py,
+                "-m",
+                "search_cli.main",
+                "--archive",
+                str(archive),
+                "search",
+                "kunden",
+                "--json",
+                "--since",
+                "2012",
+                "--sort",
+                "newest",
+            ],
             "python -c 'import scrapy.crawler'": [py, "-c", "import scrapy.crawler"],
-        }  # fmt: skip
+        }
         for cmd in commands.values():  # warm the file cache
             _time(cmd)
         times: dict[str, list[float]] = {name: [] for name in commands}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -46,3 +47,18 @@ def crawled_archive(sample_site: SampleSite, tmp_path_factory: pytest.TempPathFa
     done = run_cli(archive, "crawl", sample_site.url, "--json")
     assert done.returncode == 0, done.stderr
     return archive
+
+
+@pytest.fixture(scope="session")
+def testbed() -> Iterator[dict[str, dict[str, str]]]:
+    """The real engines of tests/testbed on loopback: started here unless already running."""
+    from tests.testbed.bed import SITES, STATE, down, status, up
+
+    was_running = set(status()) >= set(SITES)
+    sites = up()
+    problems_file = STATE / "problems.json"
+    problems = json.loads(problems_file.read_text()) if problems_file.exists() else {}
+    sites = {**sites, **{f"!{name}": {"problem": why} for name, why in problems.items()}}
+    yield sites
+    if not was_running and not os.environ.get("BLOGARCHIVE_KEEP_TESTBED"):
+        down()

@@ -13,13 +13,17 @@ from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
 from crawler.errors import ParseError
 from crawler.model import ParsedPage, Post
-from crawler.parsers import generic, wordpress
+from crawler.parsers import generic, pelican, wordpress
 from crawler.parsers.decode import decode_html
 from crawler.parsers.extract import Extractor
 from crawler.parsers.meta import PageMeta, page_meta
 
 # Tried in order; generic matches everything and comes last.
-PLATFORMS: dict[str, ModuleType] = {"wordpress": wordpress, "generic": generic}
+PLATFORMS: dict[str, ModuleType] = {
+    "wordpress": wordpress,
+    "pelican": pelican,
+    "generic": generic,
+}
 
 
 def detect(soup: BeautifulSoup, meta: PageMeta) -> str:

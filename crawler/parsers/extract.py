@@ -36,6 +36,12 @@ class PostSelectors:
     tags: str
     boilerplate: str
     comments: CommentSelectors = field(default=DEFAULT_COMMENTS)
+    # Body classes that tell the kind of page outright (WordPress: "single", "archive", …).
+    body_kinds: tuple[tuple[str, PageKind], ...] = ()
+    # Markup found only on an engine's static pages (About, Impressum), not on its posts.
+    page_marker: str = ""
+    # Prefixes an engine puts before the titles of protected posts ("Protected: ").
+    title_prefixes: tuple[str, ...] = ()
 
 
 # Widgets that sit inside post bodies on real blogs but are not the author's text.
@@ -46,12 +52,9 @@ BOILERPLATE = (
     " .comment-respond, .comments, .author-box, .author-bio, .about-author, .widget,"
     " .print-only, .cookie-notice, .cookie-banner, .wpcnt, .likes-widget, .wp-block-buttons,"
     " .screen-reader-text, .entry-meta, .post-meta, .byline, .tags-links, .cat-links,"
-    " .entry-footer, .post-footer, nav, aside, form"
+    " .entry-footer, .post-footer, .post-info, nav, aside, form"
 )
 SITE_SUFFIX = re.compile(r"\s+[|–—\-:·»]{1,2}\s+")
-LISTING_BODY = frozenset(
-    ("home", "blog", "archive", "category", "tag", "search", "author", "date", "paged")
-)
 
 
 def strip_site_suffix(title: str, site_name: str | None) -> str:
@@ -80,6 +83,7 @@ class Extractor:
     platform: str
     relative_base: datetime | None = None
     comment_ids: set[int] = field(default_factory=set)
+    guessed: bool = False  # the kind came from layout alone, not from markup that says so
 
     def run(self) -> ParsedPage:
         self.comment_ids = {id(el) for el in self.soup.select(self.sel.comments.item)}
@@ -87,13 +91,17 @@ class Extractor:
         entry = entries[0] if len(entries) == 1 else None
         root = entry or self.soup.body or self.soup
         title, title_el = self._title(root)
-        kind = self._classify(entries, title)
+        kind = self._classify(entries, title, title_el)
         links = page_links(self.soup, self.url)
         cp = comment_page(canonical(self.url))
         if kind not in ("post", "page"):
             return ParsedPage(kind=kind, links=links)
         post_url = cp[0] if cp else sane_canonical(self.url, self.meta.canonical)
         post = self._post(root, title, title_el, kind, post_url)
+        if self.guessed and post.published is None:
+            # Nothing but layout said "post": without a date it is a static page.
+            post = post.with_(kind="page")
+            kind = "page"
         pages = tuple(
             link for link in links if (c := comment_page(link)) and canonical(c[0]) == post_url
         )
@@ -113,19 +121,42 @@ class Extractor:
         ids = {id(el) for el in found}
         return [el for el in found if not any(id(p) in ids for p in el.parents)]
 
-    def _classify(self, entries: list[Tag], title: str) -> PageKind:
-        m, body = self.meta, self.meta.body_classes
-        if (m.ld_types & LISTING_TYPES and not m.article) or body & LISTING_BODY:
+    def _classify(self, entries: list[Tag], title: str, title_el: Tag | None) -> PageKind:
+        m = self.meta
+        for cls, kind in self.sel.body_kinds:
+            if cls in m.body_classes:
+                return kind
+        if self.sel.page_marker and self.soup.select_one(self.sel.page_marker) is not None:
+            return "page"
+        if m.ld_types & LISTING_TYPES and not m.article:
             return "listing"
-        if m.article or m.og_type == "article" or body & {"single", "single-post"}:
+        if m.article or m.og_type == "article":
             return "post"
-        if body & {"page", "page-template-default"} or m.ld_types & PAGE_TYPES:
+        if m.ld_types & PAGE_TYPES:
             return "page"
         if len(entries) > 1:
             return "listing"
+        self.guessed = True
         if len(entries) == 1 and title:
-            return "post"
+            return "listing" if self._title_links_away(title_el) else "post"
+        if title and not entries and self._has_body_text():
+            return "post"  # no article markup at all, but a heading and a body of text
         return "other"
+
+    def _has_body_text(self) -> bool:
+        block = densest_block(self.soup, self.comment_ids)
+        return block is not None and len(block.get_text()) >= 400
+
+    def _title_links_away(self, title_el: Tag | None) -> bool:
+        """A lone entry whose heading links to another page is a summary on a listing."""
+        if title_el is None:
+            return False
+        link = title_el if title_el.name == "a" else title_el.find("a", href=True)
+        if link is None or not link.get("href"):
+            return False
+        target = resolve(self.url, str(link["href"]))
+        here = {canonical(self.url), sane_canonical(self.url, self.meta.canonical)}
+        return bool(target) and canonical(target) not in here
 
     def _title(self, root: Tag) -> tuple[str, Tag | None]:
         el = first_match(root, self.sel.title, self.comment_ids)
@@ -137,6 +168,9 @@ class Extractor:
         if not title:
             raw = self.meta.first("og:title", "twitter:title") or self.meta.title_tag
             title = strip_site_suffix(raw, self.meta.site_name)
+        for prefix in self.sel.title_prefixes:
+            if title.startswith(prefix):
+                title = title.removeprefix(prefix).strip()
         return title, el
 
     def _post(
@@ -173,7 +207,13 @@ class Extractor:
             categories=self._names(
                 root, self.sel.categories, ld_list(art.get("articleSection")), "article:section"
             ),
-            tags=self._names(root, self.sel.tags, ld_list(art.get("keywords")), "article:tag"),
+            tags=self._names(
+                root,
+                self.sel.tags,
+                ld_list(art.get("keywords")),
+                "article:tag",
+                not_in=self.sel.categories,
+            ),
             summary=self.meta.first("description", "og:description"),
             html=clean_html(content, self.sel.boilerplate),
             comments=extract_comments(
@@ -193,7 +233,7 @@ class Extractor:
     def _date(self, root: Tag, selector: str, ld_value: object, meta_name: str) -> datetime | None:
         nodes = list(ordered(root, selector, self.comment_ids))
         for el in nodes:  # machine-readable attributes first
-            raw = el.get("datetime") or el.get("content")
+            raw = el.get("datetime") or el.get("content") or (el.name == "abbr" and el.get("title"))
             if raw and (when := parse_date(str(raw), self.meta.lang)):
                 return when
         for raw in (ld_value, self.meta.first(meta_name)):
@@ -205,9 +245,13 @@ class Extractor:
         return None
 
     def _names(
-        self, root: Tag, selector: str, ld_values: list[str], meta_name: str
+        self, root: Tag, selector: str, ld_values: list[str], meta_name: str, not_in: str = ""
     ) -> tuple[str, ...]:
-        els = all_matches(root, selector, self.comment_ids)
+        # Block themes mark category links rel="tag" too: a tag is never also a category link.
+        exclude = set(self.comment_ids)
+        if not_in:
+            exclude |= {id(el) for el in all_matches(root, not_in, self.comment_ids)}
+        els = all_matches(root, selector, exclude)
         names = unique_names(el.get_text(" ") for el in els)
         return names or unique_names(ld_values or self.meta.meta.get(meta_name, []))
 

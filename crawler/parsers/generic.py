@@ -31,6 +31,7 @@ SELECTORS = PostSelectors(
     categories="a[rel~=category], .cat-links a, .categories a, .post-categories a",
     tags="a[rel=tag], .tags-links a, .tag-links a, .post-tags a, .tags a",
     boilerplate=BOILERPLATE,
+    body_kinds=(("single-post", "post"), ("single", "post")),
 )
 
 

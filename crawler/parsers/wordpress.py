@@ -36,6 +36,17 @@ SELECTORS = PostSelectors(
     tags=".taxonomy-post_tag a, .tags-links a, .tag-links a, .entry-tags a, a[rel=tag]",
     boilerplate=BOILERPLATE + ", .wp-block-post-terms, .wp-block-comments, .post-nav-links",
     comments=CommentSelectors(),
+    body_kinds=(
+        ("single", "post"),
+        ("single-post", "post"),
+        ("page", "page"),
+        ("home", "listing"),
+        ("blog", "listing"),
+        ("archive", "listing"),
+        ("search", "listing"),
+        ("error404", "other"),
+    ),
+    title_prefixes=("Protected: ", "Geschützt: ", "Private: ", "Privat: "),
 )
 
 

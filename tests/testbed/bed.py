@@ -54,7 +54,7 @@ def up(state: Path = STATE, only: tuple[str, ...] = SITES) -> dict[str, Any]:
     if {"wp-block", "wp-classic"} & set(only):
         try:
             for name, site in wordpress.up(state, corpus_file).items():
-                records, urls = wordpress_truth(posts, site.pop("ids"))
+                records, urls = wordpress_truth(posts, site.pop("ids"), site["theme"])
                 site["truth"] = str(write_truth(state, name, records, urls))
                 sites[name] = site
         except Unavailable as exc:
@@ -90,8 +90,11 @@ def main(argv: list[str]) -> int:
         only = tuple(argv[argv.index("--only") + 1].split(","))
     if command == "up":
         sites = up(only=only)
-        problems = json.loads((STATE / "problems.json").read_text()) if (
-            STATE / "problems.json").exists() else {}  # fmt: skip
+        problems = (
+            json.loads((STATE / "problems.json").read_text())
+            if (STATE / "problems.json").exists()
+            else {}
+        )
         for name, reason in problems.items():
             print(f"{name}: not available here: {reason}", file=sys.stderr)
     elif command == "down":

@@ -20,30 +20,93 @@ AUTHORS = {"anna": "Anna Becker", "joerg": "Jörg Weiß", "claire": "Claire Morg
 
 # Nested categories: WordPress builds the tree; other engines use the leaf names.
 CATEGORIES = {
-    "de": ["Marketing", "Marketing/Social Media", "Marketing/Suchmaschinenoptimierung",
-           "Kundenbindung", "Veranstaltungen", "Tipps & Tricks", "Website"],
+    "de": [
+        "Marketing",
+        "Marketing/Social Media",
+        "Marketing/Suchmaschinenoptimierung",
+        "Kundenbindung",
+        "Veranstaltungen",
+        "Tipps & Tricks",
+        "Website",
+    ],
     "en": ["Small Business", "Small Business/Pricing", "Content Strategy", "Email Marketing"],
-}  # fmt: skip
+}
 TAGS = {
-    "de": ["Kundenbindung", "Lokale Suche", "Öffnungszeiten", "Mundpropaganda", "Größe zeigen",
-           "Straßenfest", "Newsletter", "Einzelhandel", "Bäckerei", "Handwerk", "Datenschutz",
-           "Gutscheine", "Flyer", "Messe", "Google Maps"],
-    "en": ["word of mouth", "retail", "customer loyalty", "pricing", "newsletters",
-           "photography", "storytelling", "reviews"],
-}  # fmt: skip
+    "de": [
+        "Kundenbindung",
+        "Lokale Suche",
+        "Öffnungszeiten",
+        "Mundpropaganda",
+        "Größe zeigen",
+        "Straßenfest",
+        "Newsletter",
+        "Einzelhandel",
+        "Bäckerei",
+        "Handwerk",
+        "Datenschutz",
+        "Gutscheine",
+        "Flyer",
+        "Messe",
+        "Google Maps",
+    ],
+    "en": [
+        "word of mouth",
+        "retail",
+        "customer loyalty",
+        "pricing",
+        "newsletters",
+        "photography",
+        "storytelling",
+        "reviews",
+    ],
+}
 TOPICS = {
-    "de": ["Kundenbindung", "Schaufenster", "Newsletter", "Bewertungen", "Flyer", "Messen",
-           "Stammkunden", "Gutscheine", "Öffnungszeiten", "Lokale Suche", "Pressearbeit",
-           "Kooperationen", "Straßenfeste", "Visitenkarten", "Preisschilder", "Vereinsarbeit"],
-    "en": ["Word of Mouth", "Pricing", "Product Photos", "Reviews", "Newsletters",
-           "Customer Stories", "Shop Windows", "Loyalty Cards"],
-}  # fmt: skip
+    "de": [
+        "Kundenbindung",
+        "Schaufenster",
+        "Newsletter",
+        "Bewertungen",
+        "Flyer",
+        "Messen",
+        "Stammkunden",
+        "Gutscheine",
+        "Öffnungszeiten",
+        "Lokale Suche",
+        "Pressearbeit",
+        "Kooperationen",
+        "Straßenfeste",
+        "Visitenkarten",
+        "Preisschilder",
+        "Vereinsarbeit",
+    ],
+    "en": [
+        "Word of Mouth",
+        "Pricing",
+        "Product Photos",
+        "Reviews",
+        "Newsletters",
+        "Customer Stories",
+        "Shop Windows",
+        "Loyalty Cards",
+    ],
+}
 TITLE_FORMS = {
-    "de": ["{t} im kleinen Betrieb", "Fünf Fragen zu {t}", "{t}: was wirklich hilft",
-           "Warum {t} sich lohnen", "{t} ohne großes Budget", "Neues über {t}"],
-    "en": ["{t} for Small Shops", "Five Questions About {t}", "{t}: What Actually Works",
-           "Why {t} Still Matter", "{t} on a Shoestring"],
-}  # fmt: skip
+    "de": [
+        "{t} im kleinen Betrieb",
+        "Fünf Fragen zu {t}",
+        "{t}: was wirklich hilft",
+        "Warum {t} sich lohnen",
+        "{t} ohne großes Budget",
+        "Neues über {t}",
+    ],
+    "en": [
+        "{t} for Small Shops",
+        "Five Questions About {t}",
+        "{t}: What Actually Works",
+        "Why {t} Still Matter",
+        "{t} on a Shoestring",
+    ],
+}
 SENTENCES = {
     "de": [
         "Kleine Unternehmen kennen ihre Kunden oft beim Namen.",
@@ -80,12 +143,17 @@ SENTENCES = {
         "Price your time, not just your materials.",
         "A customer story beats a testimonial every time.",
     ],
-}  # fmt: skip
+}
 LIST_ITEMS = {
-    "de": ["Kunden begrüßen", "Namen merken", "nachfragen", "Öffnungszeiten prüfen",
-           "Fotos machen"],
+    "de": [
+        "Kunden begrüßen",
+        "Namen merken",
+        "nachfragen",
+        "Öffnungszeiten prüfen",
+        "Fotos machen",
+    ],
     "en": ["greet every customer", "remember names", "ask for feedback", "check your hours"],
-}  # fmt: skip
+}
 QUOTES = {
     "de": "Ein zufriedener Kunde erzählt es drei Leuten, ein unzufriedener zehn.",
     "en": "A happy customer tells three people; an unhappy one tells ten.",
@@ -101,15 +169,25 @@ COMMENTERS = [
     ("Lena Vogel", None),
 ]
 COMMENT_TEXTS = {
-    "de": ["Danke für den Beitrag!", "Das probiere ich gleich aus.",
-           "Bei uns hat das sehr gut funktioniert.", "Gibt es dazu noch mehr Tipps?",
-           "Sehr hilfreich, besonders der Teil über Stammkunden.",
-           "Ich sehe das etwas anders, aber gute Gedanken.", "Super Idee 😊",
-           "Mehr dazu steht auf https://beispiel-handwerk.example/tipps"],
-    "en": ["Thanks for this!", "We tried it and it worked.", "Great points, especially the last one.",
-           "I disagree a little, but good thoughts.", "Love it 👍",
-           "More on this at https://shop-notes.example/pricing"],
-}  # fmt: skip
+    "de": [
+        "Danke für den Beitrag!",
+        "Das probiere ich gleich aus.",
+        "Bei uns hat das sehr gut funktioniert.",
+        "Gibt es dazu noch mehr Tipps?",
+        "Sehr hilfreich, besonders der Teil über Stammkunden.",
+        "Ich sehe das etwas anders, aber gute Gedanken.",
+        "Super Idee 😊",
+        "Mehr dazu steht auf https://beispiel-handwerk.example/tipps",
+    ],
+    "en": [
+        "Thanks for this!",
+        "We tried it and it worked.",
+        "Great points, especially the last one.",
+        "I disagree a little, but good thoughts.",
+        "Love it 👍",
+        "More on this at https://shop-notes.example/pricing",
+    ],
+}
 
 
 @dataclass
@@ -127,14 +205,19 @@ class Block:
         if self.kind == "quote":
             return f"<blockquote><p>{escape(self.text)}</p></blockquote>"
         if self.kind == "figure":
-            return (f'<figure><img src="{self.extra}" alt="" width="600" height="400">'
-                    f"<figcaption>{escape(self.text)}</figcaption></figure>")  # fmt: skip
+            return (
+                f'<figure><img src="{self.extra}" alt="" width="600" height="400">'
+                f"<figcaption>{escape(self.text)}</figcaption></figure>"
+            )
         if self.kind == "code":
             return f"<pre><code>{escape(self.text)}</code></pre>"
         if self.kind == "link":
-            before, word, after = self.text.partition("Beispielseite" if "Beispielseite"
-                                                      in self.text else "example page")  # fmt: skip
-            return f'<p>{escape(before)}<a href="{self.extra}">{escape(word)}</a>{escape(after)}</p>'
+            before, word, after = self.text.partition(
+                "Beispielseite" if "Beispielseite" in self.text else "example page"
+            )
+            return (
+                f'<p>{escape(before)}<a href="{self.extra}">{escape(word)}</a>{escape(after)}</p>'
+            )
         return f"<p>{escape(self.text)}</p>"
 
 
@@ -196,13 +279,18 @@ def _blocks(rng: random.Random, lang: str, swiss: bool) -> list[Block]:
         elif i == 2 and extra < 0.3:
             out.append(Block("quote", QUOTES[lang]))
         elif i == 2 and extra < 0.5:
-            caption = "Das Schaufenster im Herbst." if lang == "de" else "The shop window in autumn."
+            caption = (
+                "Das Schaufenster im Herbst." if lang == "de" else "The shop window in autumn."
+            )
             out.append(Block("figure", caption, f"/media/photo-{rng.randint(1, 99)}.jpg"))
         elif i == 3 and extra < 0.2:
             out.append(Block("code", "Redirect 301 /alt.html /neu/"))
         elif i == 3 and extra < 0.4:
-            text = ("Mehr auf der Beispielseite dazu." if lang == "de"
-                    else "See the example page for more.")  # fmt: skip
+            text = (
+                "Mehr auf der Beispielseite dazu."
+                if lang == "de"
+                else "See the example page for more."
+            )
             out.append(Block("link", text, "https://example.org/mehr"))
     return out
 
@@ -244,8 +332,17 @@ def build_corpus(n_posts: int = 110) -> dict[str, object]:
         when = (start + timedelta(days=int(i * 27.5), hours=rng.randint(0, 8))).astimezone(TZ)
         cats = rng.sample(CATEGORIES[lang], rng.randint(1, 2))
         tags = rng.sample(TAGS[lang], rng.randint(0, 4))
-        post = CPost(f"p{i:03d}", slug, title, author, when.isoformat(), lang, cats, tags,
-                     _blocks(rng, lang, swiss))  # fmt: skip
+        post = CPost(
+            f"p{i:03d}",
+            slug,
+            title,
+            author,
+            when.isoformat(),
+            lang,
+            cats,
+            tags,
+            _blocks(rng, lang, swiss),
+        )
         many = i in (5, 17, 42, 77)
         count = rng.randint(25, 60) if many else rng.choice([0, 0, 1, 2, 3, 4, 5])
         post.comments = _comments(rng, post, count, next_id)
@@ -266,18 +363,41 @@ def _special_cases(posts: list[CPost], next_id: list[int]) -> None:
     late = datetime.fromisoformat(posts[10].date) + timedelta(days=3)
     for status in ("pending", "spam"):
         posts[10].comments.append(
-            CComment(next_id[0], None, "Spam Bot", "https://spam.example",
-                     late.isoformat(), f"Nicht freigegeben ({status})", status=status)
-        )  # fmt: skip
+            CComment(
+                next_id[0],
+                None,
+                "Spam Bot",
+                "https://spam.example",
+                late.isoformat(),
+                f"Nicht freigegeben ({status})",
+                status=status,
+            )
+        )
         next_id[0] += 1
     posts[12].comments.append(
-        CComment(next_id[0], None, "Website-Tipps", "https://website-tipps.example/kundenbindung",
-                 late.isoformat(), "Service als Marketing", type="pingback")
-    )  # fmt: skip
+        CComment(
+            next_id[0],
+            None,
+            "Website-Tipps",
+            "https://website-tipps.example/kundenbindung",
+            late.isoformat(),
+            "Service als Marketing",
+            type="pingback",
+        )
+    )
     next_id[0] += 1
-    about = CPost("about", "ueber-uns", "Über uns", "anna", posts[0].date, "de", [], [],
-                  [Block("p", "Werkstatt Marketing ist ein Blog für kleine Unternehmen.")],
-                  kind="page")  # fmt: skip
+    about = CPost(
+        "about",
+        "ueber-uns",
+        "Über uns",
+        "anna",
+        posts[0].date,
+        "de",
+        [],
+        [],
+        [Block("p", "Werkstatt Marketing ist ein Blog für kleine Unternehmen.")],
+        kind="page",
+    )
     posts.append(about)
 
 

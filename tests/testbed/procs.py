@@ -21,7 +21,9 @@ class Unavailable(Exception):
 def run(cmd: list[str], **kwargs: object) -> str:
     done = subprocess.run(cmd, capture_output=True, text=True, **kwargs)  # type: ignore[call-overload]
     if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd[:3])} … failed ({done.returncode}):\n{done.stderr[-3000:]}")
+        raise RuntimeError(
+            f"{' '.join(cmd[:3])} … failed ({done.returncode}):\n{done.stderr[-3000:]}"
+        )
     return str(done.stdout)
 
 
@@ -30,7 +32,9 @@ def ensure_apt(packages: list[str], check: list[str], files: list[str] = ()) -> 
     if all(shutil.which(c) for c in check) and all(Path(f).exists() for f in files):
         return
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        raise Unavailable(f"needs {', '.join(packages)} from apt-get, and this is not root on Debian")
+        raise Unavailable(
+            f"needs {', '.join(packages)} from apt-get, and this is not root on Debian"
+        )
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     # Debian starts services on install; ours run on private ports, so keep the stock ones off.
     policy = Path("/usr/sbin/policy-rc.d")
@@ -71,10 +75,20 @@ def serve_static(state: Path, name: str, root: Path, port: int | None = None) ->
     port = port or free_port()
     log = open(state / f"{name}-http.log", "ab")  # noqa: SIM115 - the server keeps it open
     proc = subprocess.Popen(
-        [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", str(root),
-         str(port)],
-        stdout=log, stderr=log, start_new_session=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "http.server",
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+            str(root),
+            str(port),
+        ],
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+    )
     (state / "pids").mkdir(exist_ok=True)
     (state / "pids" / name).write_text(str(proc.pid))
     url = f"http://127.0.0.1:{port}/"

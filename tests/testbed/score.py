@@ -64,8 +64,10 @@ def score(
     def share(items: list[bool]) -> float:
         return sum(items) / len(items) if items else 1.0
 
-    terms: dict[str, tuple[set[Any], set[Any]]] = {"tags": (set(), set()),
-                                                   "categories": (set(), set())}  # fmt: skip
+    terms: dict[str, tuple[set[Any], set[Any]]] = {
+        "tags": (set(), set()),
+        "categories": (set(), set()),
+    }
     for u in posts:
         for key, (t_set, g_set) in terms.items():
             t_set.update((u, n.casefold()) for n in want[u][key])
@@ -86,14 +88,21 @@ def score(
     return {
         "post_recall": len(both) / len(want) if want else 1.0,
         "post_precision": len(both) / len(got) if got else 1.0,
+        "kind": share([got[u].get("kind", "post") == want[u]["kind"] for u in both]),
         "title": share([got[u]["title"] == want[u]["title"] for u in both]),
         "author": share([got[u]["author"] == want[u]["author"] for u in posts]),
-        "date": share([_instant(got[u]["published"]) == _instant(want[u]["published"])
-                       for u in posts]),  # fmt: skip
+        "date": share(
+            [_instant(got[u]["published"]) == _instant(want[u]["published"]) for u in posts]
+        ),
         "tag_f1": _f1(*terms["tags"]),
         "category_f1": _f1(*terms["categories"]),
-        "text_f1": _mean([token_f1(want[u]["text"], got[u]["text"]) for u in both
-                          if not want[u].get("protected")]),
+        "text_f1": _mean(
+            [
+                token_f1(want[u]["text"], got[u]["text"])
+                for u in both
+                if not want[u].get("protected")
+            ]
+        ),
         "comment_precision": c_match / c_got if c_got else 1.0,
         "comment_recall": c_match / c_truth if c_truth else 1.0,
         "reply_parent": share(parents),

@@ -76,8 +76,17 @@ SOCIAL = ()
 """,
         encoding="utf-8",
     )
-    run([pelican, str(root / "content"), "-o", str(root / "output"), "-s",
-         str(root / "pelicanconf.py"), "-q"])  # fmt: skip
+    run(
+        [
+            pelican,
+            str(root / "content"),
+            "-o",
+            str(root / "output"),
+            "-s",
+            str(root / "pelicanconf.py"),
+            "-q",
+        ]
+    )
     served = serve_static(state, "pelican", root / "output", port)
     return {"url": served, "engine": "pelican"}
 
@@ -103,12 +112,21 @@ def hugo_up(state: Path, posts: list[CPost]) -> dict[str, object]:
             "lang": post.lang,
         }
         if post.kind == "post":
-            front |= {"categories": post.leaf_categories, "tags": post.tags,
-                      "comments": [
-                          {"id": c.id, "parent": c.parent or 0, "author": c.author,
-                           "url": c.author_url or "", "date": c.date, "text": c.text}
-                          for c in post.visible_comments
-                      ]}  # fmt: skip
+            front |= {
+                "categories": post.leaf_categories,
+                "tags": post.tags,
+                "comments": [
+                    {
+                        "id": c.id,
+                        "parent": c.parent or 0,
+                        "author": c.author,
+                        "url": c.author_url or "",
+                        "date": c.date,
+                        "text": c.text,
+                    }
+                    for c in post.visible_comments
+                ],
+            }
         folder = root / "content" / ("posts" if post.kind == "post" else "")
         (folder / f"{post.slug}.html").write_text(
             json.dumps(front, ensure_ascii=False, indent=1) + "\n" + post.body_html + "\n",

@@ -50,7 +50,7 @@ def _record(post: CPost, url: str, **over: Any) -> dict[str, Any]:
     return record | over
 
 
-def wordpress_truth(posts: list[CPost], ids: dict[str, Any]) -> tuple[list[dict], dict]:  # type: ignore[type-arg]
+def wordpress_truth(posts: list[CPost], ids: dict[str, Any], theme: str) -> tuple[list[dict], dict]:  # type: ignore[type-arg]
     out, never = [], []
     for post in posts:
         facts = ids["posts"].get(post.key)
@@ -62,10 +62,16 @@ def wordpress_truth(posts: list[CPost], ids: dict[str, Any]) -> tuple[list[dict]
         # Each comment was inserted with the e-mail c<corpus id>@…; WordPress gave it an id.
         mapping = {int(wp["email"][1:].split("@")[0]): wp["wp_id"] for wp in facts["comments"]}
         over: dict[str, Any] = {
-            "categories": [html.unescape(c) for c in facts["categories"]] if post.kind == "post" else [],
+            "categories": [html.unescape(c) for c in facts["categories"]]
+            if post.kind == "post"
+            else [],
             "tags": [html.unescape(t) for t in facts["tags"]] if post.kind == "post" else [],
             "comments": _comments(post, mapping),
         }
+        if theme == "twentytwentyone":  # classic themes show pingbacks by their title only
+            for c in over["comments"]:
+                if c["type"] == "pingback":
+                    c["text"] = f"Pingback: {c['author']}"
         if post.password:  # the page shows a password form instead of text and comments
             over |= {"text": "", "comments": []}
         out.append(_record(post, facts["url"], **over))
@@ -79,7 +85,11 @@ def static_truth(posts: list[CPost], base: str, engine: str) -> tuple[list[dict]
         if post.password or post.status == "private":
             continue
         if engine == "pelican":
-            url = f"{base}pages/{post.slug}.html" if post.kind == "page" else f"{base}{post.slug}.html"
+            url = (
+                f"{base}pages/{post.slug}.html"
+                if post.kind == "page"
+                else f"{base}{post.slug}.html"
+            )
             categories = post.leaf_categories[:1]  # Pelican has one category per article
             comments: list[dict[str, Any]] = []  # and no comments
         else:
@@ -89,8 +99,11 @@ def static_truth(posts: list[CPost], base: str, engine: str) -> tuple[list[dict]
         if post.status == "draft":
             never.append(url)
             continue
-        out.append(_record(post, url, categories=categories if post.kind == "post" else [],
-                           comments=comments))  # fmt: skip
+        out.append(
+            _record(
+                post, url, categories=categories if post.kind == "post" else [], comments=comments
+            )
+        )
     pagination = f"{base}index2.html" if engine == "pelican" else f"{base}page/2/"
     return out, {"not_posts": [base, pagination], "never": never}
 

@@ -12,13 +12,26 @@ from pathlib import Path
 
 from tests.testbed.procs import Unavailable, ensure_apt, free_port, run, stop_recorded, wait_http
 
-PACKAGES = ["wordpress", "wordpress-theme-twentytwentyone", "wordpress-theme-twentytwentythree",
-            "mariadb-server", "apache2", "libapache2-mod-php", "php-mysql"]  # fmt: skip
+PACKAGES = [
+    "wordpress",
+    "wordpress-theme-twentytwentyone",
+    "wordpress-theme-twentytwentythree",
+    "mariadb-server",
+    "apache2",
+    "libapache2-mod-php",
+    "php-mysql",
+    "php-xml",  # WordPress's own sitemaps need XMLWriter
+]
+REQUIRED_FILES = [
+    "/usr/share/wordpress/wp-load.php",
+    "/usr/share/wordpress/wp-content/themes/twentytwentyone/style.css",
+    "/usr/share/wordpress/wp-content/themes/twentytwentythree/style.css",
+    "/etc/php/8.2/mods-available/xmlwriter.ini",
+]
 THEMES = {"wp-block": "twentytwentythree", "wp-classic": "twentytwentyone"}
 CONFIG_PREFIX = "blogarchive-testbed-"
 HERE = Path(__file__).parent
-APACHE_MODULES = ["mpm_prefork", "authz_core", "dir", "mime", "rewrite", "env", "alias",
-                  "setenvif"]  # fmt: skip
+APACHE_MODULES = ["mpm_prefork", "authz_core", "dir", "mime", "rewrite", "env", "alias", "setenvif"]
 
 
 def _php_module() -> Path:
@@ -33,15 +46,32 @@ def start_mariadb(state: Path) -> Path:
     data, sock = state / "mysql", state / "mysql.sock"
     if not (data / "mysql").exists():
         data.mkdir(parents=True, exist_ok=True)
-        run(["mariadb-install-db", f"--datadir={data}", "--user=root",
-             "--auth-root-authentication-method=socket", "--skip-test-db"])  # fmt: skip
+        run(
+            [
+                "mariadb-install-db",
+                f"--datadir={data}",
+                "--user=root",
+                "--auth-root-authentication-method=socket",
+                "--skip-test-db",
+            ]
+        )
     log = open(state / "mysql.log", "ab")  # noqa: SIM115 - the server keeps it open
     proc = subprocess.Popen(
-        ["mariadbd", "--no-defaults", f"--datadir={data}", f"--socket={sock}", "--user=root",
-         "--skip-networking", f"--pid-file={state / 'mysql.pid'}", "--innodb-buffer-pool-size=64M",
-         "--skip-log-bin"],
-        stdout=log, stderr=log, start_new_session=True,
-    )  # fmt: skip
+        [
+            "mariadbd",
+            "--no-defaults",
+            f"--datadir={data}",
+            f"--socket={sock}",
+            "--user=root",
+            "--skip-networking",
+            f"--pid-file={state / 'mysql.pid'}",
+            "--innodb-buffer-pool-size=64M",
+            "--skip-log-bin",
+        ],
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+    )
     (state / "pids").mkdir(exist_ok=True)
     (state / "pids" / "mariadb").write_text(str(proc.pid))
     deadline = time.monotonic() + 60
@@ -131,27 +161,44 @@ MaxRequestWorkers 8
 
 def up(state: Path, corpus_file: Path) -> dict[str, dict[str, object]]:
     """Install if needed, start MariaDB and Apache, populate both sites; returns their facts."""
-    ensure_apt(PACKAGES, check=["mariadbd", "apache2"], files=["/usr/share/wordpress/wp-load.php"])
+    ensure_apt(PACKAGES, check=["mariadbd", "apache2", "php"], files=REQUIRED_FILES)
     state.mkdir(parents=True, exist_ok=True)
     os.chmod(state, 0o755)  # Apache's www-data user must reach the MariaDB socket
     sock = start_mariadb(state)
     ports = {name: free_port() for name in THEMES}
     for name in THEMES:
         db = f"testbed_{name.replace('-', '_')}"
-        _sql(sock, f"DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db} CHARACTER SET utf8mb4;"
-                   f" CREATE USER IF NOT EXISTS 'testbed'@'localhost' IDENTIFIED BY 'testbed-pass';"
-                   f" GRANT ALL ON {db}.* TO 'testbed'@'localhost';")  # fmt: skip
+        _sql(
+            sock,
+            f"DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db} CHARACTER SET utf8mb4;"
+            f" CREATE USER IF NOT EXISTS 'testbed'@'localhost' IDENTIFIED BY 'testbed-pass';"
+            f" GRANT ALL ON {db}.* TO 'testbed'@'localhost';",
+        )
         write_wp_config(name, db, sock)
     sites: dict[str, dict[str, object]] = {}
     for name, theme in THEMES.items():
         url = f"http://127.0.0.1:{ports[name]}/"
         out = state / f"{name}-ids.json"
         for phase in ("1", "2"):  # term links resolve only in a fresh process: two runs
-            run(["php", str(HERE / "wp_populate.php"), f"{CONFIG_PREFIX}{name}",
-                 f"127.0.0.1:{ports[name]}", url.rstrip("/"), theme, str(corpus_file), str(out),
-                 phase])  # fmt: skip
-        sites[name] = {"url": url, "engine": "wordpress", "theme": theme,
-                       "ids": json.loads(out.read_text(encoding="utf-8"))}  # fmt: skip
+            run(
+                [
+                    "php",
+                    str(HERE / "wp_populate.php"),
+                    f"{CONFIG_PREFIX}{name}",
+                    f"127.0.0.1:{ports[name]}",
+                    url.rstrip("/"),
+                    theme,
+                    str(corpus_file),
+                    str(out),
+                    phase,
+                ]
+            )
+        sites[name] = {
+            "url": url,
+            "engine": "wordpress",
+            "theme": theme,
+            "ids": json.loads(out.read_text(encoding="utf-8")),
+        }
     conf = apache_conf(state, ports)
     run(["apache2", "-f", str(conf), "-k", "start"])
     for site in sites.values():

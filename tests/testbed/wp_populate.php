@@ -6,7 +6,7 @@
  *   phase 1: install, options, theme, users, categories, posts, comments
  *   phase 2: (a fresh process, after permalinks are set) write ids and permalinks to OUT.json
  */
-[$script, $config, $host, $url, $theme, $corpusFile, $outFile, $phase] = $argv;
+[$script, $config, $host, $url, $wantedTheme, $corpusFile, $outFile, $phase] = $argv;
 
 // Debian's wp-config.php picks /etc/wordpress/config-$WORDPRESS_CONFIG.php; it ignores ports.
 $_SERVER['WORDPRESS_CONFIG'] = $config;
@@ -40,7 +40,12 @@ if ($phase === '1') {
     foreach ($options as $name => $value) {
         update_option($name, $value);
     }
-    switch_theme($theme);
+    // wp_install() adds "Hello world!" and "Sample Page"; the corpus alone is the truth.
+    foreach (get_posts(['post_type' => ['post', 'page'], 'post_status' => 'any', 'numberposts' => -1]) as $p) {
+        if (in_array($p->post_name, ['hello-world', 'sample-page'], true)) {
+            wp_delete_post($p->ID, true);
+        }
+    }
     global $wp_rewrite;
     $wp_rewrite->set_permalink_structure('/%year%/%monthnum%/%postname%/');
     kses_remove_filters();  // the corpus is trusted HTML; keep it as written
@@ -123,6 +128,12 @@ if ($phase === '1') {
 }
 
 // Phase 2: a fresh process, so permalinks and term links use the structure set above.
+// Themes are not registered while WP_INSTALLING is set, so the theme is switched here.
+switch_theme($wantedTheme);
+if (get_option('stylesheet') !== $wantedTheme) {
+    fwrite(STDERR, "theme $wantedTheme did not activate\n");
+    exit(1);
+}
 flush_rewrite_rules(false);
 $out = ['posts' => []];
 foreach ($corpus['posts'] as $post) {
