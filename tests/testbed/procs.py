@@ -27,9 +27,12 @@ def run(cmd: list[str], **kwargs: object) -> str:
     return str(done.stdout)
 
 
-def ensure_apt(packages: list[str], check: list[str], files: list[str] = ()) -> None:  # type: ignore[assignment]
-    """Install Debian packages unless their commands and files are already there."""
-    if all(shutil.which(c) for c in check) and all(Path(f).exists() for f in files):
+def ensure_apt(
+    packages: list[str], check: list[str], files: list[str], probe: list[str] | None = None
+) -> None:
+    """Install Debian packages unless their commands, files and a probe command all work."""
+    probe_ok = probe is None or subprocess.run(probe, capture_output=True).returncode == 0
+    if all(shutil.which(c) for c in check) and all(Path(f).exists() for f in files) and probe_ok:
         return
     if os.geteuid() != 0 or not shutil.which("apt-get"):
         raise Unavailable(

@@ -26,7 +26,12 @@ REQUIRED_FILES = [
     "/usr/share/wordpress/wp-load.php",
     "/usr/share/wordpress/wp-content/themes/twentytwentyone/style.css",
     "/usr/share/wordpress/wp-content/themes/twentytwentythree/style.css",
-    "/etc/php/8.2/mods-available/xmlwriter.ini",
+]
+# PHP extensions WordPress needs here: mysqli for MariaDB, XMLWriter for its sitemaps.
+PHP_PROBE = [
+    "php",
+    "-r",
+    "exit(function_exists('mysqli_connect') && class_exists('XMLWriter') ? 0 : 1);",
 ]
 THEMES = {"wp-block": "twentytwentythree", "wp-classic": "twentytwentyone"}
 CONFIG_PREFIX = "blogarchive-testbed-"
@@ -161,7 +166,9 @@ MaxRequestWorkers 8
 
 def up(state: Path, corpus_file: Path) -> dict[str, dict[str, object]]:
     """Install if needed, start MariaDB and Apache, populate both sites; returns their facts."""
-    ensure_apt(PACKAGES, check=["mariadbd", "apache2", "php"], files=REQUIRED_FILES)
+    ensure_apt(
+        PACKAGES, check=["mariadbd", "apache2", "php"], files=REQUIRED_FILES, probe=PHP_PROBE
+    )
     state.mkdir(parents=True, exist_ok=True)
     os.chmod(state, 0o755)  # Apache's www-data user must reach the MariaDB socket
     sock = start_mariadb(state)
