@@ -31,8 +31,8 @@ def ensure_apt(
     packages: list[str], check: list[str], files: list[str], probe: list[str] | None = None
 ) -> None:
     """Install Debian packages unless their commands, files and a probe command all work."""
-    probe_ok = probe is None or subprocess.run(probe, capture_output=True).returncode == 0
-    if all(shutil.which(c) for c in check) and all(Path(f).exists() for f in files) and probe_ok:
+    present = all(shutil.which(c) for c in check) and all(Path(f).exists() for f in files)
+    if present and (probe is None or subprocess.run(probe, capture_output=True).returncode == 0):
         return
     if os.geteuid() != 0 or not shutil.which("apt-get"):
         raise Unavailable(
