@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from bs4 import BeautifulSoup
-
+from crawler.parsers import parse_html
+from crawler.parsers.select import select
 from crawler.parsers.text import clean_html, html_to_text, unique_names
 
 
 def _el(html: str):  # type: ignore[no-untyped-def]
-    return BeautifulSoup(html, "lxml").body
+    return parse_html(html).find("body")
 
 
 def test_paragraphs_lists_headings_and_line_breaks() -> None:
@@ -22,7 +22,7 @@ def test_paragraphs_lists_headings_and_line_breaks() -> None:
 
 def test_skipped_elements_leave_no_text() -> None:
     body = _el('<p>Text</p><div class="share">Gefällt mir</div>')
-    assert html_to_text(body, body.select(".share")) == "Text"
+    assert html_to_text(body, select(body, ".share")) == "Text"
 
 
 def test_invisible_characters_are_removed() -> None:
@@ -34,7 +34,7 @@ def test_clean_html_strips_scripts_handlers_and_javascript_urls() -> None:
         _el(
             '<div><p onclick="x()">Hi</p><script>alert(1)</script>'
             '<a href="javascript:alert(1)">a</a><a href="/ok">b</a></div>'
-        ).div
+        ).find("div")
     )
     assert html is not None
     assert "script" not in html

@@ -69,3 +69,8 @@ def test_sane_canonical_rejects_offsite_home_and_comment_pages() -> None:
     assert sane_canonical(page, "https://b.example/") == page
     assert sane_canonical(page, "/2010/10/post/comment-page-2/#comments") == page
     assert sane_canonical(page + "?utm_source=x", "/2010/10/post/") == page
+
+
+def test_malformed_ports_do_not_raise() -> None:
+    assert canonical("http://b.example:abc/x") == "http://b.example:abc/x"
+    assert not same_site("http://b.example:abc/x", "http://b.example/")

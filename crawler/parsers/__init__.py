@@ -5,11 +5,11 @@ Example: parse_page("https://blog.example/2010/10/post/", body).post.title
 
 from __future__ import annotations
 
-import warnings
 from datetime import datetime
 from types import ModuleType
 
-from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
+from lxml import etree
+from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from crawler.errors import ParseError
 from crawler.model import ParsedPage, Post
@@ -26,8 +26,21 @@ PLATFORMS: dict[str, ModuleType] = {
 }
 
 
-def detect(soup: BeautifulSoup, meta: PageMeta) -> str:
-    return next(name for name, module in PLATFORMS.items() if module.detect(soup, meta))
+# Comments and processing instructions are never content; libxml2 drops them while parsing.
+_PARSER = HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+
+
+def detect(doc: HtmlElement, meta: PageMeta) -> str:
+    return next(name for name, module in PLATFORMS.items() if module.detect(doc, meta))
+
+
+def parse_html(body: bytes | str, content_type: str | None = None) -> HtmlElement:
+    """The page as an lxml tree, decoded the way a browser would (see decode.py)."""
+    text = decode_html(body, content_type)
+    try:
+        return document_fromstring(text.encode("utf-8", "surrogatepass"), parser=_PARSER)
+    except (etree.ParserError, ValueError):  # empty or unparseable: an empty document
+        return document_fromstring(b"<html><body></body></html>", parser=_PARSER)
 
 
 def parse_page(
@@ -42,12 +55,10 @@ def parse_page(
 
     `date` is the response's Date header: the base for relative dates like "vor 3 Tagen".
     """
-    with warnings.catch_warnings():  # XHTML pages served as text/html are still HTML to us
-        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
-        soup = BeautifulSoup(decode_html(body, content_type), "lxml")
-    meta = page_meta(soup)
-    name = platform if platform in PLATFORMS else detect(soup, meta)
-    return Extractor(url, soup, meta, PLATFORMS[name].SELECTORS, name, date).run()
+    doc = parse_html(body, content_type)
+    meta = page_meta(doc)
+    name = platform if platform in PLATFORMS else detect(doc, meta)
+    return Extractor(url, doc, meta, PLATFORMS[name].SELECTORS, name, date).run()
 
 
 def parse_post(url: str, body: bytes | str, **kwargs: object) -> Post:

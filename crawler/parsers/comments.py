@@ -7,12 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from bs4 import BeautifulSoup, Tag
-
 from crawler.model import Comment
 from crawler.parsers.dates import parse_date
 from crawler.parsers.meta import PageMeta, ld_name
-from crawler.parsers.select import selector_list
+from crawler.parsers.select import Node, compiled, select, selector_list, text_of
 from crawler.parsers.text import clean_text, html_to_text
 from crawler.parsers.urls import resolve
 
@@ -45,11 +43,11 @@ ID_DIGITS = re.compile(r"(?:comment|c)[-_]?(\d+)$")
 COMMENT_ANCHOR = re.compile(r"#(?:comment|c)[-_]?(\d+)$")
 
 
-def _comment_id(el: Tag, index: int) -> str:
+def _comment_id(el: Node, index: int) -> str:
     raw = str(el.get("id") or "")
     if not raw:
-        inner = el.find(id=ID_DIGITS)
-        raw = str(inner.get("id")) if isinstance(inner, Tag) else ""
+        inner = next((n for n in el.iterdescendants() if ID_DIGITS.search(n.get("id") or "")), None)
+        raw = str(inner.get("id")) if inner is not None else ""
     if m := ID_DIGITS.search(raw):
         return m.group(1)
     return raw or f"n{index}"
@@ -58,47 +56,47 @@ def _comment_id(el: Tag, index: int) -> str:
 class _Scope:
     """Selects inside one comment without reaching into the replies nested below it."""
 
-    def __init__(self, el: Tag, members: set[int]) -> None:
+    def __init__(self, el: Node, members: set[Node]) -> None:
         self.el, self.members = el, members
 
-    def own(self, node: Tag) -> bool:
-        for parent in node.parents:
+    def own(self, node: Node) -> bool:
+        for parent in node.iterancestors():
             if parent is self.el:
                 return True
-            if id(parent) in self.members:
+            if parent in self.members:
                 return False
         return False
 
-    def select(self, selector: str) -> Iterator[Tag]:
+    def select(self, selector: str) -> Iterator[Node]:
         for one in selector_list(selector):
-            for node in self.el.select(one):
-                if self.own(node):
+            for node in compiled(one)(self.el):
+                if node is not self.el and self.own(node):
                     yield node
 
-    def first(self, selector: str) -> Tag | None:
+    def first(self, selector: str) -> Node | None:
         return next(self.select(selector), None)
 
 
 def extract_comments(
-    soup: BeautifulSoup,
+    doc: Node,
     page_url: str,
     meta: PageMeta,
     sel: CommentSelectors = DEFAULT,
     relative_base: datetime | None = None,
 ) -> tuple[Comment, ...]:
     """Every comment in the page, in page order, threaded by nesting or reply links."""
-    items = soup.select(sel.item)
+    items = select(doc, sel.item)
     if not items:
         return _json_ld_comments(meta)
-    members = {id(el) for el in items}
-    by_tag: dict[int, str] = {}
+    members = set(items)
+    by_tag: dict[Node, str] = {}
     out: dict[str, Comment] = {}
     for index, el in enumerate(items):
         cid = _comment_id(el, index)
-        by_tag[id(el)] = cid
+        by_tag[el] = cid
         if cid in out:  # the same comment matched twice (wrapper and inner element)
             continue
-        parent = next((by_tag[id(p)] for p in el.parents if id(p) in members), None)
+        parent = next((by_tag[p] for p in el.iterancestors() if p in members), None)
         if parent == cid:
             continue
         scope = _Scope(el, members)
@@ -124,15 +122,16 @@ def _one_comment(
     relative_base: datetime | None,
 ) -> Comment:
     author_el = scope.first(sel.author)
-    author = clean_text(author_el.get_text(" ")) if author_el else None
+    author = text_of(author_el) if author_el is not None else None
     if author:
         author = re.sub(r"\s+(sagt|says|schreibt|meint)\s*:?$", "", author, flags=re.I) or None
     link = None
     if author_el is not None:
-        link = author_el if author_el.name == "a" else author_el.find("a", href=True)
-        if link is None and author_el.parent is not None and author_el.parent.name == "a":
-            link = author_el.parent
-    author_url = resolve(page_url, str(link.get("href"))) if isinstance(link, Tag) else None
+        link = author_el if author_el.tag == "a" else author_el.find(".//a[@href]")
+        wrapper = author_el.getparent()
+        if link is None and wrapper is not None and wrapper.tag == "a":
+            link = wrapper
+    author_url = resolve(page_url, link.get("href")) if link is not None else None
     if author_url and "#comment" in author_url:
         author_url = None
     return Comment(
@@ -150,7 +149,7 @@ def _comment_date(
     scope: _Scope, sel: CommentSelectors, lang: str | None, base: datetime | None
 ) -> datetime | None:
     for node in scope.select(sel.date):
-        raw = node.get("datetime") or node.get("title") or node.get_text(" ")
+        raw = node.get("datetime") or node.get("title") or " ".join(node.itertext())
         if when := parse_date(clean_text(str(raw)), lang, base):
             return when
     return None
@@ -160,13 +159,13 @@ def _comment_text(scope: _Scope, sel: CommentSelectors) -> str:
     body = scope.first(sel.text)
     if body is None:
         # No marked-up text: the comment's own markup minus author, date, buttons, replies.
-        skip = [n for n in scope.el.select(f"{sel.chrome}, {sel.children}, {sel.item}")]
+        skip = select(scope.el, f"{sel.chrome}, {sel.children}, {sel.item}")
         return html_to_text(scope.el, skip)
-    return html_to_text(body, body.select(sel.chrome))
+    return html_to_text(body, select(body, sel.chrome))
 
 
-def _comment_type(el: Tag) -> str:
-    classes = set(el.get("class") or ())
+def _comment_type(el: Node) -> str:
+    classes = set((el.get("class") or "").split())
     if "pingback" in classes:
         return "pingback"
     if "trackback" in classes:

@@ -10,14 +10,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bs4 import BeautifulSoup, Tag
-
 from crawler.model import PageKind, ParsedPage, Post
 from crawler.parsers.comments import DEFAULT as DEFAULT_COMMENTS
 from crawler.parsers.comments import CommentSelectors, extract_comments
 from crawler.parsers.dates import parse_date
 from crawler.parsers.meta import LISTING_TYPES, PAGE_TYPES, PageMeta, ld_list, ld_name
-from crawler.parsers.select import all_matches, first_match, inside, ordered
+from crawler.parsers.select import Node, all_matches, first_match, inside, ordered, select, text_of
 from crawler.parsers.text import clean_html, clean_text, html_to_text, unique_names
 from crawler.parsers.urls import canonical, comment_page, resolve, same_site, sane_canonical
 
@@ -77,22 +75,23 @@ def strip_site_suffix(title: str, site_name: str | None) -> str:
 @dataclass(slots=True)
 class Extractor:
     url: str
-    soup: BeautifulSoup
+    doc: Node
     meta: PageMeta
     sel: PostSelectors
     platform: str
     relative_base: datetime | None = None
-    comment_ids: set[int] = field(default_factory=set)
+    comment_ids: set[Node] = field(default_factory=set)
     guessed: bool = False  # the kind came from layout alone, not from markup that says so
 
     def run(self) -> ParsedPage:
-        self.comment_ids = {id(el) for el in self.soup.select(self.sel.comments.item)}
+        self.comment_ids = set(select(self.doc, self.sel.comments.item))
         entries = self._entries()
         entry = entries[0] if len(entries) == 1 else None
-        root = entry or self.soup.body or self.soup
+        body = self.doc.find("body")
+        root = entry if entry is not None else body if body is not None else self.doc
         title, title_el = self._title(root)
         kind = self._classify(entries, title, title_el)
-        links = page_links(self.soup, self.url)
+        links = page_links(self.doc, self.url)
         cp = comment_page(canonical(self.url))
         if kind not in ("post", "page"):
             return ParsedPage(kind=kind, links=links)
@@ -113,20 +112,20 @@ class Extractor:
             comment_page_of=post_url if cp else None,
         )
 
-    def _entries(self) -> list[Tag]:
+    def _entries(self) -> list[Node]:
         found = [
-            el for el in all_matches(self.soup, self.sel.entry) if not inside(el, self.comment_ids)
+            el for el in all_matches(self.doc, self.sel.entry) if not inside(el, self.comment_ids)
         ]
         # Nested matches (an <article> inside a .hentry) are the same entry.
-        ids = {id(el) for el in found}
-        return [el for el in found if not any(id(p) in ids for p in el.parents)]
+        nested = set(found)
+        return [el for el in found if not any(p in nested for p in el.iterancestors())]
 
-    def _classify(self, entries: list[Tag], title: str, title_el: Tag | None) -> PageKind:
+    def _classify(self, entries: list[Node], title: str, title_el: Node | None) -> PageKind:
         m = self.meta
         for cls, kind in self.sel.body_kinds:
             if cls in m.body_classes:
                 return kind
-        if self.sel.page_marker and self.soup.select_one(self.sel.page_marker) is not None:
+        if self.sel.page_marker and first_match(self.doc, self.sel.page_marker) is not None:
             return "page"
         if m.ld_types & LISTING_TYPES and not m.article:
             return "listing"
@@ -144,25 +143,25 @@ class Extractor:
         return "other"
 
     def _has_body_text(self) -> bool:
-        block = densest_block(self.soup, self.comment_ids)
-        return block is not None and len(block.get_text()) >= 400
+        block = densest_block(self.doc, self.comment_ids)
+        return block is not None and len(block.text_content()) >= 400
 
-    def _title_links_away(self, title_el: Tag | None) -> bool:
+    def _title_links_away(self, title_el: Node | None) -> bool:
         """A lone entry whose heading links to another page is a summary on a listing."""
         if title_el is None:
             return False
-        link = title_el if title_el.name == "a" else title_el.find("a", href=True)
+        link = title_el if title_el.tag == "a" else title_el.find(".//a[@href]")
         if link is None or not link.get("href"):
             return False
-        target = resolve(self.url, str(link["href"]))
+        target = resolve(self.url, link.get("href"))
         here = {canonical(self.url), sane_canonical(self.url, self.meta.canonical)}
         return bool(target) and canonical(target) not in here
 
-    def _title(self, root: Tag) -> tuple[str, Tag | None]:
+    def _title(self, root: Node) -> tuple[str, Node | None]:
         el = first_match(root, self.sel.title, self.comment_ids)
-        if el is None and root is not self.soup:
-            el = first_match(self.soup, self.sel.title, self.comment_ids)
-        title = clean_text(el.get_text(" ")) if el is not None else ""
+        if el is None and root is not self.doc:
+            el = first_match(self.doc, self.sel.title, self.comment_ids)
+        title = text_of(el)
         if not title and self.meta.article:
             title = clean_text(str(self.meta.article.get("headline") or ""))
         if not title:
@@ -174,18 +173,18 @@ class Extractor:
         return title, el
 
     def _post(
-        self, root: Tag, title: str, title_el: Tag | None, kind: PageKind, post_url: str
+        self, root: Node, title: str, title_el: Node | None, kind: PageKind, post_url: str
     ) -> Post:
         content = first_match(root, self.sel.content, self.comment_ids)
         if content is None:
-            content = densest_block(self.soup, self.comment_ids)
-        skip = content.select(self.sel.boilerplate) if content is not None else []
+            content = densest_block(self.doc, self.comment_ids)
+        skip = select(content, self.sel.boilerplate) if content is not None else []
         if title_el is not None:  # a body found by density may hold the heading too
             skip.append(title_el)
         skip += [
             el
-            for el in self.soup.select(self.sel.comments.item)
-            if content and inside(el, {id(content)})
+            for el in select(self.doc, self.sel.comments.item)
+            if content is not None and inside(el, {content})
         ]
         text = html_to_text(content, skip)
         if not text and self.meta.article:
@@ -215,70 +214,73 @@ class Extractor:
                 not_in=self.sel.categories,
             ),
             summary=self.meta.first("description", "og:description"),
-            html=clean_html(content, self.sel.boilerplate),
+            html=clean_html(content, skip),
             comments=extract_comments(
-                self.soup, self.url, self.meta, self.sel.comments, self.relative_base
+                self.doc, self.url, self.meta, self.sel.comments, self.relative_base
             ),
             platform=self.platform,
         )
 
-    def _author(self, root: Tag, art: dict[str, object]) -> str | None:
+    def _author(self, root: Node, art: dict[str, object]) -> str | None:
         el = first_match(root, self.sel.author, self.comment_ids)
-        name = clean_text(el.get_text(" ")) if el is not None else ""
+        name = text_of(el)
         name = re.sub(r"^(von|by|posted by|geschrieben von|autor:?)\s+", "", name, flags=re.I)
         if name and len(name) <= 80:
             return name
         return ld_name(art.get("author")) or self.meta.first("author", "article:author")
 
-    def _date(self, root: Tag, selector: str, ld_value: object, meta_name: str) -> datetime | None:
+    def _date(self, root: Node, selector: str, ld_value: object, meta_name: str) -> datetime | None:
         nodes = list(ordered(root, selector, self.comment_ids))
         for el in nodes:  # machine-readable attributes first
-            raw = el.get("datetime") or el.get("content") or (el.name == "abbr" and el.get("title"))
+            raw = el.get("datetime") or el.get("content") or (el.tag == "abbr" and el.get("title"))
             if raw and (when := parse_date(str(raw), self.meta.lang)):
                 return when
         for raw in (ld_value, self.meta.first(meta_name)):
             if isinstance(raw, str) and (when := parse_date(raw, self.meta.lang)):
                 return when
         for el in nodes:
-            if when := parse_date(clean_text(el.get_text(" ")), self.meta.lang, self.relative_base):
+            if when := parse_date(text_of(el), self.meta.lang, self.relative_base):
                 return when
         return None
 
     def _names(
-        self, root: Tag, selector: str, ld_values: list[str], meta_name: str, not_in: str = ""
+        self, root: Node, selector: str, ld_values: list[str], meta_name: str, not_in: str = ""
     ) -> tuple[str, ...]:
         # Block themes mark category links rel="tag" too: a tag is never also a category link.
         exclude = set(self.comment_ids)
         if not_in:
-            exclude |= {id(el) for el in all_matches(root, not_in, self.comment_ids)}
+            exclude |= set(all_matches(root, not_in, self.comment_ids))
         els = all_matches(root, selector, exclude)
-        names = unique_names(el.get_text(" ") for el in els)
+        names = unique_names(text_of(el) for el in els)
         return names or unique_names(ld_values or self.meta.meta.get(meta_name, []))
 
 
-def densest_block(soup: BeautifulSoup, exclude: set[int]) -> Tag | None:
+def densest_block(doc: Node, exclude: set[Node]) -> Node | None:
     """Fallback body: the block whose own paragraphs hold the most text."""
     best, best_len = None, 0
-    for block in soup.find_all(("article", "main", "div", "section", "td")):
-        if block.find_parent(("nav", "aside", "footer", "header")) or inside(block, exclude):
+    for block in doc.iter("article", "main", "div", "section", "td"):
+        if (
+            inside(block, exclude)
+            or next(block.iterancestors("nav", "aside", "footer", "header"), None) is not None
+        ):
             continue
-        size = sum(len(p.get_text()) for p in block.find_all("p", recursive=False))
+        size = sum(len(p.text_content()) for p in block if p.tag == "p")
         if size > best_len:
             best, best_len = block, size
     return best
 
 
-def page_links(soup: BeautifulSoup, url: str) -> tuple[str, ...]:
+def page_links(doc: Node, url: str) -> tuple[str, ...]:
     """Same-site links of a page, canonical and de-duplicated, in page order."""
     seen: dict[str, None] = {}
-    for a in soup.find_all("a", href=True):
-        target = resolve(url, str(a["href"]))
+    for a in doc.iter("a"):
+        target = resolve(url, a.get("href"))
         if target and same_site(target, url):
             seen.setdefault(canonical(target), None)
-    for link in soup.find_all("link", href=True):
-        rel = set(link.get("rel") or ())
+    for link in doc.iter("link"):
+        rel = set((link.get("rel") or "").lower().split())
         if rel & {"next", "prev", "alternate"}:
-            target = resolve(url, str(link["href"]))
+            target = resolve(url, link.get("href"))
             if target and same_site(target, url):
                 seen.setdefault(canonical(target), None)
     return tuple(seen)

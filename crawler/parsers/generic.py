@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup
-
 from crawler.parsers.extract import BOILERPLATE, PostSelectors
 from crawler.parsers.meta import PageMeta
+from crawler.parsers.select import Node
 
 NAME = "generic"
 
@@ -35,5 +34,5 @@ SELECTORS = PostSelectors(
 )
 
 
-def detect(soup: BeautifulSoup, meta: PageMeta) -> bool:
+def detect(doc: Node, meta: PageMeta) -> bool:
     return True

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bs4 import BeautifulSoup, Tag
+from lxml.html import HtmlElement
 
 from crawler.parsers.text import clean_text
 
@@ -74,39 +73,40 @@ def _walk_ld(data: Any) -> list[dict[str, Any]]:
     return out
 
 
-def page_meta(soup: BeautifulSoup) -> PageMeta:
+def page_meta(doc: HtmlElement) -> PageMeta:
     pm = PageMeta()
-    html = soup.find("html")
-    if isinstance(html, Tag):
-        lang = html.get("lang") or html.get("xml:lang")
-        pm.lang = str(lang).strip() or None if lang else None
-    body = soup.find("body")
-    if isinstance(body, Tag):
-        pm.body_classes = frozenset(body.get("class") or ())
-    for m in soup.find_all("meta"):
+    lang = doc.get("lang") or doc.get("{http://www.w3.org/XML/1998/namespace}lang")
+    pm.lang = lang.strip() or None if lang else None
+    body = doc.find("body")
+    if body is not None:
+        pm.body_classes = frozenset((body.get("class") or "").split())
+    for m in doc.iter("meta"):
         key = m.get("property") or m.get("name") or m.get("http-equiv") or m.get("itemprop")
         content = m.get("content")
         if key and content is not None:
-            pm.meta.setdefault(str(key).lower(), []).append(clean_text(str(content)))
+            pm.meta.setdefault(key.lower(), []).append(clean_text(content))
     pm.generator = pm.first("generator") or ""
     pm.og_type = pm.first("og:type")
     pm.site_name = pm.first("og:site_name", "application-name")
     if not pm.lang and (lang := pm.first("content-language", "og:locale")):
         pm.lang = lang.replace("_", "-")
-    link = soup.find("link", rel="canonical")
-    if isinstance(link, Tag) and link.get("href"):
-        pm.canonical = str(link["href"])
-    if isinstance(title := soup.find("title"), Tag):
-        pm.title_tag = clean_text(title.get_text())
-    _read_json_ld(soup, pm)
+    for link in doc.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
+            pm.canonical = link.get("href")
+            break
+    title = doc.find(".//title")
+    if title is not None:
+        pm.title_tag = clean_text(title.text_content())
+    _read_json_ld(doc, pm)
     return pm
 
 
-def _read_json_ld(soup: BeautifulSoup, pm: PageMeta) -> None:
-    for script in soup.find_all("script", type=re.compile("ld\\+json", re.I)):
-        raw = script.string or script.get_text()
+def _read_json_ld(doc: HtmlElement, pm: PageMeta) -> None:
+    for script in doc.iter("script"):
+        if "ld+json" not in (script.get("type") or "").lower():
+            continue
         try:
-            data = json.loads(raw, strict=False)
+            data = json.loads(script.text or "", strict=False)
         except ValueError:
             continue
         for node in _walk_ld(data):

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup
-
 from crawler.parsers.extract import BOILERPLATE, PostSelectors
 from crawler.parsers.meta import PageMeta
+from crawler.parsers.select import Node, first_match
 
 NAME = "pelican"
 
@@ -25,7 +24,7 @@ SELECTORS = PostSelectors(
 )
 
 
-def detect(soup: BeautifulSoup, meta: PageMeta) -> bool:
+def detect(doc: Node, meta: PageMeta) -> bool:
     if meta.generator.lower().startswith("pelican"):
         return True
-    return soup.select_one('a[href*="getpelican.com"]') is not None
+    return first_match(doc, 'a[href*="getpelican.com"]') is not None

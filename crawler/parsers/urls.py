@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from w3lib.url import url_query_cleaner
@@ -34,17 +35,21 @@ BLOGGER_MOBILE = re.compile(r"[?&]m=[01]$")
 COMMENT_PAGE = re.compile(r"/comment-page-(\d+)/?$")
 
 
+@lru_cache(maxsize=65536)
 def canonical(url: str) -> str:
     """Lower-case scheme and host, no fragment, no tracking parameters, no default port."""
     url = url_query_cleaner(url.strip(), TRACKING_PARAMS, remove=True, keep_fragments=False)
     url = BLOGGER_MOBILE.sub("", url)
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
-    if parts.port and not (
-        (parts.scheme == "http" and parts.port == 80)
-        or (parts.scheme == "https" and parts.port == 443)
+    try:
+        port = parts.port
+    except ValueError:  # "host:abc" is no port; keep the URL as it came
+        return url
+    if port and not (
+        (parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)
     ):
-        host = f"{host}:{parts.port}"
+        host = f"{host}:{port}"
     return urlunsplit((parts.scheme.lower(), host, parts.path or "/", parts.query, ""))
 
 
@@ -59,12 +64,20 @@ def comment_page(url: str) -> tuple[str, int] | None:
 
 def same_site(url: str, site: str) -> bool:
     """True for http(s) URLs on the site's host; `www.` does not make another site."""
-    a, b = urlsplit(url), urlsplit(site)
-    if a.scheme not in ("http", "https"):
-        return False
-    return (a.hostname or "").removeprefix("www.") == (b.hostname or "").removeprefix(
-        "www."
-    ) and a.port == b.port
+    key = _site_key(url)
+    return key is not None and key == _site_key(site)
+
+
+@lru_cache(maxsize=65536)
+def _site_key(url: str) -> tuple[str, int | None] | None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return None
+    try:
+        port = parts.port
+    except ValueError:  # a malformed port in a link
+        return None
+    return (parts.hostname or "").removeprefix("www."), port
 
 
 def resolve(base: str, href: str | None) -> str | None:

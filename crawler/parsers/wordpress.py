@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup
-
 from crawler.parsers.comments import CommentSelectors
 from crawler.parsers.extract import BOILERPLATE, PostSelectors
 from crawler.parsers.meta import PageMeta
+from crawler.parsers.select import Node, first_match
 
 NAME = "wordpress"
 
@@ -50,12 +49,9 @@ SELECTORS = PostSelectors(
 )
 
 
-def detect(soup: BeautifulSoup, meta: PageMeta) -> bool:
+def detect(doc: Node, meta: PageMeta) -> bool:
     if meta.generator.lower().startswith("wordpress"):
         return True
-    link = soup.find("link", href=True, rel="https://api.w.org/")
-    return (
-        link is not None
-        or soup.find(id="wpadminbar") is not None
-        or bool(meta.body_classes & {"wp-embed-responsive", "wordpress"})
-    )
+    return first_match(
+        doc, 'link[rel="https://api.w.org/"], #wpadminbar, link[href*="/wp-content/"]'
+    ) is not None or bool(meta.body_classes & {"wp-embed-responsive", "wordpress"})
