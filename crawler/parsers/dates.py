@@ -63,3 +63,67 @@ def _dateparser(
         return dateparser.parse(text, languages=list(languages), settings=settings)
     except (ValueError, OverflowError, TypeError):
         return None
+
+
+MONTHS = {
+    **dict.fromkeys(("januar", "jan", "jänner", "january"), 1),
+    **dict.fromkeys(("februar", "feb", "february"), 2),
+    **dict.fromkeys(("märz", "mär", "mrz", "maerz", "march", "mar"), 3),
+    **dict.fromkeys(("april", "apr"), 4),
+    **dict.fromkeys(("mai", "may"), 5),
+    **dict.fromkeys(("juni", "jun", "june"), 6),
+    **dict.fromkeys(("juli", "jul", "july"), 7),
+    **dict.fromkeys(("august", "aug"), 8),
+    **dict.fromkeys(("september", "sep", "sept"), 9),
+    **dict.fromkeys(("oktober", "okt", "october", "oct"), 10),
+    **dict.fromkeys(("november", "nov"), 11),
+    **dict.fromkeys(("dezember", "dez", "december", "dec"), 12),
+}
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+# Dates as blogs print them in running text: "14. Dezember 2015", "21. Jan. 2015",
+# "January 22, 2014", "3rd March 2012", "16.08.2019", "2019-08-16".
+TEXT_DATES = (
+    (re.compile(rf"\b(\d{{1,2}})\.?\s*({_MONTH})\.?\s+((?:19|20)\d\d)\b", re.I), "dmy"),
+    (
+        re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)\b", re.I),
+        "mdy",
+    ),
+    (
+        re.compile(
+            rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\.?,?\s+((?:19|20)\d\d)\b", re.I
+        ),
+        "dmy",
+    ),
+    (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d\d)\b"), "dmy"),
+    (re.compile(r"\b((?:19|20)\d\d)-(\d{2})-(\d{2})\b"), "ymd"),
+)
+
+
+def find_date(text: str) -> datetime | None:
+    """The first date written out in running text, e.g. "Dieser Artikel wurde am 14. Dezember
+    2015 um 14:48 veröffentlicht" → 2015-12-14. None when there is none."""
+    best: tuple[int, datetime] | None = None
+    for pattern, order in TEXT_DATES:
+        for m in pattern.finditer(text):
+            when = _from_parts(m.groups(), order)
+            if when is not None:
+                if best is None or m.start() < best[0]:
+                    best = (m.start(), when)
+                break
+    return best[1] if best else None
+
+
+def _from_parts(groups: tuple[str, ...], order: str) -> datetime | None:
+    def month(value: str) -> int:
+        return int(value) if value.isdigit() else MONTHS[value.lower().rstrip(".")]
+
+    try:
+        if order == "dmy":
+            day, mon, year = int(groups[0]), month(groups[1]), int(groups[2])
+        elif order == "mdy":
+            mon, day, year = month(groups[0]), int(groups[1]), int(groups[2])
+        else:
+            year, mon, day = int(groups[0]), int(groups[1]), int(groups[2])
+        return datetime(year, mon, day)
+    except (ValueError, KeyError):
+        return None

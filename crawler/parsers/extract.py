@@ -13,7 +13,7 @@ from datetime import datetime
 from crawler.model import PageKind, ParsedPage, Post
 from crawler.parsers.comments import DEFAULT as DEFAULT_COMMENTS
 from crawler.parsers.comments import CommentSelectors, extract_comments
-from crawler.parsers.dates import parse_date
+from crawler.parsers.dates import find_date, parse_date
 from crawler.parsers.meta import LISTING_TYPES, PAGE_TYPES, PageMeta, ld_list, ld_name
 from crawler.parsers.select import Node, all_matches, first_match, inside, ordered, select, text_of
 from crawler.parsers.text import clean_html, clean_text, html_to_text, unique_names
@@ -197,10 +197,13 @@ class Extractor:
             kind="page" if kind == "page" else "post",
             author=self._author(root, art),
             published=self._date(
-                root, self.sel.published, art.get("datePublished"), "article:published_time"
+                root, self.sel.published, art.get("datePublished"), PUBLISHED_META, from_url=True
             ),
             updated=self._date(
-                root, self.sel.updated, art.get("dateModified"), "article:modified_time"
+                root,
+                self.sel.updated,
+                art.get("dateModified"),
+                ("article:modified_time", "og:updated_time"),
             ),
             language=self.meta.lang,
             categories=self._names(
@@ -229,19 +232,52 @@ class Extractor:
             return name
         return ld_name(art.get("author")) or self.meta.first("author", "article:author")
 
-    def _date(self, root: Node, selector: str, ld_value: object, meta_name: str) -> datetime | None:
-        nodes = list(ordered(root, selector, self.comment_ids))
+    def _date(
+        self,
+        root: Node,
+        selector: str,
+        ld_value: object,
+        meta_names: tuple[str, ...],
+        from_url: bool = False,
+    ) -> datetime | None:
+        # The page's own metadata names this post; a <time> may belong to a sidebar or teaser.
+        for raw in (ld_value, self.meta.first(*meta_names)):
+            if isinstance(raw, str) and (when := parse_date(raw, self.meta.lang)):
+                return when
+        if when := self._date_in(list(ordered(root, selector, self.comment_ids))):
+            return when
+        if not from_url:
+            return None
+        if (when := date_from_url(self.url)) is not None:
+            return when
+        outside = self.comment_ids | self._chrome()
+        if root is not self.doc and (
+            when := self._date_in(list(ordered(self.doc, selector, outside)))
+        ):
+            return when
+        # Dates in running text of the post's meta lines ("Dieser Artikel wurde am …").
+        for el in ordered(self.doc, META_LINES, outside):
+            if when := find_date(text_of(el)):
+                return when
+        text = html_to_text(root, [n for n in self.comment_ids if inside(n, {root})])
+        for m in PUBLISHED_WORDS.finditer(text):
+            if when := find_date(text[m.end() : m.end() + 60]):
+                return when
+        return None
+
+    def _date_in(self, nodes: list[Node]) -> datetime | None:
         for el in nodes:  # machine-readable attributes first
             raw = el.get("datetime") or el.get("content") or (el.tag == "abbr" and el.get("title"))
             if raw and (when := parse_date(str(raw), self.meta.lang)):
-                return when
-        for raw in (ld_value, self.meta.first(meta_name)):
-            if isinstance(raw, str) and (when := parse_date(raw, self.meta.lang)):
                 return when
         for el in nodes:
             if when := parse_date(text_of(el), self.meta.lang, self.relative_base):
                 return when
         return None
+
+    def _chrome(self) -> set[Node]:
+        """Sidebars, navigation and footers: never the post's own metadata."""
+        return set(self.doc.iter("aside", "nav", "footer"))
 
     def _names(
         self, root: Node, selector: str, ld_values: list[str], meta_name: str, not_in: str = ""
@@ -253,6 +289,40 @@ class Extractor:
         els = all_matches(root, selector, exclude)
         names = unique_names(text_of(el) for el in els)
         return names or unique_names(ld_values or self.meta.meta.get(meta_name, []))
+
+
+# Where themes print "posted on …" lines; read as running text when nothing else has a date.
+META_LINES = (
+    ".postmetadata, .post-footer, .post-meta, .entry-meta, .postmeta, .post-info, .submitted,"
+    " .byline, .meta, .post-date, .postdate, .date-header, .date, .dateline, .author, small,"
+    " h1 + p"
+)
+PUBLISHED_META = (
+    "article:published_time",
+    "shareaholic:article_published_time",
+    "article:published",
+    "og:published_time",
+    "datepublished",
+    "dc.date.issued",
+    "dc.date",
+    "dcterms.created",
+    "pubdate",
+    "publishdate",
+    "date",
+)
+PUBLISHED_WORDS = re.compile(
+    r"\b(veröffentlicht|publiziert|geschrieben|erstellt|gepostet|published|posted|written)"
+    r"(\s+(am|on|at))?\b",
+    re.I,
+)
+# Blog permalinks like /2017/06/29/slug/; not web-archive snapshots (/web/20170629…/).
+URL_DATE = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/")
+
+
+def date_from_url(url: str) -> datetime | None:
+    if "web.archive.org" in url or not (m := URL_DATE.search(url)):
+        return None
+    return datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)))
 
 
 def densest_block(doc: Node, exclude: set[Node]) -> Node | None:
