@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from crawler.model import PageKind, ParsedPage, Post
 from crawler.parsers.comments import DEFAULT as DEFAULT_COMMENTS
@@ -146,6 +147,12 @@ class Extractor:
         block = densest_block(self.doc, self.comment_ids)
         return block is not None and len(block.text_content()) >= 400
 
+    def _links_home(self, el: Node) -> bool:
+        """A heading whose link goes to the home page names the site, not the post."""
+        link = el if el.tag == "a" else el.find(".//a[@href]")
+        target = resolve(self.url, link.get("href")) if link is not None else None
+        return bool(target) and urlsplit(target).path in ("", "/") and urlsplit(target).query == ""
+
     def _title_links_away(self, title_el: Node | None) -> bool:
         """A lone entry whose heading links to another page is a summary on a listing."""
         if title_el is None:
@@ -158,9 +165,30 @@ class Extractor:
         return bool(target) and canonical(target) not in here
 
     def _title(self, root: Node) -> tuple[str, Node | None]:
-        el = first_match(root, self.sel.title, self.comment_ids)
-        if el is None and root is not self.doc:
-            el = first_match(self.doc, self.sel.title, self.comment_ids)
+        """The post's own heading: the first candidate that the page's <title> or og:title
+        confirms, so a site name in a header <h1> is not taken for the post's title."""
+        og = self.meta.first("og:title", "twitter:title")
+        named = " ".join(x for x in (og, self.meta.title_tag) if x).casefold()
+        core = (og or strip_site_suffix(self.meta.title_tag, self.meta.site_name)).casefold()
+        site = (self.meta.site_name or "").casefold()
+        candidates = list(ordered(root, self.sel.title, self.comment_ids))
+        if root is not self.doc:
+            candidates += list(ordered(self.doc, self.sel.title, self.comment_ids | self._chrome()))
+        texts = [text_of(c).casefold() for c in candidates]
+        # A heading that is exactly the named title; else the first that the name contains
+        # and that is not the site's own name.
+        el = next((c for c, t in zip(candidates, texts, strict=True) if t and t == core), None)
+        if el is None:
+            el = next(
+                (
+                    c
+                    for c, t in zip(candidates, texts, strict=True)
+                    if t and t != site and (not named or t in named)
+                ),
+                None,
+            )
+        if el is None and not named and candidates:
+            el = candidates[0]
         title = text_of(el)
         if not title and self.meta.article:
             title = clean_text(str(self.meta.article.get("headline") or ""))
