@@ -51,7 +51,11 @@ BOILERPLATE = (
     " .comment-respond, .comments, .author-box, .author-bio, .about-author, .widget,"
     " .print-only, .cookie-notice, .cookie-banner, .wpcnt, .likes-widget, .wp-block-buttons,"
     " .screen-reader-text, .entry-meta, .post-meta, .byline, .tags-links, .cat-links,"
-    " .entry-footer, .post-footer, .post-info, nav, aside, form"
+    " .entry-footer, .post-footer, .post-info, .entryfooter, .postmetadata, .postmeta,"
+    " .element-bottom-bar, [class*=related-], [class*=-related], [class*=share-],"
+    " [class*=-share], [class*=newsletter], [class*=recipe-card-buttons],"
+    " .addtoany_share_save_container,"
+    " .crp_related, .pd-rating, .post-tags, .post-categories, nav, aside, form, footer"
 )
 SITE_SUFFIX = re.compile(r"\s+[|–—\-:·»]{1,2}\s+")
 

@@ -16,7 +16,10 @@ SELECTORS = PostSelectors(
     ),
     content=(
         ".e-content, .entry-content, .post-content, .post-body, [itemprop=articleBody],"
-        " .article-content, .article-body, .entry-body, .post-entry, .blog-post-content"
+        " .article-content, .article-body, .entry-body, .post-entry, .blog-post-content,"
+        " .entrytext, .entry-text, .the-content, .post-text, .story-content, #story,"
+        " .et_pb_post_content, .elementor-widget-theme-post-content, #mvp-content-main,"
+        " .td-post-content, .entry, td.eMessage, .elementor-text-editor"
     ),
     author=(
         ".p-author .p-name, .p-author, [rel=author], .author .fn, .byline .author,"

@@ -17,7 +17,11 @@ SELECTORS = PostSelectors(
         "h1.entry-title, .entry-title, h1.wp-block-post-title, .wp-block-post-title,"
         " h1.post-title, h1"
     ),
-    content=".entry-content, .wp-block-post-content, .post-content, .entry, .post-entry",
+    content=(
+        ".entry-content, .wp-block-post-content, .post-content, .entrytext, .the-content,"
+        " .et_pb_post_content, .elementor-widget-theme-post-content, #mvp-content-main,"
+        " .td-post-content, .post-entry, .entry, .post-body, #story"
+    ),
     author=(
         ".byline .author a, .byline .fn, .author.vcard a, .entry-meta .author,"
         " .wp-block-post-author-name, .wp-block-post-author__name, a[rel=author], .author"
