@@ -10,7 +10,7 @@ from datetime import datetime
 from crawler.model import Comment
 from crawler.parsers.dates import parse_date
 from crawler.parsers.meta import PageMeta, ld_name
-from crawler.parsers.select import Node, compiled, select, selector_list, text_of
+from crawler.parsers.select import Node, compiled, inside, select, selector_list, text_of
 from crawler.parsers.text import clean_text, html_to_text
 from crawler.parsers.urls import resolve
 
@@ -19,8 +19,11 @@ from crawler.parsers.urls import resolve
 class CommentSelectors:
     item: str = (
         "li.comment, li.pingback, li.trackback, article.comment, div.comment[id],"
-        " .p-comment, .h-cite.comment, .wp-block-comment-template > li"
+        " .p-comment, .h-cite.comment, .wp-block-comment-template > li,"
+        ' li[id^="comment-"], article[id^="comment-"], div[id^="comment-"]'
     )
+    # Inside these, "comments" are teasers (recent-comments widgets), not this post's.
+    not_in: str = ".widget_recent_comments, .recentcomments, .widget_recent_entries, #sidebar"
     author: str = (
         ".comment-author .fn, .comment-author cite, .p-author .p-name, .p-author,"
         " .wp-block-comment-author-name, .comment-author, cite.fn, .fn"
@@ -85,20 +88,27 @@ def extract_comments(
     relative_base: datetime | None = None,
 ) -> tuple[Comment, ...]:
     """Every comment in the page, in page order, threaded by nesting or reply links."""
-    items = select(doc, sel.item)
+    found = select(doc, sel.item)
+    teasers = set(select(doc, sel.not_in)) if found else set()
+    items = [el for el in found if not (teasers and inside(el, teasers))]
     if not items:
         return _json_ld_comments(meta)
-    members = set(items)
-    by_tag: dict[Node, str] = {}
+    ids = {el: _comment_id(el, i) for i, el in enumerate(items)}
+    everything = set(items)
+    # A wrapper and its inner element often both match (li#li-comment-5 > article#comment-5):
+    # one comment, seen through the outermost match.
+    inner = {
+        el
+        for el in items
+        if next((ids[a] for a in el.iterancestors() if a in everything), None) == ids[el]
+    }
+    members = everything - inner
     out: dict[str, Comment] = {}
-    for index, el in enumerate(items):
-        cid = _comment_id(el, index)
-        by_tag[el] = cid
-        if cid in out:  # the same comment matched twice (wrapper and inner element)
+    for el in items:
+        cid = ids[el]
+        if el in inner or cid in out:
             continue
-        parent = next((by_tag[p] for p in el.iterancestors() if p in members), None)
-        if parent == cid:
-            continue
+        parent = next((ids[p] for p in el.iterancestors() if p in members), None)
         scope = _Scope(el, members)
         parent = parent or _reply_target(scope, page_url)
         out[cid] = _one_comment(scope, cid, parent, sel, meta.lang, page_url, relative_base)
@@ -159,8 +169,8 @@ def _comment_text(scope: _Scope, sel: CommentSelectors) -> str:
     body = scope.first(sel.text)
     if body is None:
         # No marked-up text: the comment's own markup minus author, date, buttons, replies.
-        skip = select(scope.el, f"{sel.chrome}, {sel.children}, {sel.item}")
-        return html_to_text(scope.el, skip)
+        others = [d for d in scope.el.iterdescendants() if d in scope.members]
+        return html_to_text(scope.el, [*select(scope.el, f"{sel.chrome}, {sel.children}"), *others])
     return html_to_text(body, select(body, sel.chrome))
 
 
