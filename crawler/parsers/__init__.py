@@ -13,7 +13,17 @@ from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from crawler.errors import ParseError
 from crawler.model import ParsedPage, Post
-from crawler.parsers import generic, pelican, wordpress
+from crawler.parsers import (
+    blogger,
+    generic,
+    ghost,
+    hugo,
+    jekyll,
+    medium,
+    pelican,
+    serendipity,
+    wordpress,
+)
 from crawler.parsers.decode import decode_html
 from crawler.parsers.extract import Extractor
 from crawler.parsers.meta import PageMeta, page_meta
@@ -21,6 +31,12 @@ from crawler.parsers.meta import PageMeta, page_meta
 # Tried in order; generic matches everything and comes last.
 PLATFORMS: dict[str, ModuleType] = {
     "wordpress": wordpress,
+    "blogger": blogger,
+    "medium": medium,
+    "ghost": ghost,
+    "serendipity": serendipity,
+    "jekyll": jekyll,
+    "hugo": hugo,
     "pelican": pelican,
     "generic": generic,
 }

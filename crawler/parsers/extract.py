@@ -37,6 +37,8 @@ class PostSelectors:
     comments: CommentSelectors = field(default=DEFAULT_COMMENTS)
     # Body classes that tell the kind of page outright (WordPress: "single", "archive", …).
     body_kinds: tuple[tuple[str, PageKind], ...] = ()
+    # Comments that the engine always loads by script (Medium's responses).
+    external_comments: bool = False
     # Markup found only on an engine's static pages (About, Impressum), not on its posts.
     page_marker: str = ""
     # Prefixes an engine puts before the titles of protected posts ("Protected: ").
@@ -102,6 +104,7 @@ class Extractor:
             return ParsedPage(kind=kind, links=links)
         post_url = cp[0] if cp else sane_canonical(self.url, self.meta.canonical)
         post = self._post(root, title, title_el, kind, post_url)
+        post = post.with_(comments_status=self._comments_status(post.comments))
         if self.guessed and post.published is None:
             # Nothing but layout said "post": without a date it is a static page.
             post = post.with_(kind="page")
@@ -151,6 +154,20 @@ class Extractor:
         block = densest_block(self.doc, self.comment_ids)
         return block is not None and len(block.text_content()) >= 400
 
+    def _comments_status(self, comments: tuple[object, ...]) -> str | None:
+        """ "external" when a script service holds the comments, "closed", "complete", or None
+        when the page says nothing about comments."""
+        if not comments and (
+            self.sel.external_comments or first_match(self.doc, EXTERNAL_COMMENTS) is not None
+        ):
+            return "external"
+        if comments or first_match(self.doc, COMMENT_FORM) is not None:
+            return "complete"
+        closed = first_match(self.doc, ".comments-closed, .nocomments, p.no-comments")
+        if closed is not None or COMMENTS_CLOSED.search(text_of(self.doc.find("body"))):
+            return "closed"
+        return None
+
     def _links_home(self, el: Node) -> bool:
         """A heading whose link goes to the home page names the site, not the post."""
         link = el if el.tag == "a" else el.find(".//a[@href]")
@@ -191,8 +208,6 @@ class Extractor:
                 ),
                 None,
             )
-        if el is None and not named and candidates:
-            el = candidates[0]
         title = text_of(el)
         if not title and self.meta.article:
             title = clean_text(str(self.meta.article.get("headline") or ""))
@@ -219,8 +234,11 @@ class Extractor:
             if content is not None and inside(el, {content})
         ]
         text = html_to_text(content, skip)
-        if not text and self.meta.article:
-            text = clean_text(str(self.meta.article.get("articleBody") or ""))
+        if self.meta.article:
+            # Script-rendered pages (Medium, Next.js) carry the whole body only in JSON-LD.
+            body = self.meta.article.get("articleBody")
+            if isinstance(body, str) and len(body) > 1.2 * len(text):
+                text = "\n\n".join(clean_text(p) for p in body.split("\n") if p.strip())
         art = self.meta.article or self.meta.page_node or {}
         return Post(
             url=post_url,
@@ -328,6 +346,18 @@ META_LINES = (
     ".postmetadata, .post-footer, .post-meta, .entry-meta, .postmeta, .post-info, .submitted,"
     " .byline, .meta, .post-date, .postdate, .date-header, .date, .dateline, .author, small,"
     " h1 + p"
+)
+# Comment services that load by script: the page holds none of the comments.
+EXTERNAL_COMMENTS = (
+    "#disqus_thread, script[src*='disqus.com'], .fb-comments, #commento, .utterances,"
+    " giscus-widget, script[src*='giscus.app'], script[src*='utteranc.es'], [id^=hyvor-talk],"
+    " #isso-thread, script[src*='remark42'], #cusdis_thread"
+)
+COMMENT_FORM = "#respond, #commentform, form.comment-form, #comment-form, .comment-respond"
+COMMENTS_CLOSED = re.compile(
+    r"(Kommentare (sind )?geschlossen|Kommentarfunktion (ist )?(deaktiviert|geschlossen)"
+    r"|Comments are closed|Comments closed)",
+    re.I,
 )
 PUBLISHED_META = (
     "article:published_time",
