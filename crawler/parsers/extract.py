@@ -145,7 +145,9 @@ class Extractor:
             return "listing"
         self.guessed = True
         if len(entries) == 1 and title:
-            return "listing" if self._title_links_away(title_el) else "post"
+            heading = next(entries[0].iter("h1", "h2", "h3"), None)
+            away = self._title_links_away(title_el) or self._title_links_away(heading)
+            return "listing" if away else "post"
         if title and not entries and self._has_body_text():
             return "post"  # no article markup at all, but a heading and a body of text
         return "other"
