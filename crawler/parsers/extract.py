@@ -16,7 +16,16 @@ from crawler.parsers.comments import DEFAULT as DEFAULT_COMMENTS
 from crawler.parsers.comments import CommentSelectors, extract_comments
 from crawler.parsers.dates import find_date, parse_date
 from crawler.parsers.meta import LISTING_TYPES, PAGE_TYPES, PageMeta, ld_list, ld_name
-from crawler.parsers.select import Node, all_matches, first_match, inside, ordered, select, text_of
+from crawler.parsers.select import (
+    Node,
+    all_matches,
+    first_match,
+    inside,
+    ordered,
+    select,
+    selector_list,
+    text_of,
+)
 from crawler.parsers.text import clean_html, clean_text, html_to_text, unique_names
 from crawler.parsers.urls import canonical, comment_page, resolve, same_site, sane_canonical
 
@@ -62,21 +71,25 @@ BOILERPLATE = (
 SITE_SUFFIX = re.compile(r"\s+[|–—\-:·»]{1,2}\s+")
 
 
-def strip_site_suffix(title: str, site_name: str | None) -> str:
-    """'Post – Blog' → 'Post'. Only drops a part that names the site or is clearly shorter."""
-    parts = SITE_SUFFIX.split(title)
+ARCHIVE_WORDS = frozenset(("blog archive", "blog archiv", "archive", "archiv", "blog"))
+
+
+def strip_site_suffix(title: str, site_name: str | None, others: tuple[str, ...] = ()) -> str:
+    """'Post – Blog' → 'Post', 'Blog » Blog Archive » Post' → 'Post'.
+
+    Drops parts that name the site (og:site_name, or a heading that links to the home page)
+    and archive words; of what is left, the longest part is the post's title.
+    """
+    parts = [p.strip() for p in SITE_SUFFIX.split(title) if p.strip()]
     if len(parts) < 2:
         return title
-    if site_name:
-        folded = site_name.casefold()
-        kept = [p for p in parts if p.casefold() != folded]
-        if 0 < len(kept) < len(parts):
-            return " – ".join(kept) if len(kept) > 1 else kept[0]
+    names = {n.casefold() for n in (site_name, *others) if n}
+    kept = [p for p in parts if p.casefold() not in names and p.casefold() not in ARCHIVE_WORDS]
+    if 0 < len(kept) < len(parts):
+        return max(kept, key=len) if len(kept) > 1 else kept[0]
     last = list(SITE_SUFFIX.finditer(title))[-1]
     head, tail = title[: last.start()], title[last.end() :]
-    if len(tail) < len(head):
-        return head
-    return title
+    return head if len(tail) < len(head) else title
 
 
 @dataclass(slots=True)
@@ -156,6 +169,26 @@ class Extractor:
         block = densest_block(self.doc, self.comment_ids)
         return block is not None and len(block.text_content()) >= 400
 
+    def _content(self, root: Node) -> Node | None:
+        """The post body: the first content selector that matches, unless a later one finds a
+        body several times longer (the first may be a teaser or widget of the same theme)."""
+        exclude = self.comment_ids | self._chrome()
+        first: Node | None = None
+        best: tuple[int, Node] | None = None
+        for one in selector_list(self.sel.content):
+            for el in ordered(root, one, exclude):
+                size = len(el.text_content())
+                if first is None:
+                    first = el
+                    first_size = size
+                if best is None or size > best[0]:
+                    best = (size, el)
+        if first is None:
+            return densest_block(self.doc, self.comment_ids)
+        if best is not None and best[0] > 3 * first_size + 200 and not inside(first, {best[1]}):
+            return best[1]
+        return first
+
     def _comments_status(self, comments: tuple[object, ...]) -> str | None:
         """ "external" when a script service holds the comments, "closed", "complete", or None
         when the page says nothing about comments."""
@@ -206,7 +239,7 @@ class Extractor:
                 (
                     c
                     for c, t in zip(candidates, texts, strict=True)
-                    if t and t != site and (not named or t in named)
+                    if t and t != site and (not named or t in named) and not self._links_home(c)
                 ),
                 None,
             )
@@ -215,7 +248,8 @@ class Extractor:
             title = clean_text(str(self.meta.article.get("headline") or ""))
         if not title:
             raw = self.meta.first("og:title", "twitter:title") or self.meta.title_tag
-            title = strip_site_suffix(raw, self.meta.site_name)
+            home_names = tuple(text_of(c) for c in candidates if self._links_home(c))
+            title = strip_site_suffix(raw, self.meta.site_name, home_names)
         for prefix in self.sel.title_prefixes:
             if title.startswith(prefix):
                 title = title.removeprefix(prefix).strip()
@@ -224,9 +258,7 @@ class Extractor:
     def _post(
         self, root: Node, title: str, title_el: Node | None, kind: PageKind, post_url: str
     ) -> Post:
-        content = first_match(root, self.sel.content, self.comment_ids)
-        if content is None:
-            content = densest_block(self.doc, self.comment_ids)
+        content = self._content(root)
         skip = select(content, self.sel.boilerplate) if content is not None else []
         if title_el is not None:  # a body found by density may hold the heading too
             skip.append(title_el)
