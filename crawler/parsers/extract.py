@@ -161,9 +161,13 @@ class Extractor:
             heading = next(entries[0].iter("h1", "h2", "h3"), None)
             away = self._title_links_away(title_el) or self._title_links_away(heading)
             return "listing" if away else "post"
-        if title and not entries and self._has_body_text():
+        if title and not entries and (self._has_body_text() or self._content_evidence()):
             return "post"  # no article markup at all, but a heading and a body of text
         return "other"
+
+    def _content_evidence(self) -> bool:
+        found = first_match(self.doc, self.sel.content, self.comment_ids)
+        return found is not None and len(found.text_content()) >= 200
 
     def _has_body_text(self) -> bool:
         block = densest_block(self.doc, self.comment_ids)
@@ -421,6 +425,9 @@ def date_from_url(url: str) -> datetime | None:
     return datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)))
 
 
+DENSE_CHILDREN = frozenset(("p",))
+
+
 def densest_block(doc: Node, exclude: set[Node]) -> Node | None:
     """Fallback body: the block whose own paragraphs hold the most text."""
     best, best_len = None, 0
@@ -430,7 +437,7 @@ def densest_block(doc: Node, exclude: set[Node]) -> Node | None:
             or next(block.iterancestors("nav", "aside", "footer", "header"), None) is not None
         ):
             continue
-        size = sum(len(p.text_content()) for p in block if p.tag == "p")
+        size = sum(len(p.text_content()) for p in block if p.tag in DENSE_CHILDREN)
         if size > best_len:
             best, best_len = block, size
     return best
