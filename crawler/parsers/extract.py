@@ -173,25 +173,30 @@ class Extractor:
         block = densest_block(self.doc, self.comment_ids)
         return block is not None and len(block.text_content()) >= 400
 
-    def _content(self, root: Node) -> Node | None:
+    def _content(self, root: Node) -> list[Node]:
         """The post body: the first content selector that matches, unless a later one finds a
-        body several times longer (the first may be a teaser or widget of the same theme)."""
+        body several times longer (the first may be a teaser or widget of the same theme).
+        Themes that split a body around ads repeat the container: siblings are joined."""
         exclude = self.comment_ids | self._chrome()
         first: Node | None = None
+        first_sel = ""
         best: tuple[int, Node] | None = None
         for one in selector_list(self.sel.content):
             for el in ordered(root, one, exclude):
                 size = len(el.text_content())
                 if first is None:
-                    first = el
-                    first_size = size
+                    first, first_sel = el, one
                 if best is None or size > best[0]:
                     best = (size, el)
         if first is None:
-            return densest_block(self.doc, self.comment_ids)
-        if best is not None and best[0] > 3 * first_size + 200 and not inside(first, {best[1]}):
-            return best[1]
-        return first
+            dense = densest_block(self.doc, self.comment_ids)
+            return [dense] if dense is not None else []
+        parent = first.getparent()
+        group = [el for el in ordered(root, first_sel, exclude) if el.getparent() is parent]
+        group_size = sum(len(el.text_content()) for el in group)
+        if best is not None and best[0] > 3 * group_size + 200 and not inside(first, {best[1]}):
+            return [best[1]]
+        return group
 
     def _comments_status(self, comments: tuple[object, ...]) -> str | None:
         """ "external" when a script service holds the comments, "closed", "complete", or None
@@ -262,16 +267,16 @@ class Extractor:
     def _post(
         self, root: Node, title: str, title_el: Node | None, kind: PageKind, post_url: str
     ) -> Post:
-        content = self._content(root)
-        skip = select(content, self.sel.boilerplate) if content is not None else []
+        blocks = self._content(root)
+        skip = [el for block in blocks for el in select(block, self.sel.boilerplate)]
         if title_el is not None:  # a body found by density may hold the heading too
             skip.append(title_el)
         skip += [
             el
             for el in select(self.doc, self.sel.comments.item)
-            if content is not None and inside(el, {content})
+            if blocks and inside(el, set(blocks))
         ]
-        text = html_to_text(content, skip)
+        text = "\n\n".join(t for block in blocks if (t := html_to_text(block, skip)))
         if self.meta.article:
             # Script-rendered pages (Medium, Next.js) carry the whole body only in JSON-LD.
             body = self.meta.article.get("articleBody")
@@ -305,7 +310,7 @@ class Extractor:
                 not_in=self.sel.categories,
             ),
             summary=self.meta.first("description", "og:description"),
-            html=clean_html(content, skip),
+            html="\n".join(h for block in blocks if (h := clean_html(block, skip))) or None,
             comments=extract_comments(
                 self.doc, self.url, self.meta, self.sel.comments, self.relative_base
             ),
