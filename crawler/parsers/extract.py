@@ -277,6 +277,11 @@ class Extractor:
             if blocks and inside(el, set(blocks))
         ]
         text = "\n\n".join(t for block in blocks if (t := html_to_text(block, skip)))
+        lead = first_match(root, LEAD, self.comment_ids) if root is not self.doc else None
+        # A standfirst above the body (netzpolitik.org's entry-excerpt) is the post's text.
+        intro = html_to_text(lead) if lead is not None and not inside(lead, set(blocks)) else ""
+        if intro and intro not in text:
+            text = f"{intro}\n\n{text}" if text else intro
         if self.meta.article:
             # Script-rendered pages (Medium, Next.js) carry the whole body only in JSON-LD.
             body = self.meta.article.get("articleBody")
@@ -430,6 +435,7 @@ def date_from_url(url: str) -> datetime | None:
     return datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)))
 
 
+LEAD = ".entry-excerpt, .post-lead, .article-lead, .entry-lead, .standfirst"
 DENSE_CHILDREN = frozenset(("p",))
 
 
