@@ -66,7 +66,8 @@ BOILERPLATE = (
     " .element-bottom-bar, [class*=related-], [class*=-related], [class*=share-],"
     " [class*=-share], [class*=newsletter], [class*=recipe-card-buttons],"
     " .addtoany_share_save_container,"
-    " .crp_related, .pd-rating, .post-tags, .post-categories, nav, aside, form, footer"
+    " .crp_related, .pd-rating, .post-tags, .post-categories, [class*=vc_cta], #footer,"
+    " nav, aside, form, footer"
 )
 SITE_SUFFIX = re.compile(r"\s+[|–—\-:·»]{1,2}\s+")
 
@@ -177,7 +178,7 @@ class Extractor:
         """The post body: the first content selector that matches, unless a later one finds a
         body several times longer (the first may be a teaser or widget of the same theme).
         Themes that split a body around ads repeat the container: siblings are joined."""
-        exclude = self.comment_ids | self._chrome()
+        exclude = self.comment_ids | self._chrome() | set(select(self.doc, OTHER_POSTS))
         first: Node | None = None
         first_sel = ""
         best: tuple[int, Node] | None = None
@@ -435,6 +436,11 @@ def date_from_url(url: str) -> datetime | None:
     return datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)))
 
 
+# Where themes show other posts beside this one: related grids, next-post teasers.
+OTHER_POSTS = (
+    "#mvp-post-add-wrap, .et_pb_posts, .vcex-post-type-grid, .related-posts, .jp-relatedposts,"
+    " .yarpp-related, .crp_related, .masonry_inner, .post-navigation, .nav-links"
+)
 LEAD = ".entry-excerpt, .post-lead, .article-lead, .entry-lead, .standfirst"
 DENSE_CHILDREN = frozenset(("p",))
 

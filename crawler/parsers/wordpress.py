@@ -18,9 +18,9 @@ SELECTORS = PostSelectors(
         " h1.post-title, h1"
     ),
     content=(
-        ".entry-content, .wp-block-post-content, .post-content, .entrytext, .the-content,"
-        " .et_pb_post_content, .elementor-widget-theme-post-content, #mvp-content-main,"
-        " .td-post-content, .post-entry, .entry, .post-body, #story"
+        ".et_pb_post_content, .elementor-widget-theme-post-content, #mvp-content-main,"
+        " .td-post-content, .entry-content, .wp-block-post-content, .post-content, .entrytext,"
+        " .the-content, .post-entry, .entry, .post-body, #story"
     ),
     author=(
         ".byline .author a, .byline .fn, .author.vcard a, .entry-meta .author,"
