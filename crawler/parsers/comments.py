@@ -86,9 +86,13 @@ def extract_comments(
     meta: PageMeta,
     sel: CommentSelectors = DEFAULT,
     relative_base: datetime | None = None,
+    items: list[Node] | None = None,
 ) -> tuple[Comment, ...]:
-    """Every comment in the page, in page order, threaded by nesting or reply links."""
-    found = select(doc, sel.item)
+    """Every comment in the page, in page order, threaded by nesting or reply links.
+
+    `items`: the matches of `sel.item`, when the caller has them already.
+    """
+    found = select(doc, sel.item) if items is None else items
     teasers = set(select(doc, sel.not_in)) if found else set()
     items = [el for el in found if not (teasers and inside(el, teasers))]
     if not items:

@@ -103,9 +103,12 @@ class Extractor:
     relative_base: datetime | None = None
     comment_ids: set[Node] = field(default_factory=set)
     guessed: bool = False  # the kind came from layout alone, not from markup that says so
+    chrome: set[Node] | None = None
+    comment_items: list[Node] = field(default_factory=list)
 
     def run(self) -> ParsedPage:
-        self.comment_ids = set(select(self.doc, self.sel.comments.item))
+        self.comment_items = select(self.doc, self.sel.comments.item)
+        self.comment_ids = set(self.comment_items)
         entries = self._entries()
         entry = entries[0] if len(entries) == 1 else None
         body = self.doc.find("body")
@@ -183,12 +186,16 @@ class Extractor:
         first_sel = ""
         best: tuple[int, Node] | None = None
         for one in selector_list(self.sel.content):
-            for el in ordered(root, one, exclude):
-                size = len(el.text_content())
-                if first is None:
-                    first, first_sel = el, one
-                if best is None or size > best[0]:
-                    best = (size, el)
+            # Each selector's first match speaks for it; measuring every match costs more
+            # than the whole rest of the parse on large pages.
+            el = next(ordered(root, one, exclude), None)
+            if el is None:
+                continue
+            size = len(el.text_content())
+            if first is None:
+                first, first_sel = el, one
+            if best is None or size > best[0]:
+                best = (size, el)
         if first is None:
             dense = densest_block(self.doc, self.comment_ids)
             return [dense] if dense is not None else []
@@ -272,11 +279,7 @@ class Extractor:
         skip = [el for block in blocks for el in select(block, self.sel.boilerplate)]
         if title_el is not None:  # a body found by density may hold the heading too
             skip.append(title_el)
-        skip += [
-            el
-            for el in select(self.doc, self.sel.comments.item)
-            if blocks and inside(el, set(blocks))
-        ]
+        skip += [el for el in self.comment_items if blocks and inside(el, set(blocks))]
         text = "\n\n".join(t for block in blocks if (t := html_to_text(block, skip)))
         lead = first_match(root, LEAD, self.comment_ids) if root is not self.doc else None
         # A standfirst above the body (netzpolitik.org's entry-excerpt) is the post's text.
@@ -318,7 +321,12 @@ class Extractor:
             summary=self.meta.first("description", "og:description"),
             html="\n".join(h for block in blocks if (h := clean_html(block, skip))) or None,
             comments=extract_comments(
-                self.doc, self.url, self.meta, self.sel.comments, self.relative_base
+                self.doc,
+                self.url,
+                self.meta,
+                self.sel.comments,
+                self.relative_base,
+                items=self.comment_items,
             ),
             platform=self.platform,
         )
@@ -376,7 +384,9 @@ class Extractor:
 
     def _chrome(self) -> set[Node]:
         """Sidebars, navigation and footers: never the post's own metadata."""
-        return set(self.doc.iter("aside", "nav", "footer"))
+        if self.chrome is None:
+            self.chrome = set(self.doc.iter("aside", "nav", "footer"))
+        return self.chrome
 
     def _names(
         self, root: Node, selector: str, ld_values: list[str], meta_name: str, not_in: str = ""
