@@ -5,12 +5,14 @@ Imported only by the `crawl` and `demo` commands: it pulls in Scrapy and Twisted
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.errors import ArchiveError
+from crawler.lock import crawl_lock
 from crawler.model import CrawlReport
 from crawler.spiders.blog import BlogSpider, check_url
 from crawler.store import Store
@@ -39,11 +41,16 @@ def crawl_blog(
     site = check_url(url)
     with Store(archive):  # fail early, in one line, if the archive cannot be opened
         pass
-    process = CrawlerProcess(
-        crawl_settings(archive, progress=progress, log_level=log_level, **settings)
-    )
-    process.crawl(BlogSpider, url=site)
-    process.start()
+    with crawl_lock(archive):
+        process = CrawlerProcess(
+            crawl_settings(archive, progress=progress, log_level=log_level, **settings)
+        )
+        if log_level != "DEBUG":
+            # Download failures are counted in the crawl report; Scrapy's own error lines
+            # (tracebacks for an unreachable host) would bury the one-line summary.
+            logging.getLogger("scrapy").setLevel(logging.CRITICAL)
+        process.crawl(BlogSpider, url=site)
+        process.start()
     with Store(archive) as store:
         report = store.last_report(site)
     if report is None:

@@ -105,6 +105,9 @@ def crawl(
         **settings,
     )
     indexed = _update_index()
+    if report.pages == 0 and report.finish_reason != "shutdown":
+        reasons = ", ".join(report.errors) or "no answer"
+        raise ArchiveError(f"Could not fetch anything from {report.site} ({reasons}).")
     data = {
         "site": report.site,
         "pages": report.pages,

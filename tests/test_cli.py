@@ -42,10 +42,20 @@ def test_show_unknown_post(tmp_path: Path) -> None:
     assert "No archived post" in _one_line_error(result, 1)
 
 
-@pytest.mark.parametrize("url", ["ftp://blog.example/", "javascript:alert(1)"])
-def test_crawl_refuses_other_schemes(tmp_path: Path, url: str) -> None:
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("ftp://blog.example/", "Only http and https"),
+        ("javascript:alert(1)", "Only http and https"),
+        ("http://[::1", "is not a valid URL"),
+        ("blog.example:abc", "is not a valid URL"),
+        ("http://", "names no host"),
+        ("  ", "No blog URL given"),
+    ],
+)
+def test_crawl_refuses_bad_urls(tmp_path: Path, url: str, message: str) -> None:
     result = CliRunner().invoke(cli, ["--archive", str(tmp_path), "crawl", url])
-    assert "Only http and https" in _one_line_error(result, 1)
+    assert message in _one_line_error(result, 1)
 
 
 def test_bad_date_option_is_a_usage_error(tmp_path: Path) -> None:

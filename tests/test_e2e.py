@@ -209,3 +209,27 @@ def test_interrupted_crawl_leaves_a_readable_archive(
     found = run_cli(tmp_path, "search", "*", "--json", "--limit", "100")
     assert found.returncode == 0, found.stderr
     assert json.loads(found.stdout)["total"] == archived + json.loads(stats.stdout)["pages"]
+
+
+def test_second_crawl_on_a_busy_archive_says_so(sample_site: SampleSite, tmp_path: Path) -> None:
+    from crawler.lock import crawl_lock
+
+    with crawl_lock(tmp_path):  # this test process plays the crawl that is running
+        done = run_cli(tmp_path, "crawl", sample_site.url)
+    assert done.returncode == 1
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert "is busy: another crawl" in lines[0]
+
+
+def test_unreachable_blog_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as s:  # a loopback port that nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    done = run_cli(tmp_path, "crawl", f"http://127.0.0.1:{port}/", "--max-pages", "5")
+    assert done.returncode == 1
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert lines == [lines[-1]]
+    assert "Could not fetch anything from" in lines[0]

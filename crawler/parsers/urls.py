@@ -38,13 +38,13 @@ COMMENT_PAGE = re.compile(r"/comment-page-(\d+)/?$")
 @lru_cache(maxsize=65536)
 def canonical(url: str) -> str:
     """Lower-case scheme and host, no fragment, no tracking parameters, no default port."""
-    url = url_query_cleaner(url.strip(), TRACKING_PARAMS, remove=True, keep_fragments=False)
-    url = BLOGGER_MOBILE.sub("", url)
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
     try:
+        url = url_query_cleaner(url.strip(), TRACKING_PARAMS, remove=True, keep_fragments=False)
+        url = BLOGGER_MOBILE.sub("", url)
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
         port = parts.port
-    except ValueError:  # "host:abc" is no port; keep the URL as it came
+    except ValueError:  # "host:abc" is no port, "[::1" no host: keep the URL as it came
         return url
     if port and not (
         (parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)
@@ -70,12 +70,12 @@ def same_site(url: str, site: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def _site_key(url: str) -> tuple[str, int | None] | None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        return None
     try:
+        parts = urlsplit(url)
         port = parts.port
-    except ValueError:  # a malformed port in a link
+    except ValueError:  # a malformed host or port in a link
+        return None
+    if parts.scheme not in ("http", "https"):
         return None
     return (parts.hostname or "").removeprefix("www."), port
 
@@ -83,7 +83,10 @@ def _site_key(url: str) -> tuple[str, int | None] | None:
 def resolve(base: str, href: str | None) -> str | None:
     if not href or href.startswith(("javascript:", "mailto:", "tel:", "data:")):
         return None
-    return urljoin(base, href.strip())
+    try:
+        return urljoin(base, href.strip())
+    except ValueError:  # "http://[::1:bad/" and other links no browser could follow
+        return None
 
 
 def sane_canonical(page_url: str, href: str | None) -> str:

@@ -9,6 +9,7 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.http import HtmlResponse, Response
@@ -25,16 +26,25 @@ MAX_COMMENT_PAGES = 500
 
 def check_url(url: str | None) -> str:
     """The site URL a crawl starts from, or a one-line error."""
-    if not url:
+    if not url or not url.strip():
         raise ArchiveError("No blog URL given. Example: blogarchive crawl https://blog.example/")
     url = url.strip()
     scheme = re.match(r"([a-zA-Z][\w+.-]*):(?!\d)", url)
-    if scheme and scheme.group(1).lower() not in ("http", "https"):
+    # javascript:, ftp:, mailto: … (but "blog.example:8080" is a host and port)
+    name = scheme.group(1).lower() if scheme else ""
+    if "://" not in url and name and "." not in name and name not in ("http", "https"):
         raise ArchiveError(f"Only http and https blogs can be crawled, not {url}")
     if "://" not in url:
         url = "https://" + url
-    if not url.startswith(("http://", "https://")):
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError as exc:
+        raise ArchiveError(f"{url} is not a valid URL ({exc}).") from None
+    if parts.scheme.lower() not in ("http", "https"):
         raise ArchiveError(f"Only http and https blogs can be crawled, not {url}")
+    if not parts.hostname:
+        raise ArchiveError(f"{url} names no host. Example: blogarchive crawl https://blog.example/")
     return canonical(url)
 
 
