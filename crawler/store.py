@@ -235,7 +235,8 @@ class Store:
             self.db.executemany(
                 "INSERT OR IGNORE INTO post_terms VALUES (?, ?, ?)",
                 [(pid, "tag", t) for t in post.tags]
-                + [(pid, "category", c) for c in post.categories],
+                + [(pid, "category", c) for c in post.categories]
+                + ([(pid, "author", post.author)] if post.author else []),
             )
             before = self.db.total_changes
             self.db.executemany(
@@ -353,6 +354,15 @@ class Store:
             batch.append(StoredPage(url, page_no, ctype, zlib.decompress(body)))
         if batch:
             yield current or "", batch
+
+    def display_names(self, taxonomy: str) -> dict[str, str]:
+        """Lower-cased name → the name as pages show it (the index keeps names lower-cased)."""
+        rows = self.db.execute(
+            "SELECT name, count(*) AS n FROM post_terms WHERE taxonomy = ? GROUP BY name"
+            " ORDER BY n",
+            (taxonomy,),
+        )
+        return {name.lower(): name for name, _ in rows}
 
     # --- overview ---------------------------------------------------------------------------
 

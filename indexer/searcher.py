@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from whoosh import query as wq
+from whoosh import sorting
 from whoosh.highlight import ContextFragmenter, Formatter, get_text
 from whoosh.qparser import (
     AndGroup,
@@ -30,6 +31,13 @@ from indexer.schema import TEXT_FIELDS
 from indexer.writer import _utc_naive, open_storage
 
 Sort = Literal["relevance", "newest", "oldest"]
+Scope = Literal["all", "posts", "comments"]
+SCOPE_FIELDS = {
+    "all": TEXT_FIELDS,
+    "posts": {k: v for k, v in TEXT_FIELDS.items() if not k.startswith("comments_")},
+    "comments": {k: v for k, v in TEXT_FIELDS.items() if k.startswith("comments_")},
+}
+FACETS = ("tag", "category", "author", "year")
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
 FIELD_ALIASES = {
     "tag": ["tags", "schlagwort"],
@@ -86,6 +94,9 @@ class SearchResult:
     page: int
     limit: int
     hits: tuple[Hit, ...] = field(default_factory=tuple)
+    # facet name → (value, count), most frequent first; values of tag/category/author are
+    # lower-cased as indexed
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
 
 class _MarkFormatter(Formatter):
@@ -112,7 +123,7 @@ def _marks(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     return "".join(plain), tuple(spans)
 
 
-def parse_query(text: str, schema: object) -> wq.Query:
+def parse_query(text: str, schema: object, scope: Scope = "all") -> wq.Query:
     """Whoosh query language over title, text and comments; one-line errors for bad input."""
     if not text.strip():
         raise QueryError("Empty query. Example: blogarchive search 'kundenbindung AND laden'")
@@ -120,7 +131,8 @@ def parse_query(text: str, schema: object) -> wq.Query:
         raise QueryError(f'Unbalanced quotes in {text!r}: close the phrase with another ".')
     if text.count("(") != text.count(")"):
         raise QueryError(f"Unbalanced parentheses in {text!r}.")
-    parser = MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=TEXT_FIELDS, group=AndGroup)
+    fields = SCOPE_FIELDS[scope]
+    parser = MultifieldParser(list(fields), schema, fieldboosts=fields, group=AndGroup)
     parser.add_plugin(FuzzyTermPlugin())
     parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
     unquoted = re.sub(r'"[^"]*"', " ", text)
@@ -186,15 +198,19 @@ def search(
     limit: int = 10,
     page: int = 1,
     store: Store | None = None,
+    scope: Scope = "all",
+    facets: tuple[str, ...] = (),
 ) -> SearchResult:
     """Search the archive's index. Example: search(archive, "kundenbindung", limit=5)"""
     ix = _open(archive)
-    q = parse_query(text, ix.schema)
+    q = parse_query(text, ix.schema, scope)
     with ix.searcher() as searcher:
         kwargs: dict[str, object] = {"terms": True, "filter": _filter_query(filters or Filters())}
         if sort != "relevance":
             kwargs["sortedby"] = "published"
             kwargs["reverse"] = sort == "newest"
+        if facets:
+            kwargs["groupedby"] = _facets(facets)
         results = searcher.search_page(q, max(page, 1), pagelen=max(limit, 1), **kwargs)
         results.results.fragmenter = ContextFragmenter(maxchars=240, surround=70)
         results.results.formatter = _MarkFormatter()
@@ -208,7 +224,39 @@ def search(
             page=results.pagenum,
             limit=limit,
             hits=tuple(hits),
+            facets={name: _facet_counts(results.results, name) for name in facets},
         )
+
+
+def _facets(names: tuple[str, ...]) -> sorting.Facets:
+    from dateutil.relativedelta import relativedelta
+
+    out = sorting.Facets()
+    for name in names:
+        if name == "year":
+            out.add_facet(
+                name,
+                sorting.DateRangeFacet(
+                    "published",
+                    datetime(1970, 1, 1),
+                    datetime(2100, 1, 1),
+                    relativedelta(years=1),
+                    maptype=sorting.Count,
+                ),
+            )
+        else:
+            out.add_field(name, allow_overlap=True, maptype=sorting.Count)
+    return out
+
+
+def _facet_counts(results: Any, name: str) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for key, count in results.groups(name).items():
+        if key is None or count == 0:
+            continue
+        label = str(key[0].year) if isinstance(key, tuple) else str(key)
+        counts[label] = counts.get(label, 0) + int(count)
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def _hit(hit: WhooshHit, rank: int, post: Post | None) -> Hit:

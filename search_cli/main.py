@@ -19,7 +19,7 @@ from search_cli.options import filter_options, make_filters
 
 
 class BadQuery(click.ClickException):
-    """A query we cannot read is a usage error: one line, exit code 2."""
+    """A query or option we cannot read is a usage error: one line, exit code 2."""
 
     exit_code = 2
 
@@ -34,6 +34,10 @@ class Cli(click.Group):
             if ctx.meta.get("debug"):
                 raise
             raise BadQuery(str(exc)) from exc
+        except click.UsageError as exc:  # a wrong option: one line, not Click's usage block
+            where = exc.ctx.command_path if exc.ctx else "blogarchive"
+            message = exc.format_message().rstrip(".")
+            raise BadQuery(f"{message}. See: {where} --help") from exc
         except ArchiveError as exc:
             if ctx.meta.get("debug"):
                 raise
@@ -164,8 +168,31 @@ def _update_index() -> int:
 @click.option(
     "--page", type=click.IntRange(min=1), default=1, show_default=True, help="Which page of hits."
 )
+@click.option(
+    "--in",
+    "scope",
+    type=click.Choice(["all", "posts", "comments"]),
+    default="all",
+    show_default=True,
+    help="Search post texts, comments, or both.",
+)
+@click.option(
+    "--facets",
+    metavar="LIST",
+    default="",
+    help="Count hits by tag, category, author, year (comma-separated).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Write results as JSON to stdout.")
-def search(query: str, sort: str, limit: int, page: int, as_json: bool, **filters: Any) -> None:
+def search(
+    query: str,
+    sort: str,
+    limit: int,
+    page: int,
+    scope: str,
+    facets: str,
+    as_json: bool,
+    **filters: Any,
+) -> None:
     """Search archived posts and their comments.
 
     Whoosh query language: AND, OR, NOT, "phrases", wildcards (kunde*), fuzzy (kunde~),
@@ -173,8 +200,15 @@ def search(query: str, sort: str, limit: int, page: int, as_json: bool, **filter
 
     Example: blogarchive search 'kundenbindung OR stammkunden' --tag Einzelhandel --json
     """
+    from indexer.searcher import FACETS
     from indexer.searcher import search as run_search
     from indexer.writer import try_update_index
+
+    wanted = tuple(f.strip() for f in facets.split(",") if f.strip())
+    if unknown := [f for f in wanted if f not in FACETS]:
+        raise click.BadParameter(
+            f"unknown facet {unknown[0]!r}; choose from {', '.join(FACETS)}", param_hint="--facets"
+        )
 
     with _store() as store:
         if store.pending_index():  # posts archived by `scrapy crawl` or an interrupted crawl
@@ -189,7 +223,13 @@ def search(query: str, sort: str, limit: int, page: int, as_json: bool, **filter
             limit=limit,
             page=page,
             store=store,
+            scope=scope,  # type: ignore[arg-type]
+            facets=wanted,
         )
+        for name in wanted:
+            if name != "year":  # the index keeps names lower-cased; show them as pages do
+                shown = store.display_names(name)
+                result.facets[name] = [(shown.get(k, k), n) for k, n in result.facets[name]]
     from search_cli.render import print_results, result_json, write_json
 
     if as_json:

@@ -32,6 +32,7 @@ def result_json(result: Any) -> dict[str, Any]:
         "total": result.total,
         "page": result.page,
         "limit": result.limit,
+        "facets": {k: [{"value": v, "count": n} for v, n in vs] for k, vs in result.facets.items()},
         "hits": [
             {
                 "rank": h.rank,
@@ -73,6 +74,9 @@ def print_results(result: Any) -> None:
     if not result.hits:
         out.print(f"No posts match {result.query!r}.")
         return
+    for name, values in result.facets.items():
+        shown = ", ".join(f"{v} ({n})" for v, n in values[:12])
+        out.print(Text(f"{name}: {shown or '—'}", style="dim"))
     first = (result.page - 1) * result.limit + 1
     matches = "1 post matches" if result.total == 1 else f"{result.total} posts match"
     out.print(f"{matches} {result.query!r} (showing {first}–{first + len(result.hits) - 1}):")

@@ -142,3 +142,22 @@ def test_rebuild_gives_the_same_results(archive: Path, tmp_path: Path) -> None:
 def test_missing_index(tmp_path: Path) -> None:
     with pytest.raises(IndexMissing, match="blogarchive reindex"):
         search(tmp_path, "kunden")
+
+
+def test_scope_posts_or_comments(archive: Path) -> None:
+    assert _titles(archive, "Bauernbrot", scope="comments") == ["Kundenbindung im kleinen Laden"]
+    assert _titles(archive, "Bauernbrot", scope="posts") == []
+    assert "Ein Blog für die Bäckerei" in _titles(archive, "Sauerteig", scope="posts")
+
+
+def test_facets_count_every_hit(archive: Path) -> None:
+    with Store(archive) as store:
+        result = search(archive, "kunden", store=store, limit=1, facets=("tag", "author", "year"))
+    assert len(result.hits) == 1
+    authors = dict(result.facets["author"])
+    assert sum(authors.values()) == result.total  # one author per post, all hits counted
+    assert authors["anna becker"] >= 1
+    years = dict(result.facets["year"])
+    assert sum(years.values()) == result.total
+    assert all(len(y) == 4 for y in years)
+    assert dict(result.facets["tag"]).get("kundenbindung", 0) >= 1
