@@ -28,8 +28,8 @@ def build_schema() -> Schema:
         tag=KEYWORD(stored=True, commas=True, lowercase=True),
         category=KEYWORD(stored=True, commas=True, lowercase=True),
         published=DATETIME(stored=True, sortable=True),
-        body_de=TEXT(analyzer=stemming_analyzer("de"), phrase=True),
-        body_en=TEXT(analyzer=stemming_analyzer("en"), phrase=True),
+        body_de=TEXT(analyzer=stemming_analyzer("de"), phrase=True, spelling=True),
+        body_en=TEXT(analyzer=stemming_analyzer("en"), phrase=True, spelling=True),
         comments_de=TEXT(analyzer=stemming_analyzer("de"), phrase=True),
         comments_en=TEXT(analyzer=stemming_analyzer("en"), phrase=True),
     )

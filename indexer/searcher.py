@@ -97,6 +97,7 @@ class SearchResult:
     # facet name → (value, count), most frequent first; values of tag/category/author are
     # lower-cased as indexed
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    suggestion: str | None = None  # "Did you mean …?" when nothing was found
 
 
 class _MarkFormatter(Formatter):
@@ -225,7 +226,19 @@ def search(
             limit=limit,
             hits=tuple(hits),
             facets={name: _facet_counts(results.results, name) for name in facets},
+            suggestion=_suggest(searcher, q, text) if len(results.results) == 0 else None,
         )
+
+
+def _suggest(searcher: Any, q: wq.Query, text: str) -> str | None:
+    """A corrected query from the archive's own words, or None."""
+    try:
+        corrected = searcher.correct_query(q, text, maxdist=2)
+    except Exception:  # a suggestion is a courtesy; never let it fail the search
+        return None
+    if corrected.query == q or not corrected.string or corrected.string == text:
+        return None
+    return str(corrected.string)
 
 
 def _facets(names: tuple[str, ...]) -> sorting.Facets:

@@ -32,6 +32,7 @@ def result_json(result: Any) -> dict[str, Any]:
         "total": result.total,
         "page": result.page,
         "limit": result.limit,
+        "suggestion": result.suggestion,
         "facets": {k: [{"value": v, "count": n} for v, n in vs] for k, vs in result.facets.items()},
         "hits": [
             {
@@ -73,6 +74,8 @@ def print_results(result: Any) -> None:
     out = console()
     if not result.hits:
         out.print(f"No posts match {result.query!r}.")
+        if result.suggestion:
+            out.print(f"Did you mean: {result.suggestion}?")
         return
     for name, values in result.facets.items():
         shown = ", ".join(f"{v} ({n})" for v, n in values[:12])

@@ -161,3 +161,12 @@ def test_facets_count_every_hit(archive: Path) -> None:
     assert sum(years.values()) == result.total
     assert all(len(y) == 4 for y in years)
     assert dict(result.facets["tag"]).get("kundenbindung", 0) >= 1
+
+
+def test_did_you_mean_from_the_archive_words(archive: Path) -> None:
+    with Store(archive) as store:
+        result = search(archive, "Kundenbindnug", store=store)
+    assert result.total == 0
+    assert result.suggestion == "kundenbindung"
+    with Store(archive) as store:
+        assert search(archive, "kunden", store=store).suggestion is None
