@@ -42,6 +42,14 @@ class Cli(click.Group):
             if ctx.meta.get("debug"):
                 raise
             raise click.ClickException(str(exc)) from exc
+        except BrokenPipeError:  # `blogarchive export | head`: the reader has had enough
+            sys.stderr.close()
+            ctx.exit(0)
+        except OSError as exc:  # an unwritable -o path, a full disk, a vanished folder
+            if ctx.meta.get("debug"):
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise click.ClickException(f"{where}{exc.strerror or exc}") from exc
         except KeyboardInterrupt:
             click.echo("Interrupted; everything archived so far is kept.", err=True)
             ctx.exit(130)

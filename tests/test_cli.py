@@ -81,3 +81,10 @@ def test_parse_file_prints_a_schema_valid_post() -> None:
 def test_parse_missing_file_is_one_line() -> None:
     result = CliRunner().invoke(cli, ["parse", "no-such-file.html"])
     assert "neither a file nor" in _one_line_error(result, 1)
+
+
+def test_export_to_an_unwritable_place_is_one_line(tmp_path: Path) -> None:
+    Store(tmp_path).close()
+    target = tmp_path / "no" / "such" / "folder" / "x.jsonl"
+    result = CliRunner().invoke(cli, ["--archive", str(tmp_path), "export", "-o", str(target)])
+    assert "No such file or directory" in _one_line_error(result, 1)
