@@ -128,3 +128,19 @@ def test_comment_status_closed_and_complete() -> None:
     post = parse_page("https://b.example/t/", open_form).post
     assert post is not None
     assert post.comments_status == "complete"
+
+
+def test_lone_entry_teaser_is_a_listing_but_a_whole_article_is_its_post() -> None:
+    def page(body: str) -> str:
+        return (
+            "<html><body><h1>Kategorie: Flyer</h1><article><h2>"
+            '<a href="/2020/01/flyer/">Flyer</a></h2><time datetime="2020-01-02">x</time>'
+            f"<div class='entry-content'>{body}</div></article></body></html>"
+        )
+
+    teaser = parse_page("https://b.example/kategorie/flyer/", page("<p>Kurz.</p>"))
+    assert teaser.kind == "listing"
+    whole = parse_page("https://b.example/kategorie/flyer/", page("<p>Lang. </p>" * 400))
+    assert whole.kind == "post"
+    assert whole.post is not None
+    assert whole.post.url == "https://b.example/2020/01/flyer/"  # one record with the post page

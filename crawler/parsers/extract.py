@@ -104,6 +104,7 @@ class Extractor:
     comment_ids: set[Node] = field(default_factory=set)
     guessed: bool = False  # the kind came from layout alone, not from markup that says so
     chrome: set[Node] | None = None
+    permalink: str | None = None  # set when a lone full article links to its own page
     comment_items: list[Node] = field(default_factory=list)
 
     def run(self) -> ParsedPage:
@@ -119,7 +120,7 @@ class Extractor:
         cp = comment_page(canonical(self.url))
         if kind not in ("post", "page"):
             return ParsedPage(kind=kind, links=links)
-        post_url = cp[0] if cp else sane_canonical(self.url, self.meta.canonical)
+        post_url = cp[0] if cp else self.permalink or sane_canonical(self.url, self.meta.canonical)
         post = self._post(root, title, title_el, kind, post_url)
         post = post.with_(comments_status=self._comments_status(post.comments))
         if self.guessed and post.published is None:
@@ -164,7 +165,21 @@ class Extractor:
         if len(entries) == 1 and title:
             heading = next(entries[0].iter("h1", "h2", "h3"), None)
             away = self._title_links_away(title_el) or self._title_links_away(heading)
-            return "listing" if away else "post"
+            # A teaser is short; a whole article under a permalink heading is the post.
+            if not away:
+                return "post"
+            if len(entries[0].text_content()) < 1500:
+                return "listing"
+            # A whole article under a heading that links to its permalink: archive it under
+            # that permalink, so the post page itself and this page make one record.
+            link = None
+            for el in (title_el, heading):
+                if link is None and el is not None:
+                    link = el if el.tag == "a" else el.find(".//a[@href]")
+            target = resolve(self.url, link.get("href")) if link is not None else None
+            if target and same_site(target, self.url):
+                self.permalink = canonical(target)
+            return "post"
         if title and not entries and (self._has_body_text() or self._content_evidence()):
             return "post"  # no article markup at all, but a heading and a body of text
         return "other"

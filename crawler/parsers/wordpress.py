@@ -20,7 +20,7 @@ SELECTORS = PostSelectors(
     content=(
         ".et_pb_post_content, .elementor-widget-theme-post-content, #mvp-content-main,"
         " .td-post-content, .entry-content, .wp-block-post-content, .post-content, .entrytext,"
-        " .the-content, .post-entry, .entry, .post-body, #story"
+        " .the-content, .post-entry, .entry, .post-body, #story, .elementor-text-editor"
     ),
     author=(
         ".byline .author a, .byline .fn, .author.vcard a, .entry-meta .author,"
