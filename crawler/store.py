@@ -259,11 +259,6 @@ class Store:
         ).fetchone()
         return Post.from_dict(orjson.loads(zlib.decompress(row[0]))) if row else None
 
-    def post_dicts(self, ids: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
-        """Current versions as export dicts, in the order asked (or by publication date)."""
-        for raw in self.post_blobs(ids):
-            yield orjson.loads(raw)
-
     def post_blobs(self, ids: Iterable[str] | None = None) -> Iterator[bytes]:
         """Current versions as the JSON bytes they were stored as: export streams these."""
         sql = (

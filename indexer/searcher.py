@@ -28,7 +28,7 @@ from crawler.model import Post
 from crawler.paths import index_path
 from crawler.store import Store
 from indexer.schema import TEXT_FIELDS
-from indexer.writer import _utc_naive, open_storage
+from indexer.writer import open_storage, utc_naive
 
 Sort = Literal["relevance", "newest", "oldest"]
 Scope = Literal["all", "posts", "comments"]
@@ -167,7 +167,7 @@ def _filter_query(f: Filters) -> wq.Query | None:
             parts.append(wq.Or(terms) if len(terms) > 1 else terms[0])
     if f.since or f.until:
         parts.append(
-            wq.DateRange("published", _utc_naive(f.since), _utc_naive(f.until), endexcl=True)
+            wq.DateRange("published", utc_naive(f.since), utc_naive(f.until), endexcl=True)
         )
     if not parts:
         return None

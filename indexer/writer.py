@@ -36,7 +36,7 @@ def open_or_create(archive: Path) -> FileIndex:
     return storage.create_index(build_schema())
 
 
-def _utc_naive(value: datetime | None) -> datetime | None:
+def utc_naive(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     if value.tzinfo is not None:
@@ -60,7 +60,7 @@ def document(post: Post) -> dict[str, Any]:
         "tag": ",".join(t.replace(",", " ") for t in post.tags),
         "category": ",".join(c.replace(",", " ") for c in post.categories),
     }
-    if (published := _utc_naive(post.published)) is not None:
+    if (published := utc_naive(post.published)) is not None:
         doc["published"] = published
     return doc
 

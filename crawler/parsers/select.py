@@ -7,7 +7,7 @@ first selector that finds anything wins.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
 
 from lxml.cssselect import CSSSelector
@@ -67,7 +67,3 @@ def text_of(el: Node | None) -> str:
     from crawler.parsers.text import clean_text
 
     return clean_text(" ".join(el.itertext())) if el is not None else ""
-
-
-def marks(elements: Iterable[Node]) -> set[Node]:
-    return set(elements)
