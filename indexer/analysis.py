@@ -51,14 +51,14 @@ ENGLISH_STOP = frozenset(
 def german_stem(word: str) -> str:
     # Snowball's German stemmer folds ä/ae, ö/oe, ü/ue and ß/ss, so "größtenteils",
     # "grösstenteils" and "groesstenteils" share one stem.
-    return _DE.stemWord(word)
+    return str(_DE.stemWord(word))
 
 
 def english_stem(word: str) -> str:
-    return _EN.stemWord(word)
+    return str(_EN.stemWord(word))
 
 
-class FoldFilter(Filter):
+class FoldFilter(Filter):  # type: ignore[misc]  # Whoosh has no type hints
     """German-aware folding for unstemmed fields: ß→ss, ä→ae, ö→oe, ü→ue, other accents off."""
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:

@@ -100,13 +100,13 @@ class SearchResult:
     suggestion: str | None = None  # "Did you mean …?" when nothing was found
 
 
-class _MarkFormatter(Formatter):
+class _MarkFormatter(Formatter):  # type: ignore[misc]  # Whoosh has no type hints
     """Wraps matched words in control characters; _marks() turns them into spans."""
 
     between = " … "
 
     def format_token(self, text: str, token: object, replace: bool = False) -> str:
-        return MARK_OPEN + get_text(text, token, replace) + MARK_CLOSE
+        return MARK_OPEN + str(get_text(text, token, replace)) + MARK_CLOSE
 
 
 def _marks(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -215,7 +215,7 @@ def search(
         results = searcher.search_page(q, max(page, 1), pagelen=max(limit, 1), **kwargs)
         results.results.fragmenter = ContextFragmenter(maxchars=240, surround=70)
         results.results.formatter = _MarkFormatter()
-        hits = []
+        hits: list[Hit] = []
         for hit in results:
             post = store.get_post(hit["id"]) if store is not None else None
             hits.append(_hit(hit, results.offset + len(hits) + 1, post))

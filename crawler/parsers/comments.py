@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from crawler.model import Comment
+from crawler.model import Comment, CommentType
 from crawler.parsers.dates import parse_date
 from crawler.parsers.meta import PageMeta, ld_name
 from crawler.parsers.select import Node, compiled, inside, select, selector_list, text_of
@@ -178,7 +178,7 @@ def _comment_text(scope: _Scope, sel: CommentSelectors) -> str:
     return html_to_text(body, select(body, sel.chrome))
 
 
-def _comment_type(el: Node) -> str:
+def _comment_type(el: Node) -> CommentType:
     classes = set((el.get("class") or "").split())
     if "pingback" in classes:
         return "pingback"

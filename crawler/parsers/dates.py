@@ -95,9 +95,10 @@ def _dateparser(
     elif re.search(r"\b(vor|ago|gestern|yesterday|heute|today)\b", text, re.IGNORECASE):
         return None
     try:
-        return dateparser.parse(text, languages=list(languages), settings=settings)
+        parsed = dateparser.parse(text, languages=list(languages), settings=settings)
     except (ValueError, OverflowError, TypeError):
         return None
+    return parsed if isinstance(parsed, datetime) else None
 
 
 MONTHS = {

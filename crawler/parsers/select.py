@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import TypeAlias
 
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
-Node = HtmlElement
+Node: TypeAlias = HtmlElement
 
 
 @lru_cache(maxsize=256)

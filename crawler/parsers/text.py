@@ -149,7 +149,7 @@ def clean_html(el: HtmlElement | None, drop: Iterable[HtmlElement] = ()) -> str 
         for node in dropped:
             del node.attrib[DROP_MARK]
     copy = BeautifulSoup(fragment, "lxml")
-    for bad in [*copy.find_all(UNSAFE_TAGS), *copy.find_all(attrs={DROP_MARK: True})]:
+    for bad in [*copy.find_all(UNSAFE_TAGS), *copy.select(f"[{DROP_MARK}]")]:
         if not bad.decomposed:
             bad.decompose()
     for tag in copy.find_all(True):
