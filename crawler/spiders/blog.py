@@ -92,8 +92,8 @@ class BlogSpider(Spider):
         )
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
-        text = response.text if response.status == 200 and hasattr(response, "text") else ""
-        sitemaps = [u for u in sitemap_urls_from_robots(text.encode(), base_url=response.url)]
+        body = response.body if response.status == 200 else b""
+        sitemaps = list(sitemap_urls_from_robots(body, base_url=response.url))
         if not sitemaps:
             sitemaps = [response.urljoin("/sitemap.xml")]
         for url in sitemaps:
