@@ -144,3 +144,15 @@ def test_lone_entry_teaser_is_a_listing_but_a_whole_article_is_its_post() -> Non
     assert whole.kind == "post"
     assert whole.post is not None
     assert whole.post.url == "https://b.example/2020/01/flyer/"  # one record with the post page
+
+
+def test_promotional_lead_ins_are_not_post_text() -> None:
+    html = (
+        "<html><body><article><h1>T</h1><time datetime='2020-01-02'>x</time>"
+        "<div class='entry-content'><p>Der eigentliche Text.</p>"
+        "<p>Das könnte dich auch interessieren:</p><p>You may also like these posts</p>"
+        "</div></article></body></html>"
+    )
+    post = parse_page("https://b.example/t/", html).post
+    assert post is not None
+    assert post.text == "Der eigentliche Text."

@@ -296,6 +296,9 @@ class Extractor:
             skip.append(title_el)
         skip += [el for el in self.comment_items if blocks and inside(el, set(blocks))]
         text = "\n\n".join(t for block in blocks if (t := html_to_text(block, skip)))
+        # Plugins append "you may also like" and newsletter calls to the body without a class
+        # we could skip; their lead-in lines are recognisable.
+        text = "\n\n".join(p for p in text.split("\n\n") if not PROMO_LINE.search(p))
         lead = first_match(root, LEAD, self.comment_ids) if root is not self.doc else None
         # A standfirst above the body (netzpolitik.org's entry-excerpt) is the post's text.
         intro = html_to_text(lead) if lead is not None and not inside(lead, set(blocks)) else ""
@@ -465,6 +468,12 @@ def date_from_url(url: str) -> datetime | None:
 OTHER_POSTS = (
     "#mvp-post-add-wrap, .et_pb_posts, .vcex-post-type-grid, .related-posts, .jp-relatedposts,"
     " .yarpp-related, .crp_related, .masonry_inner, .post-navigation, .nav-links"
+)
+PROMO_LINE = re.compile(
+    r"^(Das (Thema )?könnte (dich|Sie) auch interessieren|Lesen Sie (hier )?(auch|einen weiteren)"
+    r"|Das könnte dir auch gefallen|Ähnliche Beiträge|Weitere Artikel|You (may|might) also like"
+    r"|Related posts|If you enjoyed reading this post)",
+    re.I,
 )
 LEAD = ".entry-excerpt, .post-lead, .article-lead, .entry-lead, .standfirst"
 DENSE_CHILDREN = frozenset(("p",))
