@@ -46,25 +46,12 @@ def main() -> None:
         archive = Path(tmp)
         _crawl_demo_archive(archive)
         py = sys.executable
+        search = [py, "-m", "search_cli.main", "--archive", str(archive), "search", "kunden"]
         commands = {
             "python -c pass (baseline)": [py, "-c", "pass"],
-            "blogarchive search kunden": [
-                py,
-                "-m",
-                "search_cli.main",
-                "--archive",
-                str(archive),
-                "search",
-                "kunden",
-            ],
+            "blogarchive search kunden": search,
             "blogarchive search --json, filter": [
-                py,
-                "-m",
-                "search_cli.main",
-                "--archive",
-                str(archive),
-                "search",
-                "kunden",
+                *search,
                 "--json",
                 "--since",
                 "2012",

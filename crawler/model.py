@@ -202,11 +202,10 @@ class CrawlReport:
     pages: int = 0
     posts_new: int = 0
     posts_updated: int = 0
-    posts_unchanged: int = 0
     comments_new: int = 0
     errors: dict[str, int] = field(default_factory=dict)
     finish_reason: str = ""
-    changed_ids: list[str] = field(default_factory=list)
+    changed_ids: list[str] = field(default_factory=list)  # filled by Store.last_report
 
     def count_error(self, reason: str) -> None:
         self.errors[reason] = self.errors.get(reason, 0) + 1

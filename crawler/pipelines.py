@@ -74,10 +74,6 @@ class ArchivePipeline:
             self.report.posts_new += 1
         elif result == "updated":
             self.report.posts_updated += 1
-        else:
-            self.report.posts_unchanged += 1
-        if result != "unchanged":
-            self.report.changed_ids.append(post.id)
         return item
 
     def close_spider(self) -> None:

@@ -65,8 +65,11 @@ def document(post: Post) -> dict[str, Any]:
     return doc
 
 
-def index_posts(archive: Path, store: Store, ids: Iterable[str]) -> int:
-    """Add or replace these posts in the index; returns how many were written."""
+def index_posts(archive: Path, store: Store, ids: Iterable[str], wait: float = 30.0) -> int:
+    """Add or replace these posts in the index; returns how many were written.
+
+    Waits up to `wait` seconds for another writer's lock, then raises whoosh's LockError.
+    """
     ids = list(ids)
     if not ids:
         return 0
@@ -74,7 +77,7 @@ def index_posts(archive: Path, store: Store, ids: Iterable[str]) -> int:
     done = 0
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
-        writer = ix.writer(timeout=30.0)
+        writer = ix.writer(timeout=wait)
         try:
             for pid in chunk:
                 post = store.get_post(pid)
@@ -93,26 +96,17 @@ def index_posts(archive: Path, store: Store, ids: Iterable[str]) -> int:
     return done
 
 
-def update_index(archive: Path, store: Store | None = None) -> int:
+def update_index(archive: Path, store: Store) -> int:
     """Index every post whose current version the index has not seen."""
-    own = store is None
-    store = store or Store(archive, create=False)
-    try:
-        return index_posts(archive, store, store.pending_index())
-    finally:
-        if own:
-            store.close()
+    return index_posts(archive, store, store.pending_index())
 
 
 def try_update_index(archive: Path, store: Store) -> int | None:
-    """Like update_index, but None instead of waiting when another process holds the lock."""
+    """Like update_index, but None at once when another process is writing the index."""
     try:
-        ix = open_or_create(archive)
-        writer = ix.writer()  # fails at once if locked
-        writer.cancel()
+        return index_posts(archive, store, store.pending_index(), wait=0.0)
     except LockError:
         return None
-    return update_index(archive, store)
 
 
 def rebuild_index(archive: Path, procs: int | None = None) -> int:

@@ -17,19 +17,36 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
 
+def cli_argv(archive: Path, *args: str, python_flags: tuple[str, ...] = ()) -> list[str]:
+    """The command line of `blogarchive --archive ARCHIVE ARGS...` in a fresh interpreter."""
+    return [
+        sys.executable,
+        *python_flags,
+        "-m",
+        "search_cli.main",
+        "--archive",
+        str(archive),
+        *args,
+    ]
+
+
+def cli_env() -> dict[str, str]:
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    env.pop("BLOGARCHIVE_ARCHIVE", None)
+    return env
+
+
 def run_cli(
     archive: Path, *args: str, timeout: float = 300, **kwargs: object
 ) -> subprocess.CompletedProcess[str]:
     """`blogarchive --archive ARCHIVE ARGS...` in a fresh process, as a user would run it."""
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    env.pop("BLOGARCHIVE_ARCHIVE", None)
     return subprocess.run(
-        [sys.executable, "-m", "search_cli.main", "--archive", str(archive), *args],
+        cli_argv(archive, *args),
         capture_output=True,
         text=True,
         timeout=timeout,
         cwd=ROOT,
-        env=env,
+        env=cli_env(),
         **kwargs,  # type: ignore[arg-type]
     )
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from search_cli.sampleblog.serve import SampleSite
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, cli_argv, cli_env, run_cli
 from tests.schema_check import check_post, validator
 
 pytestmark = pytest.mark.e2e
@@ -95,23 +95,12 @@ def test_bad_query_is_a_one_line_usage_error(crawled_archive: Path) -> None:
 
 
 def test_search_imports_neither_scrapy_nor_twisted(crawled_archive: Path) -> None:
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     done = subprocess.run(
-        [
-            sys.executable,
-            "-X",
-            "importtime",
-            "-m",
-            "search_cli.main",
-            "--archive",
-            str(crawled_archive),
-            "search",
-            "kunden",
-        ],
+        cli_argv(crawled_archive, "search", "kunden", python_flags=("-X", "importtime")),
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env=env,
+        env=cli_env(),
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
@@ -169,21 +158,10 @@ def test_scrapy_crawl_from_the_project_root(sample_site: SampleSite, tmp_path: P
 def test_interrupted_crawl_leaves_a_readable_archive(
     sample_site: SampleSite, tmp_path: Path
 ) -> None:
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "search_cli.main",
-            "--archive",
-            str(tmp_path),
-            "crawl",
-            sample_site.url,
-            "--delay",
-            "0.25",
-        ],
+        cli_argv(tmp_path, "crawl", sample_site.url, "--delay", "0.25"),
         cwd=ROOT,
-        env=env,
+        env=cli_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

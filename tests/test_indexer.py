@@ -170,3 +170,18 @@ def test_did_you_mean_from_the_archive_words(archive: Path) -> None:
     assert result.suggestion == "kundenbindung"
     with Store(archive) as store:
         assert search(archive, "kunden", store=store).suggestion is None
+
+
+def test_search_side_indexing_does_not_wait_for_a_busy_writer(tmp_path: Path) -> None:
+    from indexer.writer import open_or_create, try_update_index
+
+    with Store(tmp_path) as store:
+        store.save_post(_as_post(load_posts()[0]))
+        writer = open_or_create(tmp_path).writer()  # a crawl in another process, say
+        try:
+            assert try_update_index(tmp_path, store) is None
+            assert len(store.pending_index()) == 1
+        finally:
+            writer.cancel()
+        assert try_update_index(tmp_path, store) == 1
+        assert store.pending_index() == []
