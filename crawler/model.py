@@ -191,6 +191,8 @@ class PostItem:
 
     post: Post
     pages: tuple[RawPage, ...] = ()
+    requested: str = ""  # the frontier URL that led to it, marked done once archived
+    signals: tuple[tuple[str, str], ...] = ()  # discovery sources' say, kept for next crawl
 
 
 @dataclass(slots=True)
@@ -206,6 +208,10 @@ class CrawlReport:
     errors: dict[str, int] = field(default_factory=dict)
     finish_reason: str = ""
     changed_ids: list[str] = field(default_factory=list)  # filled by Store.last_report
+    posts_gone: int = 0
+    requests: int = 0
+    bytes: int = 0  # downloaded, as received
+    resumed_from: int | None = None  # the killed run this one continued
 
     def count_error(self, reason: str) -> None:
         self.errors[reason] = self.errors.get(reason, 0) + 1

@@ -11,84 +11,64 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 from scrapy.utils.defer import deferred_from_coro
 
+from crawler.archive_run import ArchiveRun
 from crawler.errors import StoreError
-from crawler.lock import crawl_lock
-from crawler.model import CrawlReport, PostItem
-from crawler.paths import archive_dir
-from crawler.store import Store
+from crawler.model import PostItem
 
-ERROR_PREFIX = "blogarchive/errors/"
 logger = logging.getLogger(__name__)
 
 
 class ArchivePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.archive = archive_dir(crawler.settings.get("ARCHIVE_DIR"))
-        self.store: Store | None = None
-        self.report = CrawlReport(site="")
+        self.run: ArchiveRun | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        spider = self.crawler.spider
-        site = getattr(spider, "site", "")
-        # `scrapy crawl` comes here without the command line's lock; take it (or share it).
-        self.lock = crawl_lock(self.archive)
         try:
-            self.lock.__enter__()
+            self.run = ArchiveRun.of(self.crawler)
         except StoreError as exc:
             logger.error("%s", exc)
             raise CloseSpider("archive busy") from exc
-        self.store = Store(self.archive)
-        self.report = CrawlReport(site=site, run_id=self.store.start_run(site))
 
     def process_item(self, item: Any) -> Any:
-        if not isinstance(item, PostItem) or self.store is None:
+        if not isinstance(item, PostItem) or self.run is None:
             return item
+        store, report = self.run.store, self.run.report
         now = datetime.now(UTC).replace(microsecond=0)
-        post = item.post.with_(site=self.report.site, fetched_at=now)
+        post = item.post.with_(site=report.site, fetched_at=now)
         try:
-            result, new_comments = self.store.save_post(post)
+            result, new_comments = store.save_post(post)
             for raw in item.pages:
-                self.store.save_page(raw.url, post.id, raw.page_no, raw.body, raw.content_type)
-                self.store.record_fetch(
-                    raw.url,
-                    raw.status,
-                    {"etag": raw.etag or "", "last-modified": raw.last_modified or ""},
-                    raw.body,
-                )
+                store.save_page(raw.url, post.id, raw.page_no, raw.body, raw.content_type)
+                validators = {"etag": raw.etag or "", "last-modified": raw.last_modified or ""}
+                store.record_fetch(raw.url, raw.status, validators, raw.body)
+                if raw.page_no == 0 and raw.url != post.url:
+                    # The next crawl asks for the post by its canonical URL.
+                    store.record_fetch(post.url, raw.status, validators, raw.body)
+            store.save_signals(post.url, dict(item.signals))
+            if item.requested:
+                self.run.finished(item.requested)
         except sqlite3.Error as exc:
             # A full disk or a damaged database: stop, keep what is committed, say why.
             logger.error("Cannot write to the archive (%s); stopping the crawl.", exc)
-            self.report.count_error("archive write failed")
+            report.count_error("archive write failed")
             assert self.crawler.engine is not None
             deferred_from_coro(
                 self.crawler.engine.close_spider_async(reason="archive write failed")
             )
             return item
-        self.report.comments_new += new_comments
+        report.comments_new += new_comments
         if result == "new":
-            self.report.posts_new += 1
+            report.posts_new += 1
         elif result == "updated":
-            self.report.posts_updated += 1
+            report.posts_updated += 1
         return item
 
     def close_spider(self) -> None:
-        if self.store is None:
-            return
-        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
-        self.report.pages = int(stats.get("response_received_count", 0))
-        for key, value in stats.items():
-            if key.startswith(ERROR_PREFIX):
-                self.report.errors[key.removeprefix(ERROR_PREFIX)] = int(value)
-        self.report.finish_reason = str(stats.get("finish_reason", "finished"))
-        try:
-            self.store.finish_run(self.report)
-        except sqlite3.Error as exc:
-            logger.error("Cannot record the end of the crawl in the archive (%s).", exc)
-        self.store.close()
-        self.store = None
-        self.lock.__exit__(None, None, None)
+        if self.run is not None:
+            self.run.close(self.crawler.stats.get_stats() if self.crawler.stats else {})
+            self.run = None

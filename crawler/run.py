@@ -26,6 +26,9 @@ def crawl_settings(archive: Path, *, progress: bool, log_level: str, **extra: ob
     settings.set("LOG_LEVEL", log_level, priority="cmdline")
     for key, value in extra.items():
         settings.set(key, value, priority="cmdline")
+    if contact := settings.get("CONTACT"):
+        agent = settings.get("USER_AGENT").rstrip(")")
+        settings.set("USER_AGENT", f"{agent}; contact: {contact})", priority="cmdline")
     return settings
 
 

@@ -10,6 +10,8 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
 USER_AGENT = "blogarchive/0.1 (+https://pypi.org/project/blogarchive/; archiving crawler)"
+# `blogarchive crawl --contact you@example.org` adds a way for site owners to reach you.
+CONTACT = None
 ROBOTSTXT_OBEY = True
 
 # Politeness: a few requests at a time per host, slowed further when the server is slow.
@@ -21,6 +23,9 @@ AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 RETRY_TIMES = 3
+# 429 and 503 slow the host down as long as Retry-After asks, up to this many seconds.
+DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.RetryAfterMiddleware": 560}
+RETRY_AFTER_MAX = 600
 DOWNLOAD_TIMEOUT = 60
 
 # Blog pages are small; anything this large is a trap or a file.
@@ -28,7 +33,9 @@ DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 
 # Caps against endless sites; the crawl report says when one was reached.
-DEPTH_LIMIT = 40
+# Deep enough for the pagination of a blog with thousands of posts when no sitemap lists
+# them; endless listings are cut by the spider itself.
+DEPTH_LIMIT = 500
 CLOSESPIDER_PAGECOUNT = 50_000
 
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}

@@ -23,7 +23,7 @@ from crawler.errors import StoreError
 from crawler.model import CrawlReport, Post, iso, post_id
 from crawler.paths import store_path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -59,8 +59,23 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
     id INTEGER PRIMARY KEY, site_id INTEGER NOT NULL REFERENCES sites(id),
     started TEXT NOT NULL, ended TEXT, status TEXT NOT NULL DEFAULT 'running',
     pages INTEGER DEFAULT 0, posts_new INTEGER DEFAULT 0, posts_updated INTEGER DEFAULT 0,
-    comments_new INTEGER DEFAULT 0, errors TEXT);
+    comments_new INTEGER DEFAULT 0, errors TEXT, posts_gone INTEGER DEFAULT 0,
+    requests INTEGER DEFAULT 0, bytes INTEGER DEFAULT 0, resumed_from INTEGER);
+CREATE TABLE IF NOT EXISTS signals (
+    url TEXT NOT NULL, source TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (url, source));
+CREATE TABLE IF NOT EXISTS frontier (
+    run_id INTEGER NOT NULL REFERENCES crawl_runs(id), url TEXT NOT NULL,
+    done INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (run_id, url)) WITHOUT ROWID;
 """
+# Columns added after the first release, for archives made before them.
+MIGRATIONS = {
+    "crawl_runs": {
+        "posts_gone": "INTEGER DEFAULT 0",
+        "requests": "INTEGER DEFAULT 0",
+        "bytes": "INTEGER DEFAULT 0",
+        "resumed_from": "INTEGER",
+    },
+}
 
 SaveResult = Literal["new", "updated", "unchanged"]
 
@@ -75,6 +90,15 @@ class StoredPage:
     page_no: int
     content_type: str | None
     body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class KnownPost:
+    url: str
+    status: str  # "live" or "gone"
+    etag: str | None
+    last_modified: str | None
+    signals: dict[str, str]  # discovery source → what it said when the post was archived
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,13 +130,21 @@ class Store:
             self.db.execute("PRAGMA foreign_keys=ON")
             if create:
                 self.db.executescript(SCHEMA)
-                self.db.execute(
-                    "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
-                )
+                self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"Cannot open the archive database {path}: {exc}") from exc
         self.archive = archive
         os.chmod(path, 0o600)
+
+    def _migrate(self) -> None:
+        for table, columns in MIGRATIONS.items():
+            have = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+            for name, decl in columns.items():
+                if name not in have:
+                    self.db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
+        self.db.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
+        )
 
     def __enter__(self) -> Store:
         return self
@@ -130,16 +162,74 @@ class Store:
         row = self.db.execute("SELECT id FROM sites WHERE url = ?", (url,)).fetchone()
         return int(row[0])
 
-    def start_run(self, site: str) -> int:
+    def start_run(self, site: str, resumed_from: int | None = None) -> int:
         cur = self.db.execute(
-            "INSERT INTO crawl_runs (site_id, started) VALUES (?, ?)", (self.site_id(site), _now())
+            "INSERT INTO crawl_runs (site_id, started, resumed_from) VALUES (?, ?, ?)",
+            (self.site_id(site), _now(), resumed_from),
         )
         return int(cur.lastrowid or 0)
+
+    def interrupted_run(self, site: str) -> int | None:
+        """The site's last run, if it never finished: killed, or stopped with Ctrl-C.
+
+        Only meaningful while holding the crawl lock: then no live process owns a run.
+        """
+        row = self.db.execute(
+            "SELECT r.id, r.status FROM crawl_runs r JOIN sites s ON s.id = r.site_id"
+            " WHERE s.url = ? ORDER BY r.id DESC LIMIT 1",
+            (site,),
+        ).fetchone()
+        return int(row[0]) if row and row[1] in ("running", "shutdown") else None
+
+    def abandon_run(self, run_id: int) -> None:
+        self.db.execute(
+            "UPDATE crawl_runs SET status = CASE status WHEN 'running' THEN 'killed'"
+            " ELSE status END, ended = coalesce(ended, ?) WHERE id = ?",
+            (_now(), run_id),
+        )
+
+    def last_finished_start(self, site: str) -> str | None:
+        """When the newest complete crawl of the site started (ISO 8601, UTC)."""
+        row = self.db.execute(
+            "SELECT r.started FROM crawl_runs r JOIN sites s ON s.id = r.site_id"
+            " WHERE s.url = ? AND r.status = 'finished' ORDER BY r.id DESC LIMIT 1",
+            (site,),
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    # --- the frontier: what a running crawl still has to fetch, for resuming it -------------
+
+    def frontier_add(self, run_id: int, urls: Iterable[str]) -> None:
+        self.db.executemany(
+            "INSERT OR IGNORE INTO frontier (run_id, url) VALUES (?, ?)",
+            [(run_id, u) for u in urls],
+        )
+
+    def frontier_done(self, run_id: int, url: str) -> None:
+        self.db.execute(
+            "INSERT INTO frontier (run_id, url, done) VALUES (?, ?, 1)"
+            " ON CONFLICT(run_id, url) DO UPDATE SET done = 1",
+            (run_id, url),
+        )
+
+    def frontier(self, run_id: int) -> tuple[list[str], set[str]]:
+        """The run's URLs still to fetch (in the order they were found) and those done."""
+        todo: list[str] = []
+        done: set[str] = set()
+        for url, is_done in self.db.execute(
+            "SELECT url, done FROM frontier WHERE run_id = ? ORDER BY rowid", (run_id,)
+        ):
+            (done.add(url) if is_done else todo.append(url))
+        return todo, done
+
+    def frontier_clear(self, run_ids: Iterable[int]) -> None:
+        self.db.executemany("DELETE FROM frontier WHERE run_id = ?", [(r,) for r in run_ids])
 
     def finish_run(self, report: CrawlReport) -> None:
         self.db.execute(
             "UPDATE crawl_runs SET ended = ?, status = ?, pages = ?, posts_new = ?,"
-            " posts_updated = ?, comments_new = ?, errors = ? WHERE id = ?",
+            " posts_updated = ?, comments_new = ?, errors = ?, posts_gone = ?, requests = ?,"
+            " bytes = ? WHERE id = ?",
             (
                 _now(),
                 report.finish_reason or "finished",
@@ -148,6 +238,9 @@ class Store:
                 report.posts_updated,
                 report.comments_new,
                 orjson.dumps(report.errors).decode(),
+                report.posts_gone,
+                report.requests,
+                report.bytes,
                 report.run_id,
             ),
         )
@@ -155,13 +248,15 @@ class Store:
     def last_report(self, site: str) -> CrawlReport | None:
         row = self.db.execute(
             "SELECT r.id, r.status, r.pages, r.posts_new, r.posts_updated, r.comments_new,"
-            " r.errors, r.started FROM crawl_runs r JOIN sites s ON s.id = r.site_id"
+            " r.errors, r.started, r.posts_gone, r.requests, r.bytes, r.resumed_from"
+            " FROM crawl_runs r JOIN sites s ON s.id = r.site_id"
             " WHERE s.url = ? ORDER BY r.id DESC LIMIT 1",
             (site,),
         ).fetchone()
         if row is None:
             return None
-        run_id, status, pages, new, updated, comments, errors, started = row
+        run_id, status, pages, new, updated, comments, errors, started = row[:8]
+        gone, requests, size, resumed = row[8:]
         changed = [
             r[0]
             for r in self.db.execute(
@@ -178,6 +273,10 @@ class Store:
             errors=orjson.loads(errors) if errors else {},
             finish_reason=status,
             changed_ids=changed,
+            posts_gone=gone or 0,
+            requests=requests or 0,
+            bytes=size or 0,
+            resumed_from=resumed,
         )
 
     # --- posts ----------------------------------------------------------------------------
@@ -248,6 +347,51 @@ class Store:
             )
             new_comments = self.db.total_changes - before
         return ("new" if version == 1 else "updated"), new_comments
+
+    def touch(self, url: str) -> None:
+        """The post at `url` was seen unchanged (or a source vouched for it) in this crawl."""
+        self.db.execute(
+            "UPDATE posts SET last_seen = ?, status = 'live' WHERE id = ?", (_now(), post_id(url))
+        )
+
+    def mark_gone(self, url: str) -> bool:
+        """The post answers 404 or 410 now: keep its versions, mark it gone. True if it was live."""
+        cur = self.db.execute(
+            "UPDATE posts SET status = 'gone', last_seen = ? WHERE id = ? AND status != 'gone'",
+            (_now(), post_id(url)),
+        )
+        return cur.rowcount > 0
+
+    def known_posts(self, site: str) -> dict[str, KnownPost]:
+        """What the archive knows of each post of the site, by URL: for deciding a recrawl."""
+        known: dict[str, KnownPost] = {}
+        rows = self.db.execute(
+            "SELECT p.url, p.status, f.etag, f.last_modified FROM posts p"
+            " JOIN sites s ON s.id = p.site_id LEFT JOIN fetches f ON f.url = p.url"
+            " WHERE s.url = ?",
+            (site,),
+        )
+        for url, status, etag, modified in rows:
+            known[url] = KnownPost(url, status, etag or None, modified or None, {})
+        for url, source, value in self.db.execute("SELECT url, source, value FROM signals"):
+            if url in known:
+                known[url].signals[source] = value
+        return known
+
+    def validators(self) -> dict[str, tuple[str | None, str | None]]:
+        """ETag and Last-Modified of every page fetched before that had either."""
+        rows = self.db.execute(
+            "SELECT url, etag, last_modified FROM fetches"
+            " WHERE coalesce(etag, '') != '' OR coalesce(last_modified, '') != ''"
+        )
+        return {url: (etag or None, modified or None) for url, etag, modified in rows}
+
+    def save_signals(self, url: str, signals: dict[str, str]) -> None:
+        """What discovery sources said of a post when it was archived; compared next crawl."""
+        self.db.executemany(
+            "INSERT OR REPLACE INTO signals VALUES (?, ?, ?)",
+            [(url, source, value) for source, value in signals.items()],
+        )
 
     def get_post(self, key: str) -> Post | None:
         """A post by id or URL, in its current version."""
@@ -370,6 +514,7 @@ class Store:
         ).fetchone()
         return {
             "posts": q("SELECT count(*) FROM posts WHERE kind = 'post'").fetchone()[0],
+            "gone": q("SELECT count(*) FROM posts WHERE status = 'gone'").fetchone()[0],
             "pages": q("SELECT count(*) FROM posts WHERE kind = 'page'").fetchone()[0],
             "versions": q("SELECT count(*) FROM post_versions").fetchone()[0],
             "comments": q("SELECT count(*) FROM comments").fetchone()[0],

@@ -89,14 +89,30 @@ def _store(create: bool = False) -> Any:
 @click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt (use with care).")
 @click.option("--delay", type=click.FloatRange(min=0), help="Seconds between requests to the host.")
 @click.option("--max-pages", type=click.IntRange(min=1), help="Stop after this many pages.")
+@click.option(
+    "--max-depth", type=click.IntRange(min=1), help="Follow links at most this deep (default 500)."
+)
+@click.option(
+    "--contact", metavar="EMAIL|URL", help="How site owners can reach you (sent in User-Agent)."
+)
 def crawl(
-    url: str, as_json: bool, ignore_robots: bool, delay: float | None, max_pages: int | None
+    url: str,
+    as_json: bool,
+    ignore_robots: bool,
+    delay: float | None,
+    max_pages: int | None,
+    max_depth: int | None,
+    contact: str | None,
 ) -> None:
     """Crawl a blog into the archive, then update the search index.
 
-    Ctrl-C stops cleanly: what was archived stays and is searchable.
+    A first crawl archives every post; later crawls fetch only what is new or changed
+    (new posts, new comments, edits) and mark posts that now answer 404 or 410 as gone.
+    Sitemaps, the feed and WordPress's REST API say what to fetch; listing pages are
+    followed only when those lists are missing or disagree. A crawl that was killed or
+    stopped with Ctrl-C resumes where it stopped; what was archived stays and is searchable.
 
-    Example: blogarchive crawl https://blog.example/ --delay 1
+    Example: blogarchive crawl https://blog.example/ --delay 1 --contact me@example.org
     """
     from crawler.run import crawl_blog  # pulls in Scrapy and Twisted
 
@@ -108,6 +124,10 @@ def crawl(
         settings["DOWNLOAD_DELAY"] = delay
     if max_pages:
         settings["CLOSESPIDER_PAGECOUNT"] = max_pages
+    if max_depth:
+        settings["DEPTH_LIMIT"] = max_depth
+    if contact:
+        settings["CONTACT"] = contact
     debug = click.get_current_context().find_root().meta.get("debug")
     report = crawl_blog(
         url,
@@ -126,6 +146,11 @@ def crawl(
         "posts_new": report.posts_new,
         "posts_updated": report.posts_updated,
         "comments_new": report.comments_new,
+        "posts_gone": report.posts_gone,
+        "changed": report.changed_ids,
+        "requests": report.requests,
+        "bytes": report.bytes,
+        "resumed": report.resumed_from is not None,
         "errors": report.errors,
         "finish_reason": report.finish_reason,
         "indexed": indexed,
@@ -143,14 +168,19 @@ def crawl(
 
 def _print_report(data: dict[str, Any]) -> None:
     errors = ", ".join(f"{n}× {reason}" for reason, n in data["errors"].items()) or "none"
+    resumed = " (resumed an interrupted crawl)" if data["resumed"] else ""
     click.echo(
-        f"Crawled {data['site']}: {data['pages']} pages; {data['posts_new']} new posts,"
-        f" {data['posts_updated']} updated, {data['comments_new']} new comments;"
-        f" errors: {errors}. Stopped: {data['finish_reason']}.",
+        f"Crawled {data['site']}{resumed}: {data['requests']} requests,"
+        f" {data['bytes'] / 1e6:.1f} MB; {data['posts_new']} new posts,"
+        f" {data['posts_updated']} updated, {data['posts_gone']} gone,"
+        f" {data['comments_new']} new comments; errors: {errors}."
+        f" Stopped: {data['finish_reason']}.",
         err=True,
     )
     if data["finish_reason"] == "closespider_pagecount":
         click.echo("The page cap was reached; raise it with --max-pages.", err=True)
+    if data["errors"].get("depth cap reached"):
+        click.echo("Links deeper than the depth cap were not followed (--max-depth).", err=True)
 
 
 def _update_index() -> int:

@@ -93,6 +93,9 @@ def strip_site_suffix(title: str, site_name: str | None, others: tuple[str, ...]
     return head if len(tail) < len(head) else title
 
 
+COMMENT_ANCHOR = re.compile(r"(?:li-|div-)?comment-(\d+)")
+
+
 @dataclass(slots=True)
 class Extractor:
     url: str
@@ -127,8 +130,11 @@ class Extractor:
             # Nothing but layout said "post": without a date it is a static page.
             post = post.with_(kind="page")
             kind = "page"
+        here = self._this_comment_page()
         pages = tuple(
-            link for link in links if (c := comment_page(link)) and canonical(c[0]) == post_url
+            link
+            for link in links
+            if (c := comment_page(link)) and canonical(c[0]) == post_url and c[1] not in here
         )
         return ParsedPage(
             kind=kind,
@@ -137,6 +143,29 @@ class Extractor:
             comment_pages=pages,
             comment_page_of=post_url if cp else None,
         )
+
+    def _this_comment_page(self) -> set[int]:
+        """Numbers of the comment page shown here: its comments' permalinks point at it.
+
+        WordPress links each comment, inside the comment, to `…/comment-page-N/#comment-ID`:
+        page N is this page, and fetching it again would bring nothing new. (A "recent
+        comments" widget elsewhere may name other pages for the same comments.)
+        """
+        here = set()
+        for a in self.doc.iter("a"):
+            href = a.get("href") or ""
+            if "#" not in href or "comment-page-" not in href:
+                continue
+            path, fragment = href.split("#", 1)
+            m = COMMENT_ANCHOR.fullmatch(fragment)
+            if not m or not (cp := comment_page(path)):
+                continue
+            for parent in a.iterancestors():
+                own = COMMENT_ANCHOR.fullmatch(parent.get("id") or "")
+                if own and own.group(1) == m.group(1):
+                    here.add(cp[1])
+                    break
+        return here
 
     def _entries(self) -> list[Node]:
         found = [

@@ -1,27 +1,52 @@
-"""The `blog` spider: discovers a blog's pages, hands each page to the parsers, yields posts.
+"""The `blog` spider: discovers a blog's posts, hands each page to the parsers, yields posts.
 
 Run it with `blogarchive crawl URL`, or `scrapy crawl blog -a url=URL` from the project root.
+
+A crawl goes in phases, each starting when the previous one has gone quiet:
+1. discovery: the home page, robots.txt, sitemaps, the feed and (on WordPress) the REST API;
+2. posts: every post a source names that is new or changed since the last crawl. When the
+   complete sources (sitemap, REST API) agree with the feed, listing pages are never
+   fetched; otherwise the crawl follows links from every page, as a last resort;
+3. known posts that no source named any more are asked for again: 404 or 410 marks them gone.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import HtmlResponse, Response
-from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
+from crawler import discovery
+from crawler.archive_run import ArchiveRun
+from crawler.discovery import LISTING_SITEMAP, Lead
 from crawler.errors import ArchiveError
-from crawler.model import ParsedPage, Post, PostItem, RawPage
+from crawler.model import ParsedPage, Post, PostItem, RawPage, post_id
 from crawler.parsers import merge_comment_pages, parse_page
 from crawler.parsers.urls import canonical, comment_page, is_trap, same_site
+from crawler.plan import decide, signals_of
+from crawler.store import KnownPost
 
 MAX_COMMENT_PAGES = 500
+MAX_SITEMAPS = 1000
+# Where sitemaps live when robots.txt names none: WordPress core, Yoast and most others.
+SITEMAP_GUESSES = ("/wp-sitemap.xml", "/sitemap_index.xml", "/sitemap.xml")
+REST_FIELDS = "per_page=100&_fields=id,link,modified_gmt"
+# Listing pages that offer at most this many new links (next, previous) are barren; a chain
+# of more than MAX_BARREN of them is endless pagination or a calendar, not the blog.
+BARREN_LINKS = 2
+MAX_BARREN = 5
+PAGE_STATUSES = [304, 404, 410]
 
 
 def check_url(url: str | None) -> str:
@@ -78,46 +103,280 @@ class BlogSpider(Spider):
     def __init__(self, url: str | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.site = check_url(url)
+        host = urlsplit(self.site).hostname or ""
+        # Scrapy's offsite filter also stops redirects that leave the blog.
+        self.allowed_domains = [host.removeprefix("www.")]
+        self.phase = "discover"
+        self.follow = False  # follow links from every page (no complete source to trust)
+        self.leads: dict[str, list[Lead]] = defaultdict(list)
+        self.complete: set[str] = set()  # URLs named by a complete source
+        self.feed_urls: set[str] = set()
+        self.rest_root: str | None = None
+        self.wp_ids: dict[int, str] = {}
+        self.commented: set[int] = set()  # WordPress post ids with new comments
+        self.deferred: list[str] = []
+        self.seen: set[str] = set()
+        self.sitemaps_seen: set[str] = set()
+        self.known: dict[str, KnownPost] = {}
+        self.validators: dict[str, tuple[str | None, str | None]] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.idle, signal=signals.spider_idle)
+        return spider
+
+    @property
+    def run(self) -> ArchiveRun:
+        return ArchiveRun.of(self.crawler)
+
+    # --- phase 1: discovery ------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
-        yield Request(self.site, callback=self.parse, errback=self.failed)
-        # Sitemaps list posts that no listing links to any more; robots.txt names them.
-        robots = self.site.split("/", 3)[:3]
+        run = self.run
+        self.known = {post_id(k.url): k for k in run.store.known_posts(self.site).values()}
+        self.validators = run.store.validators()
+        self.seen |= run.done
+        self.seen.add(self.site)
+        if run.resumed_from is not None:
+            self.logger.info("resuming the interrupted crawl %s", run.resumed_from)
+        for url in run.todo:  # what the killed crawl had found but not yet fetched
+            if request := self.page_request(url):
+                yield request
         yield Request(
-            "/".join(robots) + "/robots.txt",
+            self.site,
+            callback=self.parse_home,
+            errback=self.failed,
+            priority=20,
+            headers=self.conditional(self.site),
+            meta={"handle_httpstatus_list": [304]},
+        )
+        root = "/".join(self.site.split("/", 3)[:3])
+        yield Request(
+            root + "/robots.txt",
             callback=self.parse_robots,
             errback=self.ignore,
             dont_filter=True,
             priority=10,
+            meta={"handle_httpstatus_all": True},
         )
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
         body = response.body if response.status == 200 else b""
         sitemaps = list(sitemap_urls_from_robots(body, base_url=response.url))
         if not sitemaps:
-            sitemaps = [response.urljoin("/sitemap.xml")]
+            sitemaps = [response.urljoin(path) for path in SITEMAP_GUESSES]
         for url in sitemaps:
-            if same_site(url, self.site):
-                yield Request(url, callback=self.parse_sitemap, errback=self.ignore, priority=10)
+            yield from self.sitemap_request(url)
+
+    def sitemap_request(self, url: str) -> Iterator[Request]:
+        if (
+            not same_site(url, self.site)
+            or url in self.sitemaps_seen
+            or len(self.sitemaps_seen) >= MAX_SITEMAPS
+            or LISTING_SITEMAP.search(url)
+        ):
+            return
+        self.sitemaps_seen.add(url)
+        yield Request(url, callback=self.parse_sitemap, errback=self.ignore, priority=10)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        try:
-            sitemap = Sitemap(response.body)
-        except Exception:  # a broken sitemap only costs us a discovery source
-            self.count("broken sitemap")
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            from scrapy.utils.gz import gunzip
+
+            try:
+                body = gunzip(body, max_size=50 * 1024 * 1024)
+            except OSError:
+                body = b""
+        sitemap = discovery.read_sitemap(body)
+        if sitemap is None:
+            if response.status == 200 and response.url.endswith((".xml", ".xml.gz")):
+                self.count("broken sitemap")
             return
-        for entry in sitemap:
-            url = entry.get("loc", "")
-            if not url or not same_site(url, self.site):
-                continue
-            if sitemap.type == "sitemapindex":
-                yield Request(url, callback=self.parse_sitemap, errback=self.ignore)
-            elif not is_trap(url):
-                yield Request(canonical(url), callback=self.parse, errback=self.failed)
+        if sitemap.is_index:
+            for loc, _ in sitemap.entries:
+                yield from self.sitemap_request(loc)
+            return
+        for lead in discovery.sitemap_leads(sitemap):
+            if same_site(lead.url, self.site) and not is_trap(lead.url):
+                self.add_lead(lead, complete=True)
+
+    async def parse_home(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
+        if isinstance(response, HtmlResponse):
+            root = discovery.rest_root(response.body, response.headers.get("Link"))
+            if root and same_site(response.urljoin(root), self.site):
+                self.rest_root = response.urljoin(root)
+                for kind in ("posts", "pages"):
+                    yield self.rest_request(kind, 1)
+                since = self.run.store.last_finished_start(self.site)
+                if since and self.known:
+                    yield self.rest_comments_request(since, 1)
+            for href in discovery.feed_links(response.body)[:1]:
+                url = response.urljoin(href)
+                if same_site(url, self.site):
+                    yield Request(url, callback=self.parse_feed, errback=self.ignore, priority=10)
+        async for out in self.parse(response):
+            yield out
+
+    def rest_url(self, route: str, query: str) -> str:
+        assert self.rest_root is not None
+        joiner = "&" if "?" in self.rest_root else "?"
+        return f"{self.rest_root}{route}{joiner}{query}"
+
+    def rest_request(self, kind: str, page: int) -> Request:
+        return Request(
+            self.rest_url(f"wp/v2/{kind}", f"{REST_FIELDS}&page={page}"),
+            callback=self.parse_rest,
+            errback=self.ignore,
+            priority=10,
+            cb_kwargs={"kind": kind, "page": page},
+        )
+
+    def rest_comments_request(self, since: str, page: int) -> Request:
+        # A margin for the site's time zone and for comments approved late.
+        after = (datetime.fromisoformat(since) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S")
+        return Request(
+            self.rest_url("wp/v2/comments", f"per_page=100&_fields=post&after={after}&page={page}"),
+            callback=self.parse_rest_comments,
+            errback=self.ignore,
+            priority=10,
+            cb_kwargs={"since": since, "page": page},
+        )
+
+    def parse_rest(self, response: Response, kind: str, page: int) -> Iterator[Request]:
+        leads = discovery.read_rest_posts(response.body)
+        for lead in leads:
+            if same_site(lead.url, self.site):
+                self.add_lead(lead, complete=True)
+                if lead.wp_id is not None:
+                    self.wp_ids[lead.wp_id] = lead.url
+        if page == 1:
+            for more in range(2, _total_pages(response) + 1):
+                yield self.rest_request(kind, more)
+
+    def parse_rest_comments(self, response: Response, since: str, page: int) -> Iterator[Request]:
+        self.commented |= discovery.read_rest_comment_posts(response.body)
+        if page == 1:
+            for more in range(2, _total_pages(response) + 1):
+                yield self.rest_comments_request(since, more)
+
+    def parse_feed(self, response: Response) -> None:
+        for lead in discovery.read_feed(response.body):
+            if same_site(lead.url, self.site):
+                self.add_lead(lead, complete=False)
+                self.feed_urls.add(lead.url)
+
+    def add_lead(self, lead: Lead, *, complete: bool) -> None:
+        self.leads[lead.url].append(lead)
+        if complete:
+            self.complete.add(lead.url)
+
+    # --- phases 2 and 3: planned by the spider going idle ------------------------------------
+
+    def idle(self) -> None:
+        requests: list[Request] = []
+        if self.phase == "discover":
+            self.phase = "posts"
+            requests = self.plan()
+        if not requests and self.phase == "posts":
+            self.phase = "gone"
+            requests = self.recheck_unlisted()
+        if requests:
+            assert self.crawler.engine is not None
+            for request in requests:
+                self.crawler.engine.crawl(request)
+            raise DontCloseSpider
+
+    def plan(self) -> list[Request]:
+        missing = self.feed_urls - self.complete
+        self.follow = not self.complete or bool(missing)
+        if self.complete:
+            self.logger.info(
+                "%d posts listed by sitemaps or the REST API; %s",
+                len(self.complete),
+                f"{len(missing)} feed items missing there: following links too"
+                if missing
+                else "the feed agrees: no listing pages needed",
+            )
+        commented = {self.wp_ids[i] for i in self.commented if i in self.wp_ids}
+        requests = []
+        for url, leads in self.leads.items():
+            if request := self.page_request(url, leads, comments_changed=url in commented):
+                requests.append(request)
+        if self.follow:
+            requests += filter(None, (self.page_request(url) for url in self.deferred))
+            self.deferred.clear()
+        return requests
+
+    def recheck_unlisted(self) -> list[Request]:
+        """Known posts nobody named this time: gone, or only out of the lists?"""
+        unlisted = [k.url for k in self.known.values() if k.status == "live"]
+        return [r for r in map(self.page_request, unlisted) if r is not None]
+
+    def page_request(
+        self,
+        url: str,
+        leads: Iterable[Lead] = (),
+        *,
+        comments_changed: bool = False,
+    ) -> Request | None:
+        """The request for a page, or None: already seen, or a source vouches it is unchanged."""
+        url = canonical(url)
+        if url in self.seen:
+            return None
+        self.seen.add(url)
+        leads = list(leads)
+        known = self.known.get(post_id(url))
+        decision = decide(leads, known, comments_changed=comments_changed)
+        if decision == "skip":
+            self.run.store.touch(url)
+            return None
+        self.run.planned([url])
+        return Request(
+            url,
+            callback=self.parse,
+            errback=self.failed,
+            headers=self.conditional(url) if decision == "check" else None,
+            meta={
+                "requested": url,
+                "signals": tuple(signals_of(leads).items()),
+                "handle_httpstatus_list": PAGE_STATUSES if known is not None else [304],
+            },
+        )
+
+    def conditional(self, url: str) -> dict[str, str] | None:
+        """If-None-Match / If-Modified-Since from the page's last fetch, where it had them."""
+        etag, modified = self.validators.get(url, (None, None))
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if modified:
+            headers["If-Modified-Since"] = modified
+        return headers or None
+
+    # --- pages ------------------------------------------------------------------------------
 
     async def parse(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
+        requested = response.meta.get("requested", "")
+        try:
+            async for out in self._parse(response, requested):
+                yield out
+        finally:
+            if requested and response.status != 200:
+                self.run.finished(requested)
+
+    async def _parse(self, response: Response, requested: str) -> AsyncIterator[Any]:
+        if response.status == 304:
+            self.run.store.touch(requested)
+            return
+        if response.status in (404, 410):
+            if self.run.store.mark_gone(requested):
+                self.run.report.posts_gone += 1
+            return
         if not isinstance(response, HtmlResponse):
             self.count("not html")
+            self._done(requested)
             return
         try:
             page = _parse(response)
@@ -126,17 +385,61 @@ class BlogSpider(Spider):
                 "%s: could not parse (%s: %s)", response.url, type(exc).__name__, exc
             )
             self.count(f"parser error: {type(exc).__name__}")
+            self._done(requested)
             return
         if page.comment_page_of:
             # Reached a comment page through a link: archive it through its post instead.
-            yield Request(page.comment_page_of, callback=self.parse, errback=self.failed)
+            self._done(requested)
+            if request := self.page_request(page.comment_page_of):
+                yield request
             return
-        if page.post is not None:
+        links = self.links(page, response.meta.get("barren", 0))
+        if page.post is None:
+            self._remember_validators(response)
+            self._done(requested)
+        else:
             post, pages = await self._with_comment_pages(page, response)
-            yield PostItem(post=post, pages=tuple(pages))
-        for link in page.links:
-            if same_site(link, self.site) and not is_trap(link) and not comment_page(link):
-                yield Request(link, callback=self.parse, errback=self.failed)
+            yield PostItem(
+                post=post,
+                pages=tuple(pages),
+                requested=requested,
+                signals=response.meta.get("signals", ()),
+            )
+        for request in links:
+            yield request
+
+    def links(self, page: ParsedPage, barren: int) -> list[Request]:
+        wanted = [
+            link
+            for link in page.links
+            if same_site(link, self.site) and not is_trap(link) and not comment_page(link)
+        ]
+        if not self.follow:
+            if self.phase == "discover":  # kept until we know whether to follow links
+                self.deferred += wanted
+            return []
+        fresh = list(dict.fromkeys(c for link in wanted if (c := canonical(link)) not in self.seen))
+        chain = barren + 1 if page.post is None and len(fresh) <= BARREN_LINKS else 0
+        if chain > MAX_BARREN:
+            self.count("endless listing (pagination or calendar) not followed")
+            return []
+        requests = []
+        for link in fresh:
+            if request := self.page_request(link):
+                request.meta["barren"] = chain
+                requests.append(request)
+        return requests
+
+    def _remember_validators(self, response: Response) -> None:
+        """A listing's ETag or Last-Modified, so the next crawl can ask "changed since?"."""
+        raw = _raw(response, 0)
+        if raw.etag or raw.last_modified:
+            headers = {"etag": raw.etag or "", "last-modified": raw.last_modified or ""}
+            self.run.store.record_fetch(canonical(response.url), response.status, headers)
+
+    def _done(self, requested: str) -> None:
+        if requested:
+            self.run.finished(requested)
 
     async def _with_comment_pages(
         self, page: ParsedPage, response: Response
@@ -178,6 +481,9 @@ class BlogSpider(Spider):
         self.crawler.stats.inc_value(f"blogarchive/errors/{reason}")
 
     def failed(self, failure: Failure) -> None:
+        request = getattr(failure, "request", None)
+        if request is not None and request.meta.get("requested"):
+            self.run.finished(request.meta["requested"])
         response = getattr(failure.value, "response", None)
         if response is not None:
             self.count(f"HTTP {response.status}")
@@ -185,4 +491,11 @@ class BlogSpider(Spider):
             self.count(failure.type.__name__ if failure.type else "download error")
 
     def ignore(self, failure: Failure) -> None:
-        """Optional discovery sources (robots.txt, sitemaps) may be missing."""
+        """Optional discovery sources (robots.txt, sitemaps, feeds, the API) may be missing."""
+
+
+def _total_pages(response: Response) -> int:
+    try:
+        return min(int(response.headers.get("X-WP-TotalPages") or 1), 1000)
+    except ValueError:
+        return 1

@@ -1,6 +1,6 @@
 """Bring the test bed's sites up or down, idempotently; only our own processes are touched.
 
-Usage: python -m tests.testbed [up|down|status] [--only wp-block,wp-classic,pelican,hugo]
+Usage: python -m tests.testbed [up|down|status] [--only wp-block,wp-classic,wp-live,pelican,hugo]
 
 `up` installs what is missing (Debian packages need root), builds the corpus, starts each
 engine on its own loopback port, writes ground truth beside the state, and prints the URLs.
@@ -21,7 +21,7 @@ from tests.testbed.procs import Unavailable, stop_recorded
 from tests.testbed.truth import static_truth, wordpress_truth, write_truth
 
 STATE = Path(__file__).resolve().parent.parent.parent / ".testbed"
-SITES = ("wp-block", "wp-classic", "pelican", "hugo")
+SITES = ("wp-block", "wp-classic", "wp-live", "pelican", "hugo")
 
 
 def _alive(url: str) -> bool:
@@ -51,7 +51,7 @@ def up(state: Path = STATE, only: tuple[str, ...] = SITES) -> dict[str, Any]:
     posts = load_posts(corpus)
     sites: dict[str, Any] = {}
     problems: dict[str, str] = {}
-    if {"wp-block", "wp-classic"} & set(only):
+    if {"wp-block", "wp-classic", "wp-live"} & set(only):
         try:
             for name, site in wordpress.up(state, corpus_file).items():
                 records, urls = wordpress_truth(posts, site.pop("ids"), site["theme"])

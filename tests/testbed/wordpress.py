@@ -1,5 +1,6 @@
 """WordPress from Debian's packages: a private MariaDB on a socket, Apache with mod_php on
-loopback ports, two sites (block theme twentytwentythree, classic theme twentytwentyone)."""
+loopback ports, three sites: block theme twentytwentythree, classic theme twentytwentyone, and
+`wp-live`, a second classic one that recrawl tests change (`mutate`) while others read."""
 
 from __future__ import annotations
 
@@ -33,7 +34,11 @@ PHP_PROBE = [
     "-r",
     "exit(function_exists('mysqli_connect') && class_exists('XMLWriter') ? 0 : 1);",
 ]
-THEMES = {"wp-block": "twentytwentythree", "wp-classic": "twentytwentyone"}
+THEMES = {
+    "wp-block": "twentytwentythree",
+    "wp-classic": "twentytwentyone",
+    "wp-live": "twentytwentyone",
+}
 CONFIG_PREFIX = "blogarchive-testbed-"
 HERE = Path(__file__).parent
 APACHE_MODULES = ["mpm_prefork", "authz_core", "dir", "mime", "rewrite", "env", "alias", "setenvif"]
@@ -211,6 +216,13 @@ def up(state: Path, corpus_file: Path) -> dict[str, dict[str, object]]:
     for site in sites.values():
         wait_http(str(site["url"]))
     return sites
+
+
+def mutate(url: str, action: str, arg: str = "") -> dict[str, object]:
+    """Change the `wp-live` site at `url` (see wp_mutate.php); returns what the script says."""
+    script = str(HERE / "wp_mutate.php")
+    out = run(["php", script, f"{CONFIG_PREFIX}wp-live", url.split("/")[2], url, action, arg])
+    return json.loads(out)  # type: ignore[no-any-return]
 
 
 def down(state: Path) -> None:

@@ -1,0 +1,128 @@
+<?php
+/*
+ * Change a test-bed WordPress site the way its authors and readers would, for recrawl tests.
+ *
+ * php wp_mutate.php CONFIG HOST URL ACTION [ARG]
+ *   add-post TITLE     publish a new post now
+ *   fill-comment-page N  find (or make, with back-dated comments) an old post whose last
+ *                      comment page lacks fewer than N comments to be full
+ *   add-comments ID:N  N new top-level comments on post ID, dated now
+ *   edit-post          append a paragraph to an old post without comments
+ *   trash-post         move an old post without comments to the trash (it then answers 404)
+ * Prints a JSON object: the post's permalink and what changed.
+ */
+// WordPress defines globals such as $action while loading: ours get unlikely names.
+[$script, $config, $host, $url, $mutation] = $argv;
+$mutationArg = $argv[5] ?? '';
+
+$_SERVER['WORDPRESS_CONFIG'] = $config;
+$_SERVER['HTTP_HOST'] = $host;
+$_SERVER['SERVER_NAME'] = '127.0.0.1';
+$_SERVER['REQUEST_URI'] = '/';
+$_SERVER['SERVER_PORT'] = parse_url($url, PHP_URL_PORT);
+$_SERVER['REQUEST_METHOD'] = 'GET';
+require_once '/usr/share/wordpress/wp-load.php';
+kses_remove_filters();
+
+function top_level_count(int $id): int {
+    return count(get_comments(['post_id' => $id, 'status' => 'approve', 'parent' => 0, 'type' => 'comment']));
+}
+
+function old_posts(): array {
+    return get_posts(['post_type' => 'post', 'post_status' => 'publish', 'numberposts' => -1,
+                      'orderby' => 'date', 'order' => 'ASC', 'has_password' => false]);
+}
+
+function untouched_post(): WP_Post {
+    foreach (old_posts() as $p) {
+        if ((int) $p->comment_count === 0 && !get_post_meta($p->ID, '_testbed_touched', true)) {
+            update_post_meta($p->ID, '_testbed_touched', 1);
+            return $p;
+        }
+    }
+    fwrite(STDERR, "no old post without comments is left\n");
+    exit(1);
+}
+
+$out = [];
+switch ($mutation) {
+    case 'add-post':
+        $id = wp_insert_post(wp_slash([
+            'post_type' => 'post', 'post_status' => 'publish', 'post_title' => $mutationArg,
+            'post_content' => "<p>Neu im Archiv: $mutationArg. Größtenteils über Kundenbindung.</p>",
+            'post_author' => 1, 'comment_status' => 'open', 'tags_input' => ['Neuigkeiten'],
+        ]), true);
+        if (is_wp_error($id)) {
+            fwrite(STDERR, $id->get_error_message() . "\n");
+            exit(1);
+        }
+        $out = ['url' => get_permalink($id)];
+        break;
+    case 'fill-comment-page':
+        // Before the first crawl: a post whose last comment page is nearly full, so that
+        // N more comments open a new page (back-dated fillers if no post is like that).
+        $per = (int) get_option('comments_per_page');
+        $n = (int) $mutationArg;
+        $chosen = null;
+        foreach (old_posts() as $p) {
+            $top = top_level_count($p->ID);
+            if ($top > 0 && $top % $per !== 0 && $top % $per + $n > $per) {
+                $chosen = $p;
+                break;
+            }
+        }
+        if (!$chosen) {
+            foreach (old_posts() as $p) {
+                if (top_level_count($p->ID) > 0) {
+                    $chosen = $p;
+                    break;
+                }
+            }
+            $i = 0;
+            while (top_level_count($chosen->ID) % $per !== $per - 1) {
+                $i++;
+                $date = date('Y-m-d H:i:s', strtotime($chosen->post_date_gmt) + 3600 * $i);
+                wp_insert_comment(wp_slash([
+                    'comment_post_ID' => $chosen->ID, 'comment_author' => "Stammleser $i",
+                    'comment_author_email' => "alt$i@example.invalid",
+                    'comment_content' => "Früher Kommentar $i zu diesem Beitrag.",
+                    'comment_date' => $date, 'comment_date_gmt' => $date,
+                    'comment_approved' => 1, 'comment_type' => 'comment',
+                ]));
+            }
+        }
+        $out = ['url' => get_permalink($chosen), 'id' => $chosen->ID,
+                'pages' => (int) ceil(top_level_count($chosen->ID) / $per)];
+        break;
+    case 'add-comments':
+        [$postId, $n] = array_map('intval', explode(':', $mutationArg));
+        $per = (int) get_option('comments_per_page');
+        $before = (int) ceil(top_level_count($postId) / $per);
+        for ($i = 1; $i <= $n; $i++) {
+            wp_insert_comment(wp_slash([
+                'comment_post_ID' => $postId, 'comment_author' => "Neue Leserin $i",
+                'comment_author_email' => "neu$i@example.invalid",
+                'comment_content' => "Nachtrag $i: Das hat bei uns größtenteils funktioniert.",
+                'comment_approved' => 1, 'comment_type' => 'comment',
+            ]));
+        }
+        $out = ['url' => get_permalink($postId), 'pages_before' => $before,
+                'pages_after' => (int) ceil(top_level_count($postId) / $per)];
+        break;
+    case 'edit-post':
+        $p = untouched_post();
+        wp_update_post(wp_slash(['ID' => $p->ID,
+            'post_content' => $p->post_content . "\n<p>Nachtrag: ergänzt für die Neuauflage.</p>"]));
+        $out = ['url' => get_permalink($p->ID)];
+        break;
+    case 'trash-post':
+        $p = untouched_post();
+        $link = get_permalink($p->ID);
+        wp_trash_post($p->ID);
+        $out = ['url' => $link];
+        break;
+    default:
+        fwrite(STDERR, "unknown action $mutation\n");
+        exit(2);
+}
+echo json_encode($out, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE), "\n";
