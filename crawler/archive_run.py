@@ -11,6 +11,7 @@ import sqlite3
 from contextlib import AbstractContextManager
 from typing import Any
 
+from crawler.errors import StoreError
 from crawler.lock import crawl_lock
 from crawler.model import CrawlReport
 from crawler.paths import archive_dir
@@ -43,6 +44,9 @@ class ArchiveRun:
                 for url in self.done:
                     self.store.frontier_done(self.report.run_id, url)
                 self.store.frontier_clear([killed])
+        except sqlite3.Error as exc:
+            self._lock.__exit__(None, None, None)
+            raise StoreError(f"Cannot start a crawl in {self.archive}: {exc}") from exc
         except BaseException:
             self._lock.__exit__(None, None, None)
             raise

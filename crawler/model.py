@@ -170,6 +170,7 @@ class ParsedPage:
     links: tuple[str, ...] = ()  # same-site links worth following (listings, pagination)
     comment_pages: tuple[str, ...] = ()  # further pages of this post's comments
     comment_page_of: str | None = None  # set when the page is comment page N of a post
+    comment_page_no: int = 0  # which comment page this shows (WordPress may show the last)
 
 
 @dataclass(frozen=True, slots=True)

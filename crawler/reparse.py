@@ -34,7 +34,8 @@ def reparse_archive(store: Store, on_error: Callable[[str, Exception], None]) ->
 
 
 def _parse_pages(pages: list[StoredPage]) -> Post | None:
-    first = parse_page(pages[0].url, pages[0].body, content_type=pages[0].content_type).post
+    main = parse_page(pages[0].url, pages[0].body, content_type=pages[0].content_type)
+    first = main.post
     if first is None:
         return None
     others = []
@@ -42,4 +43,4 @@ def _parse_pages(pages: list[StoredPage]) -> Post | None:
         parsed = parse_page(page.url, page.body, content_type=page.content_type).post
         if parsed is not None:
             others.append((page.page_no, parsed))
-    return merge_comment_pages(first, others)
+    return merge_comment_pages(first, others, main.comment_page_no)

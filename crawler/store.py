@@ -65,7 +65,7 @@ CREATE TABLE IF NOT EXISTS signals (
     url TEXT NOT NULL, source TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (url, source));
 CREATE TABLE IF NOT EXISTS frontier (
     run_id INTEGER NOT NULL REFERENCES crawl_runs(id), url TEXT NOT NULL,
-    done INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (run_id, url)) WITHOUT ROWID;
+    done INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (run_id, url));
 """
 # Columns added after the first release, for archives made before them.
 MIGRATIONS = {

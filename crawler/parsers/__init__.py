@@ -85,13 +85,17 @@ def parse_post(url: str, body: bytes | str, **kwargs: object) -> Post:
     return page.post
 
 
-def merge_comment_pages(post: Post, pages: list[tuple[int, Post]]) -> Post:
-    """The post with the comments of its other comment pages, in page order, each once."""
+def merge_comment_pages(post: Post, pages: list[tuple[int, Post]], first_no: int = 0) -> Post:
+    """The post with the comments of its other comment pages, in page order, each once.
+
+    `first_no` is the number of the comment page the post's own page shows: WordPress shows
+    the newest (the last) there by default, so its comments may come after the others.
+    """
     if not pages:
         return post
-    seen = {c.id for c in post.comments}
-    comments = list(post.comments)
-    for _, other in sorted(pages, key=lambda item: item[0]):
+    seen: set[str] = set()
+    comments = []
+    for _, other in sorted([(first_no, post), *pages], key=lambda item: item[0]):
         for c in other.comments:
             if c.id not in seen:
                 seen.add(c.id)

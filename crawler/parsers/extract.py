@@ -142,6 +142,7 @@ class Extractor:
             links=links,
             comment_pages=pages,
             comment_page_of=post_url if cp else None,
+            comment_page_no=cp[1] if cp else min(here, default=0),
         )
 
     def _this_comment_page(self) -> set[int]:

@@ -121,11 +121,16 @@ NOT_A_PAGE = re.compile(
 )
 
 
+# Session ids as path parameters (`/post/;jsessionid=…`) make every visit a new URL.
+SESSION_PATH = re.compile(r";(jsessionid|phpsessid|sid|sessionid)=", re.IGNORECASE)
+
+
 def is_trap(url: str) -> bool:
     """True for links a blog crawl should not follow (see TRAP_PATH and TRAP_QUERY)."""
     parts = urlsplit(url)
     return bool(
         TRAP_PATH.search(parts.path)
+        or SESSION_PATH.search(parts.path)
         or NOT_A_PAGE.search(parts.path)
         or (parts.query and TRAP_QUERY.search(parts.query))
     )

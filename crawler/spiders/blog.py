@@ -474,7 +474,7 @@ class BlogSpider(Spider):
                 if more not in seen:
                     seen.add(more)
                     todo.append(more)
-        return merge_comment_pages(page.post, found), raws
+        return merge_comment_pages(page.post, found, page.comment_page_no), raws
 
     def count(self, reason: str) -> None:
         assert self.crawler.stats is not None

@@ -6,7 +6,7 @@
  *   add-post TITLE     publish a new post now
  *   fill-comment-page N  find (or make, with back-dated comments) an old post whose last
  *                      comment page lacks fewer than N comments to be full
- *   add-comments ID:N  N new top-level comments on post ID, dated now
+ *   add-comments ID:N:TOKEN  N new top-level comments on post ID, dated now, with TOKEN in them
  *   edit-post          append a paragraph to an old post without comments
  *   trash-post         move an old post without comments to the trash (it then answers 404)
  * Prints a JSON object: the post's permalink and what changed.
@@ -95,14 +95,15 @@ switch ($mutation) {
                 'pages' => (int) ceil(top_level_count($chosen->ID) / $per)];
         break;
     case 'add-comments':
-        [$postId, $n] = array_map('intval', explode(':', $mutationArg));
+        [$postId, $n, $token] = array_pad(explode(':', $mutationArg, 3), 3, '');
+        [$postId, $n] = [(int) $postId, (int) $n];
         $per = (int) get_option('comments_per_page');
         $before = (int) ceil(top_level_count($postId) / $per);
         for ($i = 1; $i <= $n; $i++) {
             wp_insert_comment(wp_slash([
                 'comment_post_ID' => $postId, 'comment_author' => "Neue Leserin $i",
                 'comment_author_email' => "neu$i@example.invalid",
-                'comment_content' => "Nachtrag $i: Das hat bei uns größtenteils funktioniert.",
+                'comment_content' => "Nachtrag $i $token: Das hat bei uns größtenteils funktioniert.",
                 'comment_approved' => 1, 'comment_type' => 'comment',
             ]));
         }
