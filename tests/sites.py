@@ -32,7 +32,7 @@ def serve(site: Site) -> Iterator[Served]:
     lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+        def do_GET(self) -> None:
             with lock:
                 served.requests.append((time.monotonic(), self.path, dict(self.headers)))
             status, headers, body = site(self.path)

@@ -1,4 +1,4 @@
-"""What the crawler fetches and what it leaves alone: traps, robots.txt, busy servers, other hosts."""
+"""What the crawler fetches and leaves alone: traps, robots.txt, busy servers, other hosts."""
 
 from __future__ import annotations
 

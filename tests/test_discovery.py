@@ -53,10 +53,12 @@ ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
 
 def test_sitemap_index_and_urlset() -> None:
     index = read_sitemap(SITEMAP_INDEX)
-    assert index is not None and index.is_index
-    assert [loc for loc, _ in index.entries][0].endswith("wp-sitemap-posts-post-1.xml")
+    assert index is not None
+    assert index.is_index
+    assert next(loc for loc, _ in index.entries).endswith("wp-sitemap-posts-post-1.xml")
     urlset = read_sitemap(URLSET)
-    assert urlset is not None and not urlset.is_index
+    assert urlset is not None
+    assert not urlset.is_index
     leads = sitemap_leads(urlset)
     # Listings (tag pages, pagination) are left out; tracking parameters are dropped.
     assert [lead.url for lead in leads] == [
@@ -72,7 +74,8 @@ def test_broken_sitemaps_are_no_sitemaps() -> None:
     assert read_sitemap(b"<html><body>Not found</body></html>") is None
     hostile = b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><urlset>&e;</urlset>'
     parsed = read_sitemap(hostile)  # external entities are never resolved
-    assert parsed is not None and parsed.entries == ()
+    assert parsed is not None
+    assert parsed.entries == ()
     truncated = read_sitemap(URLSET[: len(URLSET) // 2])
     assert truncated is not None  # what could be read of a truncated sitemap still counts
 
@@ -178,4 +181,6 @@ def test_archives_from_before_the_recrawl_columns_are_upgraded(tmp_path: Path) -
     db.close()
     with Store(tmp_path) as store:
         report = store.last_report("https://blog.example/")
-        assert report is not None and report.posts_gone == 0 and report.requests == 0
+        assert report is not None
+        assert report.posts_gone == 0
+        assert report.requests == 0
