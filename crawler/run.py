@@ -14,7 +14,8 @@ from scrapy.settings import Settings
 from crawler.errors import ArchiveError
 from crawler.lock import crawl_lock
 from crawler.model import CrawlReport
-from crawler.spiders.blog import BlogSpider, check_url
+from crawler.parsers.urls import check_url
+from crawler.spiders.blog import BlogSpider
 from crawler.store import Store
 
 

@@ -63,6 +63,13 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
     requests INTEGER DEFAULT 0, bytes INTEGER DEFAULT 0, resumed_from INTEGER);
 CREATE TABLE IF NOT EXISTS signals (
     url TEXT NOT NULL, source TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (url, source));
+CREATE TABLE IF NOT EXISTS schedules (
+    id INTEGER PRIMARY KEY, url TEXT UNIQUE NOT NULL, every_seconds INTEGER, cron TEXT,
+    options TEXT NOT NULL DEFAULT '{}', added_at TEXT NOT NULL, next_run TEXT NOT NULL,
+    last_run TEXT, last_result TEXT, failures INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS schedule_runs (
+    id INTEGER PRIMARY KEY, schedule_id INTEGER NOT NULL, started TEXT NOT NULL,
+    ended TEXT NOT NULL, ok INTEGER NOT NULL, result TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS frontier (
     run_id INTEGER NOT NULL REFERENCES crawl_runs(id), url TEXT NOT NULL,
     done INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (run_id, url));
@@ -557,6 +564,51 @@ class Store:
             if last
             else None,
         }
+
+    # --- schedules --------------------------------------------------------------------------
+
+    def add_schedule(
+        self, url: str, every: int | None, cron: str | None, options: dict[str, Any], first: str
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO schedules (url, every_seconds, cron, options, added_at, next_run)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET"
+            " every_seconds = excluded.every_seconds, cron = excluded.cron,"
+            " options = excluded.options, next_run = excluded.next_run, failures = 0",
+            (url, every, cron, orjson.dumps(options).decode(), _now(), first),
+        )
+
+    def remove_schedule(self, url: str) -> bool:
+        return self.db.execute("DELETE FROM schedules WHERE url = ?", (url,)).rowcount > 0
+
+    def schedules(self) -> list[dict[str, Any]]:
+        cur = self.db.execute(
+            "SELECT url, every_seconds, cron, options, next_run, last_run, last_result, failures"
+            " FROM schedules ORDER BY next_run, url"
+        )
+        names = [d[0] for d in cur.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cur]
+        for row in rows:
+            row["options"] = orjson.loads(row["options"])
+        return rows
+
+    def record_schedule_run(
+        self, url: str, started: str, ok: bool, result: str, next_run: str
+    ) -> None:
+        with self._transaction():
+            row = self.db.execute("SELECT id FROM schedules WHERE url = ?", (url,)).fetchone()
+            if row is None:  # removed while it ran
+                return
+            self.db.execute(
+                "INSERT INTO schedule_runs (schedule_id, started, ended, ok, result)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (row[0], started, _now(), int(ok), result),
+            )
+            self.db.execute(
+                "UPDATE schedules SET last_run = ?, last_result = ?, next_run = ?,"
+                " failures = CASE WHEN ? THEN 0 ELSE failures + 1 END WHERE id = ?",
+                (started, result, next_run, int(ok), row[0]),
+            )
 
     # --- plumbing ---------------------------------------------------------------------------
 

@@ -451,6 +451,15 @@ def demo(keep: bool) -> None:
     run_demo(_archive() if explicit else _archive() / "demo", fresh=not keep)
 
 
+def _add_commands() -> None:
+    from search_cli.schedule import schedule
+
+    cli.add_command(schedule)
+
+
+_add_commands()
+
+
 def main() -> None:
     cli(prog_name="blogarchive")
 

@@ -8,6 +8,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from w3lib.url import url_query_cleaner
 
+from crawler.errors import ArchiveError
+
 # Parameters that never change what a page shows: analytics, share counters, reply forms.
 TRACKING_PARAMS = (
     "utm_source",
@@ -134,3 +136,27 @@ def is_trap(url: str) -> bool:
         or NOT_A_PAGE.search(parts.path)
         or (parts.query and TRAP_QUERY.search(parts.query))
     )
+
+
+def check_url(url: str | None) -> str:
+    """The site URL a crawl starts from, or a one-line error."""
+    if not url or not url.strip():
+        raise ArchiveError("No blog URL given. Example: blogarchive crawl https://blog.example/")
+    url = url.strip()
+    scheme = re.match(r"([a-zA-Z][\w+.-]*):(?!\d)", url)
+    # javascript:, ftp:, mailto: … (but "blog.example:8080" is a host and port)
+    name = scheme.group(1).lower() if scheme else ""
+    if "://" not in url and name and "." not in name and name not in ("http", "https"):
+        raise ArchiveError(f"Only http and https blogs can be crawled, not {url}")
+    if "://" not in url:
+        url = "https://" + url
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError as exc:
+        raise ArchiveError(f"{url} is not a valid URL ({exc}).") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ArchiveError(f"Only http and https blogs can be crawled, not {url}")
+    if not parts.hostname:
+        raise ArchiveError(f"{url} names no host. Example: blogarchive crawl https://blog.example/")
+    return canonical(url)

@@ -12,7 +12,6 @@ A crawl goes in phases, each starting when the previous one has gone quiet:
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime, timedelta
@@ -30,10 +29,9 @@ from twisted.python.failure import Failure
 from crawler import discovery
 from crawler.archive_run import ArchiveRun
 from crawler.discovery import LISTING_SITEMAP, Lead
-from crawler.errors import ArchiveError
 from crawler.model import ParsedPage, Post, PostItem, RawPage, post_id
 from crawler.parsers import merge_comment_pages, parse_page
-from crawler.parsers.urls import canonical, comment_page, is_trap, same_site
+from crawler.parsers.urls import canonical, check_url, comment_page, is_trap, same_site
 from crawler.plan import decide, signals_of
 from crawler.store import KnownPost
 
@@ -47,30 +45,6 @@ REST_FIELDS = "per_page=100&_fields=id,link,modified_gmt"
 BARREN_LINKS = 2
 MAX_BARREN = 5
 PAGE_STATUSES = [304, 404, 410]
-
-
-def check_url(url: str | None) -> str:
-    """The site URL a crawl starts from, or a one-line error."""
-    if not url or not url.strip():
-        raise ArchiveError("No blog URL given. Example: blogarchive crawl https://blog.example/")
-    url = url.strip()
-    scheme = re.match(r"([a-zA-Z][\w+.-]*):(?!\d)", url)
-    # javascript:, ftp:, mailto: … (but "blog.example:8080" is a host and port)
-    name = scheme.group(1).lower() if scheme else ""
-    if "://" not in url and name and "." not in name and name not in ("http", "https"):
-        raise ArchiveError(f"Only http and https blogs can be crawled, not {url}")
-    if "://" not in url:
-        url = "https://" + url
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises on a port that is not a number
-    except ValueError as exc:
-        raise ArchiveError(f"{url} is not a valid URL ({exc}).") from None
-    if parts.scheme.lower() not in ("http", "https"):
-        raise ArchiveError(f"Only http and https blogs can be crawled, not {url}")
-    if not parts.hostname:
-        raise ArchiveError(f"{url} names no host. Example: blogarchive crawl https://blog.example/")
-    return canonical(url)
 
 
 def _raw(response: Response, page_no: int) -> RawPage:

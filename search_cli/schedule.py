@@ -1,0 +1,212 @@
+"""`blogarchive schedule`: recurring incremental crawls, kept in the archive's store."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import click
+
+from crawler.errors import ArchiveError
+
+
+def _archive() -> Path:
+    return click.get_current_context().find_root().obj  # type: ignore[no-any-return]
+
+
+def _store(create: bool = False) -> Any:
+    from crawler.store import Store
+
+    return Store(_archive(), create=create)
+
+
+@click.group()
+def schedule() -> None:
+    """Crawl blogs again and again, incrementally: add, list, remove, run.
+
+    `schedule run` is a foreground daemon for a service manager; `schedule run --once`
+    runs whatever is due and exits, for cron or a systemd timer.
+
+    Example: blogarchive schedule add https://blog.example/ --every 6h
+    """
+
+
+@schedule.command("add")
+@click.argument("url")
+@click.option("--every", metavar="INTERVAL", help="Interval such as 6h, 30m, 1d.")
+@click.option("--cron", metavar="EXPR", help='Cron expression in local time, e.g. "0 3 * * *".')
+@click.option("--delay", type=click.FloatRange(min=0), help="Seconds between requests.")
+@click.option("--max-pages", type=click.IntRange(min=1), help="Page cap per crawl.")
+@click.option("--contact", metavar="EMAIL|URL", help="Sent in the User-Agent.")
+def add(
+    url: str,
+    every: str | None,
+    cron: str | None,
+    delay: float | None,
+    max_pages: int | None,
+    contact: str | None,
+) -> None:
+    """Schedule a blog (again): the first crawl is due at once.
+
+    Example: blogarchive schedule add https://blog.example/ --cron "0 3 * * *"
+    """
+    from crawler.parsers.urls import check_url
+    from crawler.schedule import Timing, check_cron, iso, now, parse_every
+
+    if (every is None) == (cron is None):
+        raise click.UsageError("Give exactly one of --every and --cron")
+    site = check_url(url)
+    try:
+        timing = Timing(parse_every(every), None) if every else Timing(None, check_cron(cron or ""))
+    except ArchiveError as exc:  # a mistyped option: a usage error, exit code 2
+        raise click.UsageError(str(exc).rstrip(".")) from None
+    options = {"delay": delay, "max_pages": max_pages, "contact": contact}
+    with _store(create=True) as store:
+        store.add_schedule(
+            site,
+            timing.every,
+            timing.cron,
+            {k: v for k, v in options.items() if v is not None},
+            iso(now()),
+        )
+    click.echo(f"Scheduled {site} {timing.describe()}; the first crawl is due now.", err=True)
+
+
+@schedule.command("remove")
+@click.argument("url")
+def remove(url: str) -> None:
+    """Stop crawling a blog on schedule (its archive stays).
+
+    Example: blogarchive schedule remove https://blog.example/
+    """
+    from crawler.parsers.urls import check_url
+
+    site = check_url(url)
+    with _store() as store:
+        if not store.remove_schedule(site):
+            raise ArchiveError(f"{site} is not scheduled. See: blogarchive schedule list")
+    click.echo(f"Removed the schedule of {site}.", err=True)
+
+
+@schedule.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Write the schedules as JSON.")
+def list_(as_json: bool) -> None:
+    """Scheduled blogs with their next run, last run and last result.
+
+    Example: blogarchive schedule list
+    """
+    from crawler.schedule import Timing
+
+    with _store(create=True) as store:
+        rows = store.schedules()
+    if as_json:
+        from search_cli.render import write_json
+
+        write_json(rows)
+        return
+    if not rows:
+        click.echo("Nothing is scheduled. Example: blogarchive schedule add URL --every 6h")
+        return
+    for row in rows:
+        timing = Timing(row["every_seconds"], row["cron"]).describe()
+        failing = f", {row['failures']} failures in a row" if row["failures"] else ""
+        click.echo(
+            f"{row['url']}  {timing}  next {_local(row['next_run'])}"
+            f"  last {_local(row['last_run'])}: {row['last_result'] or '-'}{failing}"
+        )
+
+
+def _local(when: str | None) -> str:
+    if not when:
+        return "never"
+    return datetime.fromisoformat(when).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+class _Stop:
+    """SIGTERM and SIGINT: let the running crawl finish, then leave."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        signal.signal(signal.SIGTERM, self._handle)
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        self.requested = True
+        click.echo("Stopping after the running crawl has finished.", err=True)
+
+
+@schedule.command("run")
+@click.option("--once", is_flag=True, help="Run what is due now, then exit (for cron, timers).")
+def run(once: bool) -> None:
+    """Run due crawls, one after another, each incremental; without --once, keep waiting.
+
+    SIGTERM lets the running crawl finish cleanly, then exits. Exit code 1 with --once if
+    a crawl failed.
+
+    Example: blogarchive schedule run --once
+    """
+    from crawler.schedule import Timing, iso, now
+
+    stop = _Stop()
+    failed = False
+    while not stop.requested:
+        with _store(create=True) as store:
+            due = [r for r in store.schedules() if r["next_run"] <= iso(now())]
+            upcoming = [r["next_run"] for r in store.schedules()]
+        for row in due:
+            if stop.requested:
+                break
+            started = now()
+            ok, result = _crawl(row["url"], row["options"])
+            timing = Timing(row["every_seconds"], row["cron"])
+            if "is busy" in result:
+                # Another crawl holds the archive: not the site's fault; try again soon.
+                next_run, ok = now() + timedelta(minutes=1), True
+            else:
+                failed |= not ok
+                failures = 0 if ok else row["failures"] + 1
+                next_run = timing.after_run(now(), failures)
+            with _store() as store:
+                store.record_schedule_run(row["url"], iso(started), ok, result, iso(next_run))
+            click.echo(f"{row['url']}: {result}", err=True)
+        if once:
+            break
+        if not due:
+            wait = 60.0
+            if upcoming:
+                wait = (datetime.fromisoformat(min(upcoming)) - now()).total_seconds()
+            _sleep(max(1.0, min(wait, 60.0)), stop)
+    if once and failed:
+        sys.exit(1)
+
+
+def _sleep(seconds: float, stop: _Stop) -> None:
+    end = time.monotonic() + seconds
+    while not stop.requested and time.monotonic() < end:
+        time.sleep(min(0.5, end - time.monotonic()))
+
+
+def _crawl(url: str, options: dict[str, Any]) -> tuple[bool, str]:
+    """One incremental crawl in its own process (Twisted's reactor starts once per process)."""
+    argv = [sys.executable, "-m", "search_cli.main", "--archive", str(_archive())]
+    argv += ["crawl", url, "--json"]
+    for name in ("delay", "max_pages", "contact"):
+        if options.get(name) is not None:
+            argv += [f"--{name.replace('_', '-')}", str(options[name])]
+    # The crawl ignores SIGTERM sent to us alone; a service manager that signals the whole
+    # group stops it cleanly too (Scrapy finishes what it holds, the rest resumes next time).
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    if done.returncode == 0:
+        report = json.loads(done.stdout)
+        return True, (
+            f"ok: {report['posts_new']} new, {report['posts_updated']} updated,"
+            f" {report['posts_gone']} gone, {report['comments_new']} new comments"
+        )
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    return False, "failed: " + (lines[-1].removeprefix("Error: ") if lines else "no message")
