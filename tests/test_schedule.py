@@ -111,7 +111,7 @@ def test_sigterm_lets_the_running_crawl_finish(tmp_path: Path, sample_site: Samp
         time.sleep(0.05)
     time.sleep(1.0)  # well inside the crawl
     daemon.send_signal(signal.SIGTERM)
-    out, err = daemon.communicate(timeout=180)
+    _, err = daemon.communicate(timeout=180)
     assert daemon.returncode == 0, err
     assert "Stopping after the running crawl has finished." in err
     (row,) = _schedules(tmp_path)
