@@ -13,7 +13,8 @@ from scrapy.utils.defer import deferred_from_coro
 
 from crawler.archive_run import ArchiveRun
 from crawler.errors import StoreError
-from crawler.model import PostItem
+from crawler.model import Post, PostItem
+from crawler.store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -41,17 +42,8 @@ class ArchivePipeline:
         now = datetime.now(UTC).replace(microsecond=0)
         post = item.post.with_(site=report.site, fetched_at=now)
         try:
-            result, new_comments = store.save_post(post)
-            for raw in item.pages:
-                store.save_page(raw.url, post.id, raw.page_no, raw.body, raw.content_type)
-                validators = {"etag": raw.etag or "", "last-modified": raw.last_modified or ""}
-                store.record_fetch(raw.url, raw.status, validators, raw.body)
-                if raw.page_no == 0 and raw.url != post.url:
-                    # The next crawl asks for the post by its canonical URL.
-                    store.record_fetch(post.url, raw.status, validators, raw.body)
-            store.save_signals(post.url, dict(item.signals))
-            if item.requested:
-                self.run.finished(item.requested)
+            with store.transaction():  # the post, its pages and the crawl's note of it: one commit
+                result, new_comments = self._save(store, post, item)
         except sqlite3.Error as exc:
             # A full disk or a damaged database: stop, keep what is committed, say why.
             logger.error("Cannot write to the archive (%s); stopping the crawl.", exc)
@@ -67,6 +59,21 @@ class ArchivePipeline:
         elif result == "updated":
             report.posts_updated += 1
         return item
+
+    def _save(self, store: Store, post: Post, item: PostItem) -> tuple[str, int]:
+        assert self.run is not None
+        result, new_comments = store.save_post(post)
+        for raw in item.pages:
+            store.save_page(raw.url, post.id, raw.page_no, raw.body, raw.content_type)
+            validators = {"etag": raw.etag or "", "last-modified": raw.last_modified or ""}
+            store.record_fetch(raw.url, raw.status, validators, raw.body)
+            if raw.page_no == 0 and raw.url != post.url:
+                # The next crawl asks for the post by its canonical URL.
+                store.record_fetch(post.url, raw.status, validators, raw.body)
+        store.save_signals(post.url, dict(item.signals))
+        if item.requested:
+            self.run.finished(item.requested)
+        return result, new_comments
 
     def close_spider(self) -> None:
         if self.run is not None:

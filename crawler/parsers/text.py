@@ -26,7 +26,7 @@ NEVER_TEXT = frozenset(
 )
 BR = "\x00"  # stands for <br> until the paragraph is folded
 # Invisible characters that only disturb matching: soft hyphen, zero-width space/joiners, BOM.
-INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 # Elements we drop from stored HTML; attributes starting with these are event handlers.
@@ -38,7 +38,7 @@ URL_ATTRS = ("href", "src", "action", "formaction", "poster", "srcset", "xlink:h
 
 def clean_text(value: str) -> str:
     """NFC, no invisible characters, white space folded to single spaces."""
-    value = unicodedata.normalize("NFC", value).translate(INVISIBLE)
+    value = INVISIBLE.sub("", unicodedata.normalize("NFC", value))
     return " ".join(SPACES.sub(" ", value).split())
 
 
@@ -89,7 +89,7 @@ class _Blocks:
             self.line.append(BR)
         elif tag == "pre":
             self.flush()
-            code = unicodedata.normalize("NFC", child.text_content()).translate(INVISIBLE)
+            code = INVISIBLE.sub("", unicodedata.normalize("NFC", child.text_content()))
             if code.strip():
                 self.blocks.append(code.strip("\n"))
         elif tag in LISTS:

@@ -57,6 +57,8 @@ def canonical(url: str) -> str:
 
 def comment_page(url: str) -> tuple[str, int] | None:
     """For `…/post/comment-page-3/` the post's URL and 3; None for any other URL."""
+    if "comment-page-" not in url:
+        return None
     path = urlsplit(url).path
     if m := COMMENT_PAGE.search(path):
         base = url[: url.index(path)] + path[: m.start()] + "/"
@@ -85,8 +87,11 @@ def _site_key(url: str) -> tuple[str, int | None] | None:
 def resolve(base: str, href: str | None) -> str | None:
     if not href or href.startswith(("javascript:", "mailto:", "tel:", "data:")):
         return None
+    href = href.strip()
+    if href.startswith(("https://", "http://")) and "/." not in href:
+        return href  # already absolute (most links on most blogs): urljoin is the slow part
     try:
-        return urljoin(base, href.strip())
+        return urljoin(base, href)
     except ValueError:  # "http://[::1:bad/" and other links no browser could follow
         return None
 

@@ -250,12 +250,14 @@ class BlogSpider(Spider):
 
     def idle(self) -> None:
         requests: list[Request] = []
-        if self.phase == "discover":
-            self.phase = "posts"
-            requests = self.plan()
-        if not requests and self.phase == "posts":
-            self.phase = "gone"
-            requests = self.recheck_unlisted()
+        with self.run.store.transaction():  # many "seen, unchanged" notes: one commit
+            if self.phase == "discover":
+                self.phase = "posts"
+                requests = self.plan()
+            if not requests and self.phase == "posts":
+                self.phase = "gone"
+                requests = self.recheck_unlisted()
+            self.remember(requests)
         if requests:
             assert self.crawler.engine is not None
             for request in requests:
@@ -306,7 +308,6 @@ class BlogSpider(Spider):
         if decision == "skip":
             self.run.store.touch(url)
             return None
-        self.run.planned([url])
         return Request(
             url,
             callback=self.parse,
@@ -365,6 +366,7 @@ class BlogSpider(Spider):
             # Reached a comment page through a link: archive it through its post instead.
             self._done(requested)
             if request := self.page_request(page.comment_page_of):
+                self.remember([request])
                 yield request
             return
         links = self.links(page, response.meta.get("barren", 0))
@@ -383,14 +385,15 @@ class BlogSpider(Spider):
             yield request
 
     def links(self, page: ParsedPage, barren: int) -> list[Request]:
+        if not self.follow and self.phase != "discover":
+            return []  # the sources named every post: links are not needed
         wanted = [
             link
             for link in page.links
             if same_site(link, self.site) and not is_trap(link) and not comment_page(link)
         ]
-        if not self.follow:
-            if self.phase == "discover":  # kept until we know whether to follow links
-                self.deferred += wanted
+        if not self.follow:  # kept until we know whether to follow links
+            self.deferred += wanted
             return []
         fresh = list(dict.fromkeys(c for link in wanted if (c := canonical(link)) not in self.seen))
         chain = barren + 1 if page.post is None and len(fresh) <= BARREN_LINKS else 0
@@ -402,7 +405,13 @@ class BlogSpider(Spider):
             if request := self.page_request(link):
                 request.meta["barren"] = chain
                 requests.append(request)
+        self.remember(requests)
         return requests
+
+    def remember(self, requests: list[Request]) -> None:
+        """Put requests in the stored frontier (one commit), so a killed crawl resumes them."""
+        with self.run.store.transaction():
+            self.run.planned([r.meta["requested"] for r in requests])
 
     def _remember_validators(self, response: Response) -> None:
         """A listing's ETag or Last-Modified, so the next crawl can ask "changed since?"."""

@@ -1,0 +1,232 @@
+"""Crawl throughput on a static blog served by nginx on loopback, beside two bare spiders.
+
+Run: .venv/bin/python -m bench.crawl [--posts 5000] [--rounds 3]
+
+Each round runs, one after another, in fresh processes with the same Scrapy concurrency and
+no throttling: (a) a bare Scrapy spider that only downloads every post, (b) the same spider
+parsing each page once with BeautifulSoup's lxml builder, and (c) `crawl_blog`, blogarchive's
+whole crawl (discovery, parsing, comments, the SQLite archive with raw pages). Medians over
+the rounds; ratios are (c) to (a) and (c) to (b) in the same run. Wall-clock pages per
+second and pages per CPU-second (the crawling process alone; nginx runs beside it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "out"
+COMMON = {
+    "CONCURRENT_REQUESTS": 16,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_DELAY": 0,
+    "LOG_LEVEL": "ERROR",
+    "TELNETCONSOLE_ENABLED": False,
+    "REMOTE_CONTROL_ENABLED": False,
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _site(posts: int, base: str) -> tuple[Path, list[str]]:
+    from bench.crawlsite import build
+
+    root = OUT / f"crawlblog-{posts}"
+    marker = root / "urls.json"
+    if marker.exists() and json.loads(marker.read_text())["base"] == base:
+        return root, json.loads(marker.read_text())["urls"]
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    urls = build(root, base, posts)
+    marker.write_text(json.dumps({"base": base, "urls": urls}))
+    return root, urls
+
+
+def _nginx(root: Path, port: int) -> subprocess.Popen[bytes]:
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    prefix = OUT / "nginx"
+    prefix.mkdir(parents=True, exist_ok=True)
+    temps = " ".join(
+        f"{name}_temp_path {prefix / name};"
+        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    conf = prefix / "nginx.conf"
+    conf.write_text(
+        f"worker_processes 1; daemon off; pid {prefix / 'nginx.pid'};"
+        f" error_log {prefix / 'error.log'}; {'user root;' if _is_root() else ''}"
+        " events { worker_connections 1024; }"
+        " http { access_log off; sendfile on; keepalive_timeout 65; default_type text/html;"
+        " types { text/html html; application/xml xml; text/plain txt; }"
+        f" {temps}"
+        f" server {{ listen 127.0.0.1:{port}; root {root}; index index.html; }} }}\n"
+    )
+    proc = subprocess.Popen([nginx, "-c", str(conf), "-p", str(prefix)])
+    _wait(port)
+    return proc
+
+
+def _python_server(root: Path, port: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _wait(port)
+    return proc
+
+
+def _is_root() -> bool:
+    import os
+
+    return os.geteuid() == 0
+
+
+def _wait(port: int) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise SystemExit(f"the blog server on port {port} did not start")
+
+
+def _measure(argv: list[str]) -> tuple[float, float, dict[str, object]]:
+    """Wall and CPU seconds of one child process, and what it printed (JSON)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv[3:5])} failed:\n{done.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# --- the runners, each in its own process ------------------------------------------------
+
+
+def run_bare(urls_file: str, soup: bool) -> None:
+    from scrapy import Request, Spider
+    from scrapy.crawler import CrawlerProcess
+
+    urls = json.loads(Path(urls_file).read_text())["urls"]
+    pages = {"n": 0}
+
+    class Bare(Spider):
+        name = "bare"
+
+        async def start(self):  # type: ignore[no-untyped-def]
+            for url in urls:
+                yield Request(url, callback=self.parse)
+
+        def parse(self, response, **kwargs):  # type: ignore[no-untyped-def]
+            if soup:
+                from bs4 import BeautifulSoup
+
+                BeautifulSoup(response.body, "lxml")
+            pages["n"] += 1
+
+    process = CrawlerProcess({**COMMON, "ROBOTSTXT_OBEY": False})
+    process.crawl(Bare)
+    process.start()
+    print(json.dumps({"pages": pages["n"]}))
+
+
+def run_ours(site: str, archive: str) -> None:
+    from crawler.run import crawl_blog
+
+    report = crawl_blog(site, Path(archive), **COMMON)  # type: ignore[arg-type]
+    print(json.dumps({"pages": report.posts_new, "requests": report.requests}))
+
+
+# --- the driver --------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=5000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--run", choices=["fetch", "soup", "ours"], help=argparse.SUPPRESS)
+    parser.add_argument("--arg", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run in ("fetch", "soup"):
+        run_bare(args.arg[0], soup=args.run == "soup")
+        return
+    if args.run == "ours":
+        run_ours(*args.arg)
+        return
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    root, urls = _site(args.posts, base)
+    server = "nginx"
+    proc = None
+    if shutil.which("nginx") or Path("/usr/sbin/nginx").exists():
+        try:
+            proc = _nginx(root, port)
+        except SystemExit:
+            proc = None
+    if proc is None:
+        server = "python -m http.server (nginx is not installed)"
+        proc = _python_server(root, port)
+    me = [sys.executable, "-m", "bench.crawl"]
+    results: dict[str, list[tuple[float, float]]] = {"fetch": [], "soup": [], "ours": []}
+    try:
+        for _ in range(args.rounds):
+            for kind in ("fetch", "soup"):
+                wall, cpu, out = _measure([*me, "--run", kind, "--arg", str(root / "urls.json")])
+                assert out["pages"] == len(urls), out
+                results[kind].append((wall, cpu))
+            with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
+                wall, cpu, out = _measure([*me, "--run", "ours", "--arg", base, tmp])
+                assert out["pages"] == len(urls), out
+                results["ours"].append((wall, cpu))
+                requests = out["requests"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+    n = len(urls)
+
+    def rates(kind: str) -> tuple[float, float]:
+        wall = statistics.median(w for w, _ in results[kind])
+        cpu = statistics.median(c for _, c in results[kind])
+        return n / wall, n / cpu
+
+    names = {
+        "fetch": "(a) bare Scrapy, download only",
+        "soup": "(b) bare Scrapy + BeautifulSoup(lxml) once",
+        "ours": "(c) blogarchive crawl_blog",
+    }
+    print(f"{n} posts served by {server}; {args.rounds} rounds; medians")
+    print(f"blogarchive made {requests} requests for {n} posts ({requests / n:.3f} per post)")
+    print(f"{'spider':44} {'pages/s':>9} {'pages/CPU-s':>12}")
+    for kind, name in names.items():
+        wall_rate, cpu_rate = rates(kind)
+        print(f"{name:44} {wall_rate:9.1f} {cpu_rate:12.1f}")
+    ours, fetch, soup = rates("ours"), rates("fetch"), rates("soup")
+    print(
+        f"ratio (c)/(a): {ours[0] / fetch[0]:.2f} wall, {ours[1] / fetch[1]:.2f} CPU;"
+        f" (c)/(b): {ours[0] / soup[0]:.2f} wall, {ours[1] / soup[1]:.2f} CPU"
+    )
+
+
+if __name__ == "__main__":
+    main()
