@@ -15,7 +15,7 @@ from typing import Literal
 import orjson
 from lxml import etree
 
-from crawler.parsers.urls import canonical
+from crawler.parsers.urls import canonical, resolve
 
 Source = Literal["sitemap", "rest", "feed"]
 
@@ -98,8 +98,11 @@ def sitemap_leads(sitemap: Sitemap) -> list[Lead]:
     ]
 
 
-def read_feed(body: bytes) -> list[Lead]:
-    """Items of an RSS 2.0, RSS 1.0 or Atom feed, with their comment counts where given."""
+def read_feed(body: bytes, base: str = "") -> list[Lead]:
+    """Items of an RSS 2.0, RSS 1.0 or Atom feed, with their comment counts where given.
+
+    Relative item links (rare, but seen) are read against `base`, the feed's own URL.
+    """
     root = _tree(body)
     if root is None:
         return []
@@ -122,10 +125,33 @@ def read_feed(body: bytes) -> list[Lead]:
                 comments = child.text.strip()  # slash:comments, thr:total
             elif tag in ("updated", "modified"):
                 updated = (child.text or "").strip() or None
-        if url:
+        if url and (url := resolve(base, url) if base else url):
             version = "|".join(v for v in (updated, comments) if v) or None
             leads.append(Lead(canonical(url), "feed", version))
     return leads
+
+
+def feed_pager(feed_url: str, body: bytes) -> str | None:
+    """How the feed pages back in time: "wordpress" (`?paged=N`), "blogger" (`start-index`)."""
+    head = body[:4000].lower()
+    if b"wordpress.org" in head and b"<generator" in head:
+        return "wordpress"
+    if "/feeds/posts/" in feed_url or b"blogger.com" in head:
+        return "blogger"
+    return None
+
+
+def feed_page(feed_url: str, pager: str, page: int) -> str:
+    """Page `page` (from 1) of a feed that pages the way `pager` says."""
+    base, _, query = feed_url.partition("?")
+    params = [p for p in query.split("&") if p and not p.startswith(("paged=", "start-index="))]
+    if pager == "wordpress":
+        params.append(f"paged={page}")
+    else:  # Blogger: 25 entries a page unless max-results says otherwise
+        params += [] if any(p.startswith("max-results=") for p in params) else ["max-results=25"]
+        size = int(next(p for p in params if p.startswith("max-results=")).split("=")[1] or 25)
+        params.append(f"start-index={(page - 1) * size + 1}")
+    return f"{base}?{'&'.join(params)}"
 
 
 def feed_links(html: bytes | str) -> list[str]:

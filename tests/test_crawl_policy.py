@@ -129,3 +129,40 @@ def test_redirects_to_other_hosts_are_not_followed(tmp_path: Path) -> None:
     titles = {p["title"] for p in _archived(tmp_path)}
     assert "Post number 4" not in titles
     assert "Post number 1" in titles
+
+
+def test_a_paged_feed_finds_posts_no_page_links_to(tmp_path: Path) -> None:
+    """No sitemap, no REST API, a home page without post links: WordPress's feed pages
+    (`?paged=N`) name every post."""
+
+    def feed(page: int) -> bytes:
+        items = "".join(
+            f"<item><title>Post number {n}</title><link>/post-{n}/</link></item>"
+            for n in range(3 * page - 2, 3 * page + 1)
+            if n <= POSTS
+        )
+        return (
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>Trap Blog</title>'
+            f"<generator>https://wordpress.org/?v=6.4.2</generator>{items}</channel></rss>"
+        ).encode()
+
+    def feed_only(path: str) -> Answer:
+        parts = urlsplit(path)
+        if parts.path == "/":
+            head = '<link rel="alternate" type="application/rss+xml" href="/feed/">'
+            return 200, {}, f"<html><head>{head}</head><body><p>Welcome</p></body></html>".encode()
+        if parts.path == "/feed/":
+            page = int(parse_qs(parts.query).get("paged", ["1"])[0])
+            if 3 * page - 2 > POSTS:
+                return NOT_FOUND
+            return 200, {"Content-Type": "application/rss+xml"}, feed(page)
+        if (m := re.fullmatch(r"/post-(\d+)/", parts.path)) and 1 <= int(m[1]) <= POSTS:
+            return 200, {}, post_html(int(m[1]))
+        return NOT_FOUND
+
+    with serve(feed_only) as site:
+        report = _crawl(tmp_path, site.url)
+        paths = site.paths()
+    assert report["posts_new"] == POSTS
+    assert "/feed/?paged=2" in paths
+    assert "/feed/?paged=4" not in paths  # page 3 was past the end: paging stopped there

@@ -8,6 +8,8 @@ from pathlib import Path
 from crawler.discovery import (
     Lead,
     feed_links,
+    feed_page,
+    feed_pager,
     read_feed,
     read_rest_comment_posts,
     read_rest_posts,
@@ -91,6 +93,25 @@ def test_feeds_give_links_and_comment_counts() -> None:
         ("https://blog.example/a/", "2011-12-03T10:00:00Z|2")
     ]
     assert read_feed(b"not a feed at all") == []
+
+
+def test_feeds_page_back_in_time() -> None:
+    wp = b'<?xml version="1.0"?><rss><channel><generator>https://wordpress.org/?v=6.4</generator>'
+    assert feed_pager("https://blog.example/feed/", wp) == "wordpress"
+    assert feed_page("https://blog.example/feed/", "wordpress", 3) == (
+        "https://blog.example/feed/?paged=3"
+    )
+    blogger = "https://x.blogspot.com/feeds/posts/default"
+    assert feed_pager(blogger, b"<feed></feed>") == "blogger"
+    assert feed_page(blogger, "blogger", 1) == blogger + "?max-results=25&start-index=1"
+    assert feed_page(blogger + "?max-results=150", "blogger", 3).endswith(
+        "?max-results=150&start-index=301"
+    )
+    assert feed_pager("https://blog.example/index.xml", b"<rss><channel>") is None
+    relative = b"<rss><channel><item><link>/a/</link></item></channel></rss>"
+    assert [lead.url for lead in read_feed(relative, "https://blog.example/feed/")] == [
+        "https://blog.example/a/"
+    ]
 
 
 def test_feed_and_rest_links_in_a_page() -> None:

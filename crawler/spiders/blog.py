@@ -37,6 +37,7 @@ from crawler.store import KnownPost
 
 MAX_COMMENT_PAGES = 500
 MAX_SITEMAPS = 1000
+MAX_FEED_PAGES = 1000
 # Where sitemaps live when robots.txt names none: WordPress core, Yoast and most others.
 SITEMAP_GUESSES = ("/wp-sitemap.xml", "/sitemap_index.xml", "/sitemap.xml")
 REST_FIELDS = "per_page=100&_fields=id,link,modified_gmt"
@@ -85,6 +86,8 @@ class BlogSpider(Spider):
         self.leads: dict[str, list[Lead]] = defaultdict(list)
         self.complete: set[str] = set()  # URLs named by a complete source
         self.feed_urls: set[str] = set()
+        self.feed: tuple[str, str] | None = None  # (first page URL, how it pages)
+        self.feed_paged = False
         self.rest_root: str | None = None
         self.wp_ids: dict[int, str] = {}
         self.commented: set[int] = set()  # WordPress post ids with new comments
@@ -235,11 +238,28 @@ class BlogSpider(Spider):
             for more in range(2, _total_pages(response) + 1):
                 yield self.rest_comments_request(since, more)
 
-    def parse_feed(self, response: Response) -> None:
-        for lead in discovery.read_feed(response.body):
+    def parse_feed(self, response: Response, page: int = 1) -> Iterator[Request]:
+        fresh = 0
+        for lead in discovery.read_feed(response.body, response.url):
             if same_site(lead.url, self.site):
+                fresh += lead.url not in self.leads
                 self.add_lead(lead, complete=False)
                 self.feed_urls.add(lead.url)
+        if page == 1:
+            if pager := discovery.feed_pager(response.url, response.body):
+                self.feed = (response.url, pager)
+        elif fresh and self.feed and page < MAX_FEED_PAGES:
+            yield self.feed_request(page + 1)
+
+    def feed_request(self, page: int) -> Request:
+        assert self.feed is not None
+        return Request(
+            discovery.feed_page(*self.feed, page),
+            callback=self.parse_feed,
+            errback=self.ignore,
+            priority=10,
+            cb_kwargs={"page": page},
+        )
 
     def add_lead(self, lead: Lead, *, complete: bool) -> None:
         self.leads[lead.url].append(lead)
@@ -250,6 +270,12 @@ class BlogSpider(Spider):
 
     def idle(self) -> None:
         requests: list[Request] = []
+        if self.phase == "discover" and not self.complete and self.feed and not self.feed_paged:
+            # No sitemap, no REST API: page back through the feed before following links.
+            self.feed_paged = True
+            assert self.crawler.engine is not None
+            self.crawler.engine.crawl(self.feed_request(2))
+            raise DontCloseSpider
         with self.run.store.transaction():  # many "seen, unchanged" notes: one commit
             if self.phase == "discover":
                 self.phase = "posts"
