@@ -87,6 +87,22 @@ def stemming_analyzer(lang: str) -> Analyzer:
     )
 
 
+class ReverseFilter(Filter):  # type: ignore[misc]  # Whoosh has no type hints
+    """Each token backwards: a word's ending becomes a prefix that Whoosh can look up fast."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            t.text = t.text[::-1]
+            yield t
+
+
+def heads_analyzer() -> Analyzer:
+    """German stems written backwards, so a query for "Unternehmen" can find every stem that
+    ends in "unternehm" ("Kleinunternehmen", "Familienunternehmens") with one prefix lookup:
+    German compounds put their head last."""
+    return stemming_analyzer("de") | ReverseFilter()
+
+
 def folding_analyzer() -> Analyzer:
     """Unstemmed but folded: titles, tags and exact phrases."""
     return RegexTokenizer(WORD) | LowercaseFilter() | FoldFilter()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from indexer.analysis import folding_analyzer, stemming_analyzer
+from indexer.analysis import folding_analyzer, heads_analyzer, stemming_analyzer
 
 LANGS = ("de", "en")
 # Searched by a plain query, with their weights.
@@ -28,8 +28,19 @@ def build_schema() -> Schema:
         tag=KEYWORD(stored=True, commas=True, lowercase=True),
         category=KEYWORD(stored=True, commas=True, lowercase=True),
         published=DATETIME(stored=True, sortable=True),
-        body_de=TEXT(analyzer=stemming_analyzer("de"), phrase=True, spelling=True),
-        body_en=TEXT(analyzer=stemming_analyzer("en"), phrase=True, spelling=True),
-        comments_de=TEXT(analyzer=stemming_analyzer("de"), phrase=True),
-        comments_en=TEXT(analyzer=stemming_analyzer("en"), phrase=True),
+        # Stemmed, for words in any inflection; phrases go to the exact fields below.
+        body_de=TEXT(analyzer=stemming_analyzer("de"), phrase=False, spelling=True),
+        body_en=TEXT(analyzer=stemming_analyzer("en"), phrase=False, spelling=True),
+        comments_de=TEXT(analyzer=stemming_analyzer("de"), phrase=False),
+        comments_en=TEXT(analyzer=stemming_analyzer("en"), phrase=False),
+        # Unstemmed (folded only): "quoted phrases" match the words as written.
+        exact=TEXT(analyzer=folding_analyzer(), phrase=True),
+        exact_comments=TEXT(analyzer=folding_analyzer(), phrase=True),
+        # German stems backwards: the heads of compounds (see analysis.heads_analyzer).
+        heads_de=TEXT(analyzer=heads_analyzer(), phrase=False),
     )
+
+
+def is_current(schema: Schema) -> bool:
+    """False for an index written by an older blogarchive (it lacks fields or has others)."""
+    return set(schema.names()) == set(build_schema().names())

@@ -27,7 +27,7 @@ from crawler.errors import IndexMissing, QueryError
 from crawler.model import Post
 from crawler.paths import index_path
 from crawler.store import Store
-from indexer.schema import TEXT_FIELDS
+from indexer.schema import TEXT_FIELDS, is_current
 from indexer.writer import open_storage, utc_naive
 
 Sort = Literal["relevance", "newest", "oldest"]
@@ -142,12 +142,69 @@ def parse_query(text: str, schema: object, scope: Scope = "all") -> wq.Query:
             known = ", ".join(sorted(("title", "tag", "category", "author", "site", "lang")))
             raise QueryError(f"Unknown field {name!r} in the query; fields are: {known}.")
     try:
-        q = parser.parse(text)
+        q = parser.parse(_exact_phrases(text, scope))
     except Exception as exc:  # Whoosh raises assorted errors for odd syntax
         raise QueryError(f"Cannot read the query {text!r}: {exc}") from exc
     if q is wq.NullQuery:
         raise QueryError(f"The query {text!r} has no words to search for.")
     return q
+
+
+PHRASE_FIELDS = {
+    "all": ("exact", "exact_comments"),
+    "posts": ("exact",),
+    "comments": ("exact_comments",),
+}
+# A phrase in quotes that no field name precedes.
+BARE_PHRASE = re.compile(r'(?<![\w:])"([^"]*)"')
+
+
+def _exact_phrases(text: str, scope: Scope) -> str:
+    """ "kleinen Laden" → the unstemmed fields, so a phrase matches the words as written."""
+
+    def exact(m: re.Match[str]) -> str:
+        parts = [f'{name}:"{m.group(1)}"' for name in PHRASE_FIELDS[scope]]
+        return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+
+    return BARE_PHRASE.sub(exact, text)
+
+
+# A post that has a word only inside compounds counts this much of a post with the word
+# itself, so exact matches rank first ("Unternehmen" above "Kleinunternehmen").
+COMPOUND_BOOST = 0.02
+MIN_HEAD = 4  # stems shorter than this ("tag", "bau") would match too much by their ending
+MIN_MODIFIER = 3  # …and a compound puts at least three letters before its head
+MAX_COMPOUNDS = 64  # compounds per query word, most frequent first
+
+
+def with_compounds(q: wq.Query, reader: Any) -> wq.Query:
+    """A German word also finds the compounds it ends: "Unternehmen" → "Kleinunternehmen".
+
+    German compounds put their head last; `heads_de` holds every German stem backwards,
+    so the stems ending in the word's stem are one prefix lookup away.
+    """
+
+    def expand(node: wq.Query) -> wq.Query:
+        if not (isinstance(node, wq.Term) and node.fieldname == "body_de"):
+            return node
+        stem = str(node.text)
+        if len(stem) < MIN_HEAD:
+            return node
+        backwards = stem[::-1]
+        found = [
+            term.decode("utf-8") if isinstance(term, bytes) else str(term)
+            for term in reader.expand_prefix("heads_de", backwards)
+        ]
+        longer = [t for t in found if len(t) >= len(stem) + MIN_MODIFIER]
+        if not longer:
+            return node
+        if len(longer) > MAX_COMPOUNDS:
+            longer.sort(key=lambda t: -reader.doc_frequency("heads_de", t))
+            longer = longer[:MAX_COMPOUNDS]
+        heads = [wq.Term("heads_de", t, boost=COMPOUND_BOOST * node.boost) for t in longer]
+        return wq.Or([node, *heads])
+
+    return q.accept(expand)
 
 
 _ALIASES = frozenset(a for names in FIELD_ALIASES.values() for a in names)
@@ -178,7 +235,13 @@ def _open(archive: Path) -> Any:
     storage = open_storage(archive)
     if not index_path(archive).exists() or not storage.index_exists():
         raise IndexMissing(f"No search index in {index_path(archive)}. Run: blogarchive reindex")
-    return storage.open_index()
+    ix = storage.open_index()
+    if not is_current(ix.schema):
+        raise IndexMissing(
+            f"The search index in {index_path(archive)} is from an older blogarchive."
+            " Run: blogarchive reindex"
+        )
+    return ix
 
 
 def search_ids(archive: Path, text: str, *, filters: Filters | None = None) -> list[str]:
@@ -186,6 +249,7 @@ def search_ids(archive: Path, text: str, *, filters: Filters | None = None) -> l
     ix = _open(archive)
     q = wq.Every() if text.strip() == "*" else parse_query(text, ix.schema)
     with ix.searcher() as searcher:
+        q = with_compounds(q, searcher.reader())
         results = searcher.search(q, limit=None, filter=_filter_query(filters or Filters()))
         return [hit["id"] for hit in results]
 
@@ -206,6 +270,7 @@ def search(
     ix = _open(archive)
     q = parse_query(text, ix.schema, scope)
     with ix.searcher() as searcher:
+        q = with_compounds(q, searcher.reader())
         kwargs: dict[str, object] = {"terms": True, "filter": _filter_query(filters or Filters())}
         if sort != "relevance":
             kwargs["sortedby"] = "published"
@@ -278,8 +343,8 @@ def _hit(hit: WhooshHit, rank: int, post: Post | None) -> Hit:
         label
         for label, names in (
             ("title", {"title"}),
-            ("text", {"body_de", "body_en"}),
-            ("comments", {"comments_de", "comments_en"}),
+            ("text", {"body_de", "body_en", "heads_de", "exact"}),
+            ("comments", {"comments_de", "comments_en", "exact_comments"}),
         )
         if matched & names
     )
@@ -287,10 +352,14 @@ def _hit(hit: WhooshHit, rank: int, post: Post | None) -> Hit:
     highlights: list[Highlight] = []
     if post is not None:
         if "text" in matched_in:
-            highlights += _snippets(hit, f"body_{lang}", post.text, "text", top=2)
+            # Stemmed words first, then compounds, then a phrase as written.
+            for name in (f"body_{lang}", "heads_de", "exact"):
+                if name in matched and len(highlights) < 2:
+                    highlights += _snippets(hit, name, post.text, "text", top=2 - len(highlights))
         if "comments" in matched_in and len(highlights) < 2:
+            name = f"comments_{lang}" if f"comments_{lang}" in matched else "exact_comments"
             for c in post.comments:
-                found = _snippets(hit, f"comments_{lang}", c.text, "comment", top=1)
+                found = _snippets(hit, name, c.text, "comment", top=1)
                 for h in found:
                     highlights.append(
                         Highlight(h.field, h.fragment, h.marks, c.id, c.author, c.published)

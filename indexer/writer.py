@@ -16,7 +16,7 @@ from crawler.errors import StoreError
 from crawler.model import Post
 from crawler.paths import index_path
 from crawler.store import Store
-from indexer.schema import build_schema, lang_key
+from indexer.schema import build_schema, is_current, lang_key
 
 BATCH = 500
 
@@ -27,11 +27,18 @@ def open_storage(archive: Path) -> FileStorage:
     return FileStorage(str(index_path(archive)), supports_mmap=False)
 
 
+class IndexOutdated(Exception):
+    """The index was written by an older blogarchive with other fields: it must be rebuilt."""
+
+
 def open_or_create(archive: Path) -> FileIndex:
     path = index_path(archive)
     storage = open_storage(archive)
     if path.exists() and storage.index_exists():
-        return storage.open_index()
+        ix = storage.open_index()
+        if not is_current(ix.schema):
+            raise IndexOutdated(str(path))
+        return ix
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return storage.create_index(build_schema())
 
@@ -47,6 +54,8 @@ def utc_naive(value: datetime | None) -> datetime | None:
 def document(post: Post) -> dict[str, Any]:
     """The index document of a post: text in its language's fields, names as keywords."""
     lang = lang_key(post.language)
+    comments = "\n\n".join(f"{c.author or ''}\n{c.text}" for c in post.comments)
+    body = f"{post.title}\n\n{post.text}"
     doc: dict[str, Any] = {
         "id": post.id,
         "url": post.url,
@@ -54,12 +63,16 @@ def document(post: Post) -> dict[str, Any]:
         "lang": lang,
         "kind": post.kind,
         "title": post.title,
-        f"body_{lang}": f"{post.title}\n\n{post.text}",
-        f"comments_{lang}": "\n\n".join(f"{c.author or ''}\n{c.text}" for c in post.comments),
+        f"body_{lang}": body,
+        f"comments_{lang}": comments,
+        "exact": body,
+        "exact_comments": comments,
         "author": (post.author or "").replace(",", " "),
         "tag": ",".join(t.replace(",", " ") for t in post.tags),
         "category": ",".join(c.replace(",", " ") for c in post.categories),
     }
+    if lang == "de":
+        doc["heads_de"] = body
     if (published := utc_naive(post.published)) is not None:
         doc["published"] = published
     return doc
@@ -97,8 +110,14 @@ def index_posts(archive: Path, store: Store, ids: Iterable[str], wait: float = 3
 
 
 def update_index(archive: Path, store: Store) -> int:
-    """Index every post whose current version the index has not seen."""
-    return index_posts(archive, store, store.pending_index())
+    """Index every post whose current version the index has not seen.
+
+    An index from an older blogarchive is rebuilt from the store instead.
+    """
+    try:
+        return index_posts(archive, store, store.pending_index())
+    except IndexOutdated:
+        return rebuild_index(archive)
 
 
 def try_update_index(archive: Path, store: Store) -> int | None:
@@ -107,6 +126,8 @@ def try_update_index(archive: Path, store: Store) -> int | None:
         return index_posts(archive, store, store.pending_index(), wait=0.0)
     except LockError:
         return None
+    except IndexOutdated:
+        return rebuild_index(archive)
 
 
 def rebuild_index(archive: Path, procs: int | None = None) -> int:

@@ -15,6 +15,7 @@ from crawler.model import PageKind, ParsedPage, Post
 from crawler.parsers.comments import DEFAULT as DEFAULT_COMMENTS
 from crawler.parsers.comments import CommentSelectors, extract_comments
 from crawler.parsers.dates import find_date, parse_date
+from crawler.parsers.language import detect_language
 from crawler.parsers.meta import LISTING_TYPES, PAGE_TYPES, PageMeta, ld_list, ld_name
 from crawler.parsers.select import (
     Node,
@@ -355,7 +356,7 @@ class Extractor:
                 art.get("dateModified"),
                 ("article:modified_time", "og:updated_time"),
             ),
-            language=self.meta.lang,
+            language=self.meta.lang or detect_language(text),
             categories=self._names(
                 root, self.sel.categories, ld_list(art.get("articleSection")), "article:section"
             ),
