@@ -76,12 +76,28 @@ def fold(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+class HyphenPartsFilter(Filter):  # type: ignore[misc]  # Whoosh has no type hints
+    """A hyphenated word also as its parts: "Website-Relaunch" is found by "Website" and
+    "Relaunch" as well as by the whole word (German writes many compounds this way)."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            whole = t.text
+            yield t
+            if "-" in whole:
+                for part in whole.split("-"):
+                    if len(part) > 1:
+                        t.text = part
+                        yield t
+
+
 def stemming_analyzer(lang: str) -> Analyzer:
     """Words lower-cased, stop words dropped, stemmed in the post's language."""
     stem, stop = (german_stem, GERMAN_STOP) if lang == "de" else (english_stem, ENGLISH_STOP)
     return (
         RegexTokenizer(WORD)
         | LowercaseFilter()
+        | HyphenPartsFilter()
         | StopFilter(stoplist=stop, minsize=1)
         | StemFilter(stemfn=stem, cachesize=50000)
     )

@@ -286,13 +286,21 @@ def search(
             hits.append(_hit(hit, results.offset + len(hits) + 1, post))
         return SearchResult(
             query=text,
-            total=len(results.results),
+            total=_total(results.results),
             page=results.pagenum,
             limit=limit,
             hits=tuple(hits),
             facets={name: _facet_counts(results.results, name) for name in facets},
-            suggestion=_suggest(searcher, q, text) if len(results.results) == 0 else None,
+            suggestion=_suggest(searcher, q, text) if _total(results.results) == 0 else None,
         )
+
+
+def _total(results: Any) -> int:
+    """How many posts match. Whoosh's len() counts posts a filter removed when matched terms
+    are collected too (for highlights); the collector's own ids respect the filter."""
+    if getattr(results, "filtered_count", 0):
+        return sum(1 for _ in results.collector.all_ids())
+    return len(results)
 
 
 def _suggest(searcher: Any, q: wq.Query, text: str) -> str | None:
