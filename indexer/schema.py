@@ -28,6 +28,11 @@ def build_schema() -> Schema:
         tag=KEYWORD(stored=True, commas=True, lowercase=True),
         category=KEYWORD(stored=True, commas=True, lowercase=True),
         published=DATETIME(stored=True, sortable=True),
+        # The publication day at three grains (UTC): date filters become a few term lookups
+        # (whole years, then months, then days) instead of a range over every timestamp.
+        year=ID(),
+        month=ID(),
+        day=ID(),
         # Stemmed, for words in any inflection; phrases go to the exact fields below.
         body_de=TEXT(analyzer=stemming_analyzer("de"), phrase=False, spelling=True),
         body_en=TEXT(analyzer=stemming_analyzer("en"), phrase=False, spelling=True),

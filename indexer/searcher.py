@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -210,7 +210,31 @@ def with_compounds(q: wq.Query, reader: Any) -> wq.Query:
 _ALIASES = frozenset(a for names in FIELD_ALIASES.values() for a in names)
 
 
-def _filter_query(f: Filters) -> wq.Query | None:
+def date_terms(since: date | None, until: date | None, years: list[int]) -> list[wq.Term]:
+    """Terms for the days from `since` up to (not including) `until`, coarsest first:
+    whole years as `year` terms, whole months as `month` terms, the rest as `day` terms.
+    Open ends stop at the years the index holds. At most about 90 terms for any range."""
+    if not years:
+        return []
+    lo, hi = date(min(years), 1, 1), date(max(years) + 1, 1, 1)
+    cur, end = max(lo, since or lo), min(hi, until or hi)
+    terms = []
+    while cur < end:
+        next_year = date(cur.year + 1, 1, 1)
+        next_month = date(cur.year + cur.month // 12, cur.month % 12 + 1, 1)
+        if (cur.month, cur.day) == (1, 1) and next_year <= end:
+            terms.append(wq.Term("year", f"{cur:%Y}"))
+            cur = next_year
+        elif cur.day == 1 and next_month <= end:
+            terms.append(wq.Term("month", f"{cur:%Y-%m}"))
+            cur = next_month
+        else:
+            terms.append(wq.Term("day", f"{cur:%Y-%m-%d}"))
+            cur += timedelta(days=1)
+    return terms
+
+
+def _filter_query(f: Filters, reader: Any = None) -> wq.Query | None:
     parts: list[wq.Query] = []
     for fieldname, values in (
         ("tag", f.tags),
@@ -223,12 +247,37 @@ def _filter_query(f: Filters) -> wq.Query | None:
             terms = [wq.Term(fieldname, v if fieldname == "site" else v.lower()) for v in values]
             parts.append(wq.Or(terms) if len(terms) > 1 else terms[0])
     if f.since or f.until:
-        parts.append(
-            wq.DateRange("published", utc_naive(f.since), utc_naive(f.until), endexcl=True)
-        )
+        since, until = utc_naive(f.since), utc_naive(f.until)
+        if reader is None:
+            parts.append(wq.DateRange("published", since, until, endexcl=True))
+        else:
+            years = [int(y) for y in reader.lexicon("year")]
+            # A bound inside a day (never from the command line) rounds to whole days.
+            first = since.date() if since else None
+            last = (until - timedelta(microseconds=1)).date() + timedelta(days=1) if until else None
+            terms = date_terms(first, last, years)
+            parts.append(wq.Or(terms) if terms else wq.NullQuery)
     if not parts:
         return None
     return wq.And(parts) if len(parts) > 1 else parts[0]
+
+
+def _restricted(q: wq.Query, filters: Filters | None, reader: Any) -> wq.Query:
+    """The query and the filters in one tree, the filters scoring nothing.
+
+    One tree lets Whoosh skip through both posting lists together; its `filter=` builds
+    the filter's whole document set first, and miscounts totals when terms are collected.
+    """
+    only = _filter_query(filters or Filters(), reader)
+    if only is None:
+        return q
+
+    def unscored(node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.Term | wq.DateRange):
+            node.boost = 0.0
+        return node
+
+    return wq.And([q, only.accept(unscored)])
 
 
 def _open(archive: Path) -> Any:
@@ -249,8 +298,8 @@ def search_ids(archive: Path, text: str, *, filters: Filters | None = None) -> l
     ix = _open(archive)
     q = wq.Every() if text.strip() == "*" else parse_query(text, ix.schema)
     with ix.searcher() as searcher:
-        q = with_compounds(q, searcher.reader())
-        results = searcher.search(q, limit=None, filter=_filter_query(filters or Filters()))
+        q = _restricted(with_compounds(q, searcher.reader()), filters, searcher.reader())
+        results = searcher.search(q, limit=None)
         return [hit["id"] for hit in results]
 
 
@@ -270,8 +319,8 @@ def search(
     ix = _open(archive)
     q = parse_query(text, ix.schema, scope)
     with ix.searcher() as searcher:
-        q = with_compounds(q, searcher.reader())
-        kwargs: dict[str, object] = {"terms": True, "filter": _filter_query(filters or Filters())}
+        q = _restricted(with_compounds(q, searcher.reader()), filters, searcher.reader())
+        kwargs: dict[str, object] = {"terms": True}
         if sort != "relevance":
             kwargs["sortedby"] = "published"
             kwargs["reverse"] = sort == "newest"
@@ -315,23 +364,9 @@ def _suggest(searcher: Any, q: wq.Query, text: str) -> str | None:
 
 
 def _facets(names: tuple[str, ...]) -> sorting.Facets:
-    from dateutil.relativedelta import relativedelta
-
     out = sorting.Facets()
     for name in names:
-        if name == "year":
-            out.add_facet(
-                name,
-                sorting.DateRangeFacet(
-                    "published",
-                    datetime(1970, 1, 1),
-                    datetime(2100, 1, 1),
-                    relativedelta(years=1),
-                    maptype=sorting.Count,
-                ),
-            )
-        else:
-            out.add_field(name, allow_overlap=True, maptype=sorting.Count)
+        out.add_field(name, allow_overlap=name != "year", maptype=sorting.Count)
     return out
 
 

@@ -75,6 +75,9 @@ def document(post: Post) -> dict[str, Any]:
         doc["heads_de"] = body
     if (published := utc_naive(post.published)) is not None:
         doc["published"] = published
+        doc["year"] = f"{published:%Y}"
+        doc["month"] = f"{published:%Y-%m}"
+        doc["day"] = f"{published:%Y-%m-%d}"
     return doc
 
 

@@ -185,3 +185,26 @@ def test_search_side_indexing_does_not_wait_for_a_busy_writer(tmp_path: Path) ->
             writer.cancel()
         assert try_update_index(tmp_path, store) == 1
         assert store.pending_index() == []
+
+
+def test_date_filters_become_few_coarse_terms() -> None:
+    from datetime import date
+
+    from indexer.searcher import date_terms
+
+    def names(since: date | None, until: date | None) -> list[str]:
+        return [f"{t.fieldname}:{t.text}" for t in date_terms(since, until, [2009, 2012])]
+
+    assert names(date(2010, 1, 1), date(2011, 1, 1)) == ["year:2010"]
+    assert names(date(2010, 10, 1), date(2010, 11, 1)) == ["month:2010-10"]
+    assert names(date(2010, 10, 30), date(2010, 11, 2)) == [
+        "day:2010-10-30",
+        "day:2010-10-31",
+        "day:2010-11-01",
+    ]
+    assert names(date(2011, 12, 1), None) == ["month:2011-12", "year:2012"]
+    assert names(None, date(2010, 2, 1)) == ["year:2009", "month:2010-01"]
+    assert names(date(2030, 1, 1), None) == []
+    worst = date_terms(date(2009, 1, 2), date(2012, 12, 31), [2009, 2012])
+    assert len(worst) < 100
+    assert date_terms(date(2010, 1, 1), None, []) == []
