@@ -19,5 +19,9 @@ class IndexMissing(ArchiveError):
     """The search index has not been built yet."""
 
 
+class IndexOutdated(IndexMissing):
+    """The search index was written by an older blogarchive; it must be rebuilt."""
+
+
 class QueryError(ArchiveError):
     """A search query that cannot be understood."""

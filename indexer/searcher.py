@@ -23,10 +23,11 @@ from whoosh.qparser import (
 )
 from whoosh.searching import Hit as WhooshHit
 
-from crawler.errors import IndexMissing, QueryError
+from crawler.errors import IndexMissing, IndexOutdated, QueryError
 from crawler.model import Post
 from crawler.paths import index_path
 from crawler.store import Store
+from indexer.analysis import fold
 from indexer.schema import TEXT_FIELDS, is_current
 from indexer.writer import open_storage, utc_naive
 
@@ -286,7 +287,7 @@ def _open(archive: Path) -> Any:
         raise IndexMissing(f"No search index in {index_path(archive)}. Run: blogarchive reindex")
     ix = storage.open_index()
     if not is_current(ix.schema):
-        raise IndexMissing(
+        raise IndexOutdated(
             f"The search index in {index_path(archive)} is from an older blogarchive."
             " Run: blogarchive reindex"
         )
@@ -352,15 +353,31 @@ def _total(results: Any) -> int:
     return len(results)
 
 
+QUERY_WORD = re.compile(r"(?<![\w:~*?])([^\W\d_][\w-]*)(?![\w:~*?])")
+OPERATORS = frozenset(("AND", "OR", "NOT", "TO"))
+
+
 def _suggest(searcher: Any, q: wq.Query, text: str) -> str | None:
-    """A corrected query from the archive's own words, or None."""
+    """The query with each unknown word replaced by the closest word of the archive's own
+    texts (the unstemmed `exact` field, so the suggestion is a word, not a stem), or None."""
     try:
-        corrected = searcher.correct_query(q, text, maxdist=2)
+        corrector = searcher.corrector("exact")
+        reader = searcher.reader()
+        out, changed = text, False
+        for m in QUERY_WORD.finditer(text):
+            word = m.group(1)
+            if word in OPERATORS:
+                continue
+            key = fold(word.lower())
+            if reader.doc_frequency("exact", key):
+                continue
+            found = corrector.suggest(key, limit=1, maxdist=2)
+            if found:
+                out = out.replace(word, str(found[0]), 1)
+                changed = True
     except Exception:  # a suggestion is a courtesy; never let it fail the search
         return None
-    if corrected.query == q or not corrected.string or corrected.string == text:
-        return None
-    return str(corrected.string)
+    return out if changed and out != text else None
 
 
 def _facets(names: tuple[str, ...]) -> sorting.Facets:

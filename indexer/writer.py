@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex, LockError
 
-from crawler.errors import StoreError
+from crawler.errors import IndexOutdated, StoreError
 from crawler.model import Post
 from crawler.paths import index_path
 from crawler.store import Store
@@ -27,17 +28,13 @@ def open_storage(archive: Path) -> FileStorage:
     return FileStorage(str(index_path(archive)), supports_mmap=False)
 
 
-class IndexOutdated(Exception):
-    """The index was written by an older blogarchive with other fields: it must be rebuilt."""
-
-
 def open_or_create(archive: Path) -> FileIndex:
     path = index_path(archive)
     storage = open_storage(archive)
     if path.exists() and storage.index_exists():
         ix = storage.open_index()
         if not is_current(ix.schema):
-            raise IndexOutdated(str(path))
+            raise IndexOutdated(f"The search index in {path} is from an older blogarchive.")
         return ix
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return storage.create_index(build_schema())
@@ -87,9 +84,9 @@ def index_posts(archive: Path, store: Store, ids: Iterable[str], wait: float = 3
     Waits up to `wait` seconds for another writer's lock, then raises whoosh's LockError.
     """
     ids = list(ids)
+    ix = open_or_create(archive)  # also when nothing is pending: it checks the schema
     if not ids:
         return 0
-    ix = open_or_create(archive)
     done = 0
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
@@ -145,9 +142,9 @@ def rebuild_index(archive: Path, procs: int | None = None) -> int:
         procs = procs or (min(os.cpu_count() or 1, 4) if len(ids) > 2000 else 1)
         writer = ix.writer(procs=procs, limitmb=256, multisegment=procs > 1)
         try:
-            for pid in ids:
-                if (post := store.get_post(pid)) is not None:
-                    writer.add_document(**document(post))
+            # One pass over the stored JSON, not a query per post.
+            for blob in store.post_blobs():
+                writer.add_document(**document(Post.from_dict(orjson.loads(blob))))
         except BaseException:
             writer.cancel()
             raise

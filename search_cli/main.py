@@ -183,6 +183,20 @@ def _print_report(data: dict[str, Any]) -> None:
         click.echo("Links deeper than the depth cap were not followed (--max-depth).", err=True)
 
 
+def _current_index(run: Any) -> Any:
+    """Run a search; an index written by an older blogarchive is rebuilt first, once."""
+    from crawler.errors import IndexOutdated
+
+    try:
+        return run()
+    except IndexOutdated:
+        from indexer.writer import rebuild_index
+
+        click.echo("The search index is from an older blogarchive; rebuilding it…", err=True)
+        rebuild_index(_archive())
+        return run()
+
+
 def _update_index() -> int:
     from indexer.writer import update_index
 
@@ -253,16 +267,18 @@ def search(
             done = try_update_index(_archive(), store)
             if done:
                 click.echo(f"Indexed {done} newly archived posts.", err=True)
-        result = run_search(
-            _archive(),
-            query,
-            filters=make_filters(filters),
-            sort=sort,  # type: ignore[arg-type]
-            limit=limit,
-            page=page,
-            store=store,
-            scope=scope,  # type: ignore[arg-type]
-            facets=wanted,
+        result = _current_index(
+            lambda: run_search(
+                _archive(),
+                query,
+                filters=make_filters(filters),
+                sort=sort,  # type: ignore[arg-type]
+                limit=limit,
+                page=page,
+                store=store,
+                scope=scope,  # type: ignore[arg-type]
+                facets=wanted,
+            )
         )
         for name in wanted:
             if name != "year":  # the index keeps names lower-cased; show them as pages do
@@ -306,7 +322,7 @@ def export(query: str | None, fmt: str, output: Path | None, **filters: Any) -> 
         if query or any(filters.values()):
             from indexer.searcher import search_ids
 
-            ids = search_ids(_archive(), query or "*", filters=flt)
+            ids = _current_index(lambda: search_ids(_archive(), query or "*", filters=flt))
         out = output.open("wb") if output else sys.stdout.buffer
         try:
             count = _write_posts(out, store.post_blobs(ids), fmt)

@@ -208,3 +208,16 @@ def test_date_filters_become_few_coarse_terms() -> None:
     worst = date_terms(date(2009, 1, 2), date(2012, 12, 31), [2009, 2012])
     assert len(worst) < 100
     assert date_terms(date(2010, 1, 1), None, []) == []
+
+
+def test_fast_indexing_makes_the_terms_the_query_analyzers_make() -> None:
+    from indexer.analysis import fast_terms, folding_analyzer, heads_analyzer, stemming_analyzer
+    from search_cli.sampleblog.content import __file__ as content_file
+
+    sample = (Path(content_file).parent / "posts.txt").read_text(encoding="utf-8")
+    odd = "Größtenteils grösstenteils E-Mail-Marketing Website-Relaunch don't Café-Bar ß Öl -x- "
+    for text in (sample, odd * 3, ""):
+        for lang in ("de", "en"):
+            assert fast_terms(text, lang) == [t.text for t in stemming_analyzer(lang)(text)]
+        assert fast_terms(text, "de", reverse=True) == [t.text for t in heads_analyzer()(text)]
+        assert fast_terms(text, None) == [t.text for t in folding_analyzer()(text)]
