@@ -3,8 +3,9 @@ generated archive, beside a plain Whoosh writer fed the same documents in the sa
 
 Run: .venv/bin/python -m bench.search [--posts 10000] [--baseline-posts 10000]
 
-The archive (posts of 300–1,200 words, 70 % German, 0–8 comments each, tags, categories,
-authors, dates 2005–2025) is generated once into bench/out/search-N and reused. The
+The archive (posts of 300–1,200 words drawn with Zipf frequencies from 6,000-word
+vocabularies, 70 % German, 0–8 comments each, tags, categories, authors, dates 2005–2025)
+is generated once into bench/out/search-N and reused. The
 baseline is the plain Whoosh of the textbook: StemmingAnalyzer on title, text and comments,
 every field stored, one process; it indexes the first --baseline-posts posts (the rate is
 what is compared, so a big archive need not wait an hour for it).
@@ -13,6 +14,7 @@ what is compared, so a big archive need not wait an hour for it).
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import resource
 import shutil
@@ -47,11 +49,22 @@ QUERIES = {
 }
 
 
-def _words(rng: random.Random, vocab: list[str], n: int) -> str:
-    return " ".join(rng.choice(vocab) for _ in range(n))
+def _zipf(words: list[str], rng: random.Random, size: int = 6000) -> tuple[list[str], list[float]]:
+    """A vocabulary with the word frequencies of real text (Zipf): the named words spread
+    over the ranks, the rest made-up words, so a query term is in a realistic share of posts."""
+    syllables = "ka ri mo te lu sa ne bo di fa ge hu ri ta lo ver ung heit keit schaft".split()
+    vocab = ["".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(size)]
+    for i, word in enumerate(words):
+        vocab[(i * 37) % (size // 4)] = word  # named words among the top quarter of ranks
+    return vocab, list(itertools.accumulate(1.0 / (rank + 1) for rank in range(size)))
 
 
-def _text(rng: random.Random, vocab: list[str]) -> str:
+def _words(rng: random.Random, vocab: Any, n: int) -> str:
+    words, cumulative = vocab
+    return " ".join(rng.choices(words, cum_weights=cumulative, k=n))
+
+
+def _text(rng: random.Random, vocab: Any) -> str:
     paragraphs = []
     for _ in range(rng.randint(4, 12)):
         sentences = [_words(rng, vocab, rng.randint(8, 20)).capitalize() + "." for _ in range(5)]
@@ -61,6 +74,7 @@ def _text(rng: random.Random, vocab: list[str]) -> str:
 
 def generate(archive: Path, posts: int, seed: int = 11) -> None:
     rng = random.Random(seed)
+    vocabularies = {True: _zipf(GERMAN, rng), False: _zipf(ENGLISH, rng)}
     site = "https://blog.example/"
     tags = [f"Thema {i}" for i in range(200)]
     cats = [f"Rubrik {i}" for i in range(20)]
@@ -71,7 +85,7 @@ def generate(archive: Path, posts: int, seed: int = 11) -> None:
             with store.transaction():
                 for n in range(first, min(first + 1000, posts)):
                     de = rng.random() < 0.7
-                    vocab = GERMAN if de else ENGLISH
+                    vocab = vocabularies[de]
                     when = start + timedelta(minutes=rng.randint(0, 20 * 365 * 24 * 60))
                     comments = tuple(
                         Comment(

@@ -264,21 +264,19 @@ def _filter_query(f: Filters, reader: Any = None) -> wq.Query | None:
 
 
 def _restricted(q: wq.Query, filters: Filters | None, reader: Any) -> wq.Query:
-    """The query and the filters in one tree, the filters scoring nothing.
+    """The query and the filters in one tree, the filters adding the same tiny score to
+    every post (so they do not change the order, and Whoosh's skipping still works).
 
-    One tree lets Whoosh skip through both posting lists together; its `filter=` builds
-    the filter's whole document set first, and miscounts totals when terms are collected.
+    Whoosh's own `filter=` miscounts totals in some cases and treats a filter that matches
+    nothing as no filter.
     """
     only = _filter_query(filters or Filters(), reader)
     if only is None:
         return q
+    return wq.And([q, wq.ConstantScoreQuery(only, FILTER_SCORE)])
 
-    def unscored(node: wq.Query) -> wq.Query:
-        if isinstance(node, wq.Term | wq.DateRange):
-            node.boost = 0.0
-        return node
 
-    return wq.And([q, only.accept(unscored)])
+FILTER_SCORE = 1e-6
 
 
 def _open(archive: Path) -> Any:
@@ -321,7 +319,9 @@ def search(
     q = parse_query(text, ix.schema, scope)
     with ix.searcher() as searcher:
         q = _restricted(with_compounds(q, searcher.reader()), filters, searcher.reader())
-        kwargs: dict[str, object] = {"terms": True}
+        # Not terms=True: collecting matched terms for every matching post cost more than
+        # the search itself; only the shown hits need them (see _matched_fields).
+        kwargs: dict[str, object] = {}
         if sort != "relevance":
             kwargs["sortedby"] = "published"
             kwargs["reverse"] = sort == "newest"
@@ -330,6 +330,7 @@ def search(
         results = searcher.search_page(q, max(page, 1), pagelen=max(limit, 1), **kwargs)
         results.results.fragmenter = ContextFragmenter(maxchars=240, surround=70)
         results.results.formatter = _MarkFormatter()
+        _note_matched_terms(results.results, q, searcher.reader(), [h.docnum for h in results])
         hits: list[Hit] = []
         for hit in results:
             post = store.get_post(hit["id"]) if store is not None else None
@@ -395,6 +396,44 @@ def _facet_counts(results: Any, name: str) -> list[tuple[str, int]]:
         label = str(key[0].year) if isinstance(key, tuple) else str(key)
         counts[label] = counts.get(label, 0) + int(count)
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _query_terms(q: wq.Query, reader: Any, schema: Any) -> list[tuple[str, bytes]]:
+    """Every (field, term) the query can match, wildcards and fuzzy terms expanded."""
+    out: set[tuple[str, bytes]] = set()
+    for leaf in q.leaves():
+        name = getattr(leaf, "fieldname", None)
+        if name is None or name not in schema:
+            continue
+        if isinstance(leaf, wq.MultiTerm):
+            out.update(
+                (name, t if isinstance(t, bytes) else schema[name].to_bytes(t))
+                for t in leaf._btexts(reader)
+            )
+        elif isinstance(leaf, wq.Term):
+            out.add((name, schema[name].to_bytes(leaf.text)))
+        elif isinstance(leaf, wq.Phrase):
+            out.update((name, schema[name].to_bytes(w)) for w in leaf.words)
+    return sorted(out)
+
+
+def _note_matched_terms(results: Any, q: wq.Query, reader: Any, docnums: list[int]) -> None:
+    """Record which query terms each shown post holds, as Whoosh's `terms=True` would for
+    every matching post (which cost more than the search itself): matched_in and
+    highlights need them for the shown hits only."""
+    docterms: dict[int, list[tuple[str, bytes]]] = {d: [] for d in docnums}
+    termdocs: dict[tuple[str, bytes], set[int]] = {}
+    for term in _query_terms(q, reader, reader.schema):
+        if term not in reader:
+            continue
+        for docnum in sorted(docterms):
+            postings = reader.postings(*term)
+            postings.skip_to(docnum)
+            if postings.is_active() and postings.id() == docnum:
+                docterms[docnum].append(term)
+                termdocs.setdefault(term, set()).add(docnum)
+    results.docterms = docterms
+    results.termdocs = termdocs
 
 
 def _hit(hit: WhooshHit, rank: int, post: Post | None) -> Hit:
