@@ -125,3 +125,19 @@ def test_charset_from_http_header_wins() -> None:
         "https://b.example/x/", html.encode("latin-1"), content_type="text/html; charset=ISO-8859-1"
     )
     assert post.title == "Bäcker"
+
+
+def test_taxonomy_lines_and_bylines_inside_the_body_are_not_text() -> None:
+    html = (
+        "<html lang='de'><body><article class='post hentry'><h1 class='entry-title'>Titel</h1>"
+        "<time class='published' datetime='2020-01-05T10:00:00+01:00'>5. Januar 2020</time>"
+        "<div class='entry-content'><p>von Annette Henkel</p>"
+        "<p>Der eigentliche Text über Kundenbindung steht hier.</p>"
+        "<p>Kategorie: News, open3</p><p>Tags: Marketing, Laden</p>"
+        "<p>Von 2010 bis 2012 lief das Projekt.</p></div></article></body></html>"
+    )
+    post = parse_post("https://blog.example/2020/01/titel/", html)
+    assert post.text.split("\n\n") == [
+        "Der eigentliche Text über Kundenbindung steht hier.",
+        "Von 2010 bis 2012 lief das Projekt.",
+    ]

@@ -329,7 +329,7 @@ class Extractor:
         text = "\n\n".join(t for block in blocks if (t := html_to_text(block, skip)))
         # Plugins append "you may also like" and newsletter calls to the body without a class
         # we could skip; their lead-in lines are recognisable.
-        text = "\n\n".join(p for p in text.split("\n\n") if not PROMO_LINE.search(p))
+        text = "\n\n".join(p for p in text.split("\n\n") if not _not_text(p))
         lead = first_match(root, LEAD, self.comment_ids) if root is not self.doc else None
         # A standfirst above the body (netzpolitik.org's entry-excerpt) is the post's text.
         intro = html_to_text(lead) if lead is not None and not inside(lead, set(blocks)) else ""
@@ -506,6 +506,23 @@ PROMO_LINE = re.compile(
     r"|Related posts|If you enjoyed reading this post)",
     re.I,
 )
+# A paragraph that is only a taxonomy line or a byline, which themes print inside the body.
+TAXONOMY_LINE = re.compile(
+    r"^(Kategorien?|Categor(y|ies)|Tags?|Schlagw(ö|oe)rter|Schlagworte|Stichw(ö|oe)rter"
+    r"|Filed under|Posted in|Veröffentlicht in|Abgelegt unter)\s*:\s*\S.{0,150}$",
+    re.I,
+)
+BYLINE = re.compile(
+    r"^(von|by|Von|By|Autor(in)?:|Author:)\s+[A-ZÄÖÜ][\w.'-]*(\s+[A-ZÄÖÜ][\w.'-]*){0,3}$"
+)
+
+
+def _not_text(paragraph: str) -> bool:
+    return bool(
+        PROMO_LINE.search(paragraph) or TAXONOMY_LINE.match(paragraph) or BYLINE.match(paragraph)
+    )
+
+
 LEAD = ".entry-excerpt, .post-lead, .article-lead, .entry-lead, .standfirst"
 DENSE_CHILDREN = frozenset(("p",))
 
