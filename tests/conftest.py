@@ -51,6 +51,14 @@ def run_cli(
     )
 
 
+def start_cli(archive: Path, *args: str, **kwargs: object) -> subprocess.Popen[str]:
+    """`blogarchive --archive ARCHIVE ARGS...` started in the background (text pipes)."""
+    options: dict[str, object] = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    return subprocess.Popen(  # type: ignore[call-overload, no-any-return]
+        cli_argv(archive, *args), cwd=ROOT, env=cli_env(), text=True, **{**options, **kwargs}
+    )
+
+
 @pytest.fixture(scope="session")
 def sample_site() -> Iterator[SampleSite]:
     with serve_sample_blog() as site:

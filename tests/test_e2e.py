@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from search_cli.sampleblog.serve import SampleSite
-from tests.conftest import ROOT, cli_argv, cli_env, run_cli
+from tests.conftest import ROOT, cli_argv, cli_env, run_cli, start_cli
 from tests.schema_check import check_post, validator
 
 pytestmark = pytest.mark.e2e
@@ -158,14 +158,7 @@ def test_scrapy_crawl_from_the_project_root(sample_site: SampleSite, tmp_path: P
 def test_interrupted_crawl_leaves_a_readable_archive(
     sample_site: SampleSite, tmp_path: Path
 ) -> None:
-    proc = subprocess.Popen(
-        cli_argv(tmp_path, "crawl", sample_site.url, "--delay", "0.25"),
-        cwd=ROOT,
-        env=cli_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = start_cli(tmp_path, "crawl", sample_site.url, "--delay", "0.25")
     db = tmp_path / "archive.sqlite3"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:  # wait until a few posts are in

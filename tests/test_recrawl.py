@@ -16,7 +16,7 @@ import pytest
 
 from crawler.model import post_id
 from crawler.store import Store
-from tests.conftest import ROOT, cli_argv, cli_env, run_cli
+from tests.conftest import run_cli, start_cli
 from tests.testbed.score import load
 
 pytestmark = pytest.mark.e2e
@@ -136,10 +136,12 @@ def test_a_crawl_killed_half_way_resumes_to_the_same_archive(
 
     killed = tmp_path / "killed"
     # Slowed down, so that the kill lands in the middle of the crawl.
-    proc = subprocess.Popen(
-        cli_argv(killed, "crawl", url, "--delay", "0.05"),
-        cwd=ROOT,
-        env=cli_env(),
+    proc = start_cli(
+        killed,
+        "crawl",
+        url,
+        "--delay",
+        "0.05",
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import signal
 import socket
-import subprocess
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest
 from crawler.errors import ArchiveError
 from crawler.schedule import Timing, check_cron, parse_every
 from search_cli.sampleblog.serve import SampleSite
-from tests.conftest import ROOT, cli_argv, cli_env, run_cli
+from tests.conftest import run_cli, start_cli
 
 T0 = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
 
@@ -97,14 +96,7 @@ def test_sigterm_lets_the_running_crawl_finish(tmp_path: Path, sample_site: Samp
     # Slowed down so that the signal arrives while the crawl runs.
     added = run_cli(tmp_path, "schedule", "add", sample_site.url, "--every", "1d", "--delay", "0.1")
     assert added.returncode == 0
-    daemon = subprocess.Popen(
-        cli_argv(tmp_path, "schedule", "run"),
-        cwd=ROOT,
-        env=cli_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    daemon = start_cli(tmp_path, "schedule", "run")
     lock = tmp_path / "crawl.lock"
     deadline = time.monotonic() + 60
     while not (lock.exists() and lock.read_text().strip()) and time.monotonic() < deadline:
