@@ -247,8 +247,10 @@ def search(
 ) -> None:
     """Search archived posts and their comments.
 
-    Whoosh query language: AND, OR, NOT, "phrases", wildcards (kunde*), fuzzy (kunde~),
-    fields title:, tag:, category:, author:.
+    Words match in any inflection (Kunden finds Kunde), German words also inside the
+    compounds they end (Budget finds Werbebudget, ranked after exact matches), and
+    "quoted phrases" match as written. Whoosh query language: AND, OR, NOT, wildcards
+    (kunde*), fuzzy (kunde~), fields title:, tag:, category:, author:, lang:.
 
     Example: blogarchive search 'kundenbindung OR stammkunden' --tag Einzelhandel --json
     """
