@@ -302,7 +302,7 @@ class Store:
         pid = post.id
         digest = hashlib.sha256(orjson.dumps(record, option=orjson.OPT_SORT_KEYS)).hexdigest()[:32]
         record["fetched_at"] = fetched
-        with self._transaction():
+        with self.transaction():
             site = self.site_id(post.site)
             row = self.db.execute(
                 "SELECT version, content_hash FROM posts WHERE id = ?", (pid,)
@@ -441,7 +441,7 @@ class Store:
         return [r[0] for r in rows]
 
     def mark_indexed(self, ids: Iterable[str]) -> None:
-        with self._transaction():
+        with self.transaction():
             self.db.executemany(
                 "UPDATE posts SET indexed_version = version WHERE id = ?", [(i,) for i in ids]
             )
@@ -597,7 +597,7 @@ class Store:
     def record_schedule_run(
         self, url: str, started: str, ok: bool, result: str, next_run: str
     ) -> None:
-        with self._transaction():
+        with self.transaction():
             row = self.db.execute("SELECT id FROM schedules WHERE url = ?", (url,)).fetchone()
             if row is None:  # removed while it ran
                 return
@@ -617,8 +617,6 @@ class Store:
     def transaction(self) -> _Transaction:
         """All writes inside commit together or not at all; nested blocks join the outer one."""
         return _Transaction(self)
-
-    _transaction = transaction
 
 
 class _Transaction:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
@@ -83,6 +84,11 @@ def build_schema() -> Schema:
     )
 
 
+@lru_cache(maxsize=1)
+def _current_names() -> frozenset[str]:
+    return frozenset(build_schema().names())
+
+
 def is_current(schema: Schema) -> bool:
     """False for an index written by an older blogarchive (it lacks fields or has others)."""
-    return set(schema.names()) == set(build_schema().names())
+    return set(schema.names()) == _current_names()

@@ -240,7 +240,7 @@ def date_terms(since: date | None, until: date | None, years: list[int]) -> list
     return terms
 
 
-def _filter_query(f: Filters, reader: Any = None) -> wq.Query | None:
+def _filter_query(f: Filters, reader: Any) -> wq.Query | None:
     parts: list[wq.Query] = []
     for fieldname, values in (
         ("tag", f.tags),
@@ -254,15 +254,12 @@ def _filter_query(f: Filters, reader: Any = None) -> wq.Query | None:
             parts.append(wq.Or(terms) if len(terms) > 1 else terms[0])
     if f.since or f.until:
         since, until = utc_naive(f.since), utc_naive(f.until)
-        if reader is None:
-            parts.append(wq.DateRange("published", since, until, endexcl=True))
-        else:
-            years = [int(y) for y in reader.lexicon("year")]
-            # A bound inside a day (never from the command line) rounds to whole days.
-            first = since.date() if since else None
-            last = (until - timedelta(microseconds=1)).date() + timedelta(days=1) if until else None
-            terms = date_terms(first, last, years)
-            parts.append(wq.Or(terms) if terms else wq.NullQuery)
+        years = [int(y) for y in reader.lexicon("year")]
+        # A bound inside a day (never from the command line) rounds to whole days.
+        first = since.date() if since else None
+        last = (until - timedelta(microseconds=1)).date() + timedelta(days=1) if until else None
+        terms = date_terms(first, last, years)
+        parts.append(wq.Or(terms) if terms else wq.NullQuery)
     if not parts:
         return None
     return wq.And(parts) if len(parts) > 1 else parts[0]
@@ -342,21 +339,13 @@ def search(
             hits.append(_hit(hit, results.offset + len(hits) + 1, post))
         return SearchResult(
             query=text,
-            total=_total(results.results),
+            total=len(results.results),
             page=results.pagenum,
             limit=limit,
             hits=tuple(hits),
             facets={name: _facet_counts(results.results, name) for name in facets},
-            suggestion=_suggest(searcher, q, text) if _total(results.results) == 0 else None,
+            suggestion=_suggest(searcher, q, text) if len(results.results) == 0 else None,
         )
-
-
-def _total(results: Any) -> int:
-    """How many posts match. Whoosh's len() counts posts a filter removed when matched terms
-    are collected too (for highlights); the collector's own ids respect the filter."""
-    if getattr(results, "filtered_count", 0):
-        return sum(1 for _ in results.collector.all_ids())
-    return len(results)
 
 
 QUERY_WORD = re.compile(r"(?<![\w:~*?])([^\W\d_][\w-]*)(?![\w:~*?])")

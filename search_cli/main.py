@@ -15,6 +15,8 @@ import click
 
 from crawler.errors import ArchiveError, QueryError
 from crawler.paths import ENV_VAR, archive_dir, index_path
+from search_cli.context import archive as _archive
+from search_cli.context import store as _store
 from search_cli.options import filter_options, make_filters
 
 
@@ -71,16 +73,6 @@ def cli(ctx: click.Context, archive: Path | None, debug: bool) -> None:
     """
     ctx.meta["debug"] = debug
     ctx.obj = archive_dir(archive)
-
-
-def _archive() -> Path:
-    return click.get_current_context().find_root().obj  # type: ignore[no-any-return]
-
-
-def _store(create: bool = False) -> Any:
-    from crawler.store import Store
-
-    return Store(_archive(), create=create)
 
 
 @cli.command()

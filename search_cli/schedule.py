@@ -8,23 +8,14 @@ import subprocess
 import sys
 import time
 from datetime import datetime, timedelta
-from pathlib import Path
 from types import FrameType
 from typing import Any
 
 import click
 
 from crawler.errors import ArchiveError
-
-
-def _archive() -> Path:
-    return click.get_current_context().find_root().obj  # type: ignore[no-any-return]
-
-
-def _store(create: bool = False) -> Any:
-    from crawler.store import Store
-
-    return Store(_archive(), create=create)
+from search_cli.context import archive as _archive
+from search_cli.context import store as _store
 
 
 @click.group()

@@ -421,7 +421,7 @@ class BlogSpider(Spider):
         if not self.follow:  # kept until we know whether to follow links
             self.deferred += wanted
             return []
-        fresh = list(dict.fromkeys(c for link in wanted if (c := canonical(link)) not in self.seen))
+        fresh = [link for link in wanted if link not in self.seen]  # page.links are canonical
         chain = barren + 1 if page.post is None and len(fresh) <= BARREN_LINKS else 0
         if chain > MAX_BARREN:
             self.count("endless listing (pagination or calendar) not followed")

@@ -15,12 +15,8 @@
 [$script, $config, $host, $url, $mutation] = $argv;
 $mutationArg = $argv[5] ?? '';
 
-$_SERVER['WORDPRESS_CONFIG'] = $config;
-$_SERVER['HTTP_HOST'] = $host;
-$_SERVER['SERVER_NAME'] = '127.0.0.1';
-$_SERVER['REQUEST_URI'] = '/';
-$_SERVER['SERVER_PORT'] = parse_url($url, PHP_URL_PORT);
-$_SERVER['REQUEST_METHOD'] = 'GET';
+require __DIR__ . '/wp_env.php';
+testbed_request($config, $host, $url);
 require_once '/usr/share/wordpress/wp-load.php';
 kses_remove_filters();
 

@@ -8,13 +8,8 @@
  */
 [$script, $config, $host, $url, $wantedTheme, $corpusFile, $outFile, $phase] = $argv;
 
-// Debian's wp-config.php picks /etc/wordpress/config-$WORDPRESS_CONFIG.php; it ignores ports.
-$_SERVER['WORDPRESS_CONFIG'] = $config;
-$_SERVER['HTTP_HOST'] = $host;
-$_SERVER['SERVER_NAME'] = '127.0.0.1';
-$_SERVER['REQUEST_URI'] = '/';
-$_SERVER['SERVER_PORT'] = parse_url($url, PHP_URL_PORT);
-$_SERVER['REQUEST_METHOD'] = 'GET';
+require __DIR__ . '/wp_env.php';
+testbed_request($config, $host, $url);
 define('WP_INSTALLING', $phase === '1');
 require_once '/usr/share/wordpress/wp-load.php';
 require_once ABSPATH . 'wp-admin/includes/upgrade.php';
