@@ -98,14 +98,15 @@ def sitemap_leads(sitemap: Sitemap) -> list[Lead]:
     ]
 
 
-def read_feed(body: bytes, base: str = "") -> list[Lead]:
-    """Items of an RSS 2.0, RSS 1.0 or Atom feed, with their comment counts where given.
+def read_feed(body: bytes, base: str = "") -> list[Lead] | None:
+    """Items of an RSS 2.0, RSS 1.0 or Atom feed, with their comment counts where given;
+    None when the bytes are not a feed (broken XML, an HTML page).
 
     Relative item links (rare, but seen) are read against `base`, the feed's own URL.
     """
     root = _tree(body)
-    if root is None:
-        return []
+    if root is None or _local(root.tag) not in ("rss", "rdf", "feed"):
+        return None
     leads = []
     for item in root.iter():
         name = _local(item.tag)

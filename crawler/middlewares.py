@@ -1,4 +1,4 @@
-"""Downloader middleware for politeness: Scrapy retries 429 and 503 but ignores Retry-After."""
+"""Downloader middleware: politeness (Retry-After) and redirect loops."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ import logging
 import time
 from email.utils import parsedate_to_datetime
 from typing import Any, Self
+from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import get_retry_request
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
@@ -42,6 +44,7 @@ class RetryAfterMiddleware:
         self.crawler = crawler
         self.max_wait = crawler.settings.getfloat("RETRY_AFTER_MAX", 600.0)
         self.max_times = crawler.settings.getint("RETRY_TIMES", 3)
+        self._doubled: dict[int, float] = {}  # slot -> when its delay last doubled
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -56,8 +59,12 @@ class RetryAfterMiddleware:
         slot = self._slot(request)
         if wait is None:
             # No advice from the server: back off exponentially; RetryMiddleware retries.
-            if slot is not None:
+            # Answers to requests already under way belong to the same busy spell: the
+            # delay doubles at most once per delay, not once per answer.
+            now = time.monotonic()
+            if slot is not None and now - self._doubled.get(id(slot), -1e9) >= slot.delay:
                 slot.delay = min(max(slot.delay * 2, 1.0), 60.0)
+                self._doubled[id(slot)] = now
             return response
         if wait > self.max_wait:
             logger.warning(
@@ -81,3 +88,24 @@ class RetryAfterMiddleware:
             return None
         downloader = engine.downloader
         return downloader.slots.get(downloader.get_slot_key(request))
+
+
+class RedirectGuardMiddleware:
+    """Stops a redirect to a URL that is not http(s) or that the chain has already visited
+    (/a → /b → /a), with a reason the crawl report counts.
+
+    Scrapy's own redirect handling hands a repeated URL to its duplicate filter, which drops
+    it without a word, and a `javascript:` target fails as a ValueError. This sits just
+    below RedirectMiddleware (600), so it sees each redirect first.
+    """
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        if response.status not in (301, 302, 303, 307, 308) or b"Location" not in response.headers:
+            return response
+        target = response.urljoin(response.headers["Location"].decode("latin-1")).split("#")[0]
+        if urlsplit(target).scheme not in ("http", "https"):
+            raise IgnoreRequest(f"redirect not followed: {target[:80]} is not http(s)")
+        visited = {url.split("#")[0] for url in request.meta.get("redirect_urls", [])}
+        if target in visited or target == request.url.split("#")[0]:
+            raise IgnoreRequest(f"circular redirect: {request.url} -> {target}")
+        return response

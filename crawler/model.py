@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-PageKind = Literal["post", "page", "listing", "other"]
+# "binary": an image or other file served as HTML; never parsed.
+PageKind = Literal["post", "page", "listing", "other", "binary"]
 CommentType = Literal["comment", "pingback", "trackback"]
 
 

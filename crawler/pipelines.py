@@ -11,6 +11,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 from scrapy.utils.defer import deferred_from_coro
 
+from crawler import faults
 from crawler.archive_run import ArchiveRun
 from crawler.errors import StoreError
 from crawler.model import Post, PostItem
@@ -63,6 +64,7 @@ class ArchivePipeline:
     def _save(self, store: Store, post: Post, item: PostItem) -> tuple[str, int]:
         assert self.run is not None
         result, new_comments = store.save_post(post)
+        faults.reach("store-write")
         for raw in item.pages:
             store.save_page(raw.url, post.id, raw.page_no, raw.body, raw.content_type)
             validators = {"etag": raw.etag or "", "last-modified": raw.last_modified or ""}

@@ -23,8 +23,12 @@ AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 RETRY_TIMES = 3
-# 429 and 503 slow the host down as long as Retry-After asks, up to this many seconds.
-DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.RetryAfterMiddleware": 560}
+# 429 and 503 slow the host down as long as Retry-After asks, up to this many seconds;
+# a redirect that is not http(s) or comes back to where it started fails at once.
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.RetryAfterMiddleware": 560,
+    "crawler.middlewares.RedirectGuardMiddleware": 610,
+}
 RETRY_AFTER_MAX = 600
 DOWNLOAD_TIMEOUT = 60
 

@@ -61,6 +61,7 @@ def fast_terms(text: str, lang: str | None, *, reverse: bool = False) -> list[st
     words = [w.lower() for w in _WORD_RE.findall(text)]
     if lang is None:
         return [fold(w) for w in words]
+    words = [w if w.isascii() else unaccent(w, lang) for w in words]
     stop = GERMAN_STOP if lang == "de" else ENGLISH_STOP
     expanded: list[str] = []
     for w in words:
@@ -102,6 +103,32 @@ def fold(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=65536)
+def unaccent(word: str, lang: str) -> str:
+    """Accents off before stemming ("café" and "cafe" one stem), except the letters the
+    German stemmer itself knows (ä ö ü ß); English folds those too (ä→ae)."""
+    if lang != "de":
+        return fold(word)
+    out = []
+    for c in word:
+        if c in "äöüß" or c.isascii():
+            out.append(c)
+        else:
+            out.extend(d for d in unicodedata.normalize("NFKD", c) if not unicodedata.combining(d))
+    return "".join(out)
+
+
+class UnaccentFilter(Filter):  # type: ignore[misc]  # Whoosh has no type hints
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            if not t.text.isascii():
+                t.text = unaccent(t.text, self.lang)
+            yield t
+
+
 class HyphenPartsFilter(Filter):  # type: ignore[misc]  # Whoosh has no type hints
     """A hyphenated word also as its parts: "Website-Relaunch" is found by "Website" and
     "Relaunch" as well as by the whole word (German writes many compounds this way)."""
@@ -123,6 +150,7 @@ def stemming_analyzer(lang: str) -> Analyzer:
     return (
         RegexTokenizer(WORD)
         | LowercaseFilter()
+        | UnaccentFilter("de" if lang == "de" else "en")
         | HyphenPartsFilter()
         | StopFilter(stoplist=stop, minsize=1)
         | StemFilter(stemfn=stem, cachesize=50000)

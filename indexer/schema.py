@@ -51,8 +51,14 @@ class FastText(TEXT):  # type: ignore[misc]  # Whoosh has no type hints
                 yield term.encode("utf-8"), n, n * boost, pack_uint(n)
 
 
+# Bumped whenever analysis changes the terms of a field: an index without this field's
+# name is rebuilt (see is_current).
+ANALYSIS_VERSION = "analysis_2"
+
+
 def build_schema() -> Schema:
     return Schema(
+        **{ANALYSIS_VERSION: STORED()},
         id=ID(stored=True, unique=True),
         url=STORED(),
         site=ID(stored=True),
@@ -90,5 +96,5 @@ def _current_names() -> frozenset[str]:
 
 
 def is_current(schema: Schema) -> bool:
-    """False for an index written by an older blogarchive (it lacks fields or has others)."""
+    """False for an index written by an older blogarchive (other fields, older analysis)."""
     return set(schema.names()) == _current_names()

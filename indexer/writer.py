@@ -13,6 +13,7 @@ import orjson
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex, LockError
 
+from crawler import faults
 from crawler.errors import IndexOutdated, StoreError
 from crawler.model import Post
 from crawler.paths import index_path
@@ -22,10 +23,24 @@ from indexer.schema import build_schema, is_current, lang_key
 BATCH = 500
 
 
+class _Storage(FileStorage):  # type: ignore[misc]
+    """Whoosh's file storage without memory-mapping, with a fault point at commit.
+
+    Memory-mapping a large index made a one-query process take seconds and gigabytes;
+    plain reads keep `blogarchive search` light.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        super().__init__(str(path), supports_mmap=False)
+
+    def rename_file(self, oldname: str, newname: str, safe: bool = False) -> None:
+        # Whoosh commits by renaming the new table of contents over the old one.
+        faults.reach("index-commit")
+        super().rename_file(oldname, newname, safe=safe)
+
+
 def open_storage(archive: Path) -> FileStorage:
-    # Memory-mapping a large index made a one-query process take seconds and gigabytes;
-    # plain reads keep `blogarchive search` light.
-    return FileStorage(str(index_path(archive)), supports_mmap=False)
+    return _Storage(index_path(archive))
 
 
 def open_or_create(archive: Path) -> FileIndex:
@@ -137,7 +152,7 @@ def rebuild_index(archive: Path, procs: int | None = None) -> int:
         tmp = path.with_name(path.name + ".new")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True, mode=0o700)
-        ix = FileStorage(str(tmp), supports_mmap=False).create_index(build_schema())
+        ix = _Storage(tmp).create_index(build_schema())
         ids = _all_ids(store)
         procs = procs or (min(os.cpu_count() or 1, 4) if len(ids) > 2000 else 1)
         writer = ix.writer(procs=procs, limitmb=256, multisegment=procs > 1)

@@ -87,6 +87,11 @@ def cli(ctx: click.Context, archive: Path | None, debug: bool) -> None:
 @click.option(
     "--contact", metavar="EMAIL|URL", help="How site owners can reach you (sent in User-Agent)."
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    help="Give up on a page after this many seconds (default 60; retried 3 times).",
+)
 def crawl(
     url: str,
     as_json: bool,
@@ -95,6 +100,7 @@ def crawl(
     max_pages: int | None,
     max_depth: int | None,
     contact: str | None,
+    timeout: float | None,
 ) -> None:
     """Crawl a blog into the archive, then update the search index.
 
@@ -120,6 +126,8 @@ def crawl(
         settings["DEPTH_LIMIT"] = max_depth
     if contact:
         settings["CONTACT"] = contact
+    if timeout:
+        settings["DOWNLOAD_TIMEOUT"] = timeout
     debug = click.get_current_context().find_root().meta.get("debug")
     report = crawl_blog(
         url,
@@ -462,9 +470,12 @@ def demo(keep: bool) -> None:
 
 
 def _add_commands() -> None:
+    from search_cli.maintenance import check, import_
     from search_cli.schedule import schedule
 
     cli.add_command(schedule)
+    cli.add_command(check)
+    cli.add_command(import_)
 
 
 _add_commands()

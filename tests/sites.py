@@ -2,18 +2,20 @@
 
 A site is a function from the request path (with query) to (status, headers, body); the
 server records every request with its time, so tests can check what the crawler asked for.
+A body given as an iterable of chunks is streamed (without Content-Length, unless the
+headers give one), each chunk flushed: for trickling or endless answers.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-Answer = tuple[int, dict[str, str], bytes]
+Answer = tuple[int, dict[str, str], bytes | Iterable[bytes]]
 Site = Callable[[str], Answer]
 
 
@@ -38,11 +40,18 @@ def serve(site: Site) -> Iterator[Served]:
             status, headers, body = site(self.path)
             self.send_response(status)
             headers = {"Content-Type": "text/html; charset=utf-8", **headers}
+            if isinstance(body, bytes):
+                headers.setdefault("Content-Length", str(len(body)))
             for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
+                if value is not None:
+                    self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(body)
+            try:
+                for chunk in [body] if isinstance(body, bytes) else body:
+                    self.wfile.write(chunk)
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the crawler gave up on this answer, as it should
 
         def log_message(self, format: str, *args: object) -> None:
             pass

@@ -84,15 +84,21 @@ def test_broken_sitemaps_are_no_sitemaps() -> None:
 
 def test_feeds_give_links_and_comment_counts() -> None:
     rss = read_feed(RSS)
+    assert rss is not None
     assert [(lead.url, lead.version) for lead in rss] == [
         ("https://blog.example/2010/10/kundenbindung/", "7"),
         ("https://blog.example/2010/09/flyer/", None),
     ]
     atom = read_feed(ATOM)
+    assert atom is not None
     assert [(lead.url, lead.version) for lead in atom] == [
         ("https://blog.example/a/", "2011-12-03T10:00:00Z|2")
     ]
-    assert read_feed(b"not a feed at all") == []
+    assert read_feed(b"not a feed at all") is None
+    truncated = read_feed(b"<rss><channel><item><link>http://a/1</link></item><item><li")
+    assert truncated is not None
+    assert [lead.url for lead in truncated] == ["http://a/1"]
+    assert read_feed(b"<html><body>moved</body></html>") is None
 
 
 def test_feeds_page_back_in_time() -> None:
@@ -109,9 +115,9 @@ def test_feeds_page_back_in_time() -> None:
     )
     assert feed_pager("https://blog.example/index.xml", b"<rss><channel>") is None
     relative = b"<rss><channel><item><link>/a/</link></item></channel></rss>"
-    assert [lead.url for lead in read_feed(relative, "https://blog.example/feed/")] == [
-        "https://blog.example/a/"
-    ]
+    leads = read_feed(relative, "https://blog.example/feed/")
+    assert leads is not None
+    assert [lead.url for lead in leads] == ["https://blog.example/a/"]
 
 
 def test_feed_and_rest_links_in_a_page() -> None:

@@ -24,7 +24,7 @@ from crawler.parsers import (
     serendipity,
     wordpress,
 )
-from crawler.parsers.decode import decode_html
+from crawler.parsers.decode import decode_html, looks_binary
 from crawler.parsers.extract import Extractor
 from crawler.parsers.meta import PageMeta, page_meta
 
@@ -71,6 +71,8 @@ def parse_page(
 
     `date` is the response's Date header: the base for relative dates like "vor 3 Tagen".
     """
+    if isinstance(body, bytes) and looks_binary(body):
+        return ParsedPage(kind="binary")
     doc = parse_html(body, content_type)
     meta = page_meta(doc)
     name = platform if platform in PLATFORMS else detect(doc, meta)

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
@@ -240,7 +240,12 @@ class BlogSpider(Spider):
 
     def parse_feed(self, response: Response, page: int = 1) -> Iterator[Request]:
         fresh = 0
-        for lead in discovery.read_feed(response.body, response.url):
+        leads = discovery.read_feed(response.body, response.url)
+        if leads is None:
+            if response.status == 200:
+                self.count("broken feed")
+            return
+        for lead in leads:
             if same_site(lead.url, self.site):
                 fresh += lead.url not in self.leads
                 self.add_lead(lead, complete=False)
@@ -388,6 +393,10 @@ class BlogSpider(Spider):
             self.count(f"parser error: {type(exc).__name__}")
             self._done(requested)
             return
+        if page.kind == "binary":
+            self.count("binary file served as HTML")
+            self._done(requested)
+            return
         if page.comment_page_of:
             # Reached a comment page through a link: archive it through its post instead.
             self._done(requested)
@@ -493,14 +502,43 @@ class BlogSpider(Spider):
         request = getattr(failure, "request", None)
         if request is not None and request.meta.get("requested"):
             self.run.finished(request.meta["requested"])
-        response = getattr(failure.value, "response", None)
-        if response is not None:
-            self.count(f"HTTP {response.status}")
-        else:
-            self.count(failure.type.__name__ if failure.type else "download error")
+        self.count(failure_reason(failure))
 
     def ignore(self, failure: Failure) -> None:
         """Optional discovery sources (robots.txt, sitemaps, feeds, the API) may be missing."""
+
+
+def failure_reason(failure: Failure) -> str:
+    """Why a download failed, in words a crawl report can count."""
+    exc = failure.value
+    response = getattr(exc, "response", None)
+    if response is not None:
+        if 300 <= response.status < 400:
+            return "redirect not followed (not http, or off the blog)"
+        return f"HTTP {response.status}"
+    name = type(exc).__name__
+    message = str(exc)
+    if isinstance(exc, IgnoreRequest):
+        if "max redirections" in message:
+            return "too many redirects"
+        if "redirect not followed" in message:
+            return "redirect not followed (not http, or off the blog)"
+        if "circular redirect" in message:
+            return "circular redirect"
+        if "decompression" in message:
+            return "larger than the size cap once decompressed"
+        return "ignored: " + message.split(":")[0][:60]
+    if "Cancelled" in name:
+        return "larger than the size cap"
+    if "Timeout" in name or "TimedOut" in name:
+        return "timeout"
+    if "DNS" in name:
+        return "host not found"
+    if isinstance(exc, ConnectionError) or "Connect" in name or "Connection" in name:
+        return "connection failed"
+    if "ResponseFailed" in name or "ResponseNeverReceived" in name or "DataLoss" in name:
+        return "connection broken off"
+    return name or "download error"
 
 
 def _total_pages(response: Response) -> int:

@@ -1,0 +1,90 @@
+"""`blogarchive check`: the store and the search index, verified against each other."""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+
+from crawler.errors import IndexMissing
+from crawler.paths import index_path
+from crawler.store import Store
+
+
+@dataclass
+class CheckResult:
+    posts: int = 0
+    indexed: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_archive(archive: Path) -> CheckResult:
+    """Every problem found, each as one line; an empty list means store and index agree."""
+    result = CheckResult()
+    with Store(archive, create=False) as store:
+        verdict = store.db.execute("PRAGMA quick_check").fetchall()
+        if [row[0] for row in verdict] != ["ok"]:
+            result.problems.append(f"store damaged: {verdict[0][0]}")
+        ids = set(store.all_ids())
+        result.posts = len(ids)
+        unreadable = _unreadable_posts(store)
+        if unreadable:
+            result.problems.append(f"{unreadable} stored posts cannot be read")
+        pending = set(store.pending_index())
+    try:
+        indexed = _indexed_ids(archive)
+    except IndexMissing as exc:
+        result.problems.append(str(exc))
+        return result
+    result.indexed = len(indexed)
+    doubles = len(indexed) - len(set(indexed))
+    if doubles:
+        result.problems.append(f"{doubles} posts are in the index twice")
+    missing = ids - set(indexed)
+    extra = set(indexed) - ids
+    if lost := missing - pending:
+        result.problems.append(f"{len(lost)} archived posts are missing from the index")
+    if pending:
+        result.problems.append(f"{len(pending)} posts changed since they were indexed")
+    if extra:
+        result.problems.append(f"{len(extra)} indexed posts are not in the store")
+    return result
+
+
+def _unreadable_posts(store: Store) -> int:
+    bad = 0
+    for (data,) in store.db.execute(
+        "SELECT v.data FROM posts p JOIN post_versions v ON v.post_id = p.id"
+        " AND v.version = p.version"
+    ):
+        try:
+            orjson.loads(zlib.decompress(data))
+        except (zlib.error, orjson.JSONDecodeError):
+            bad += 1
+    return bad
+
+
+def _indexed_ids(archive: Path) -> list[str]:
+    from whoosh.index import EmptyIndexError
+
+    from indexer.schema import is_current
+    from indexer.writer import open_storage
+
+    path = index_path(archive)
+    storage = open_storage(archive)
+    if not path.exists() or not storage.index_exists():
+        raise IndexMissing("no search index")
+    try:
+        ix = storage.open_index()
+    except (EmptyIndexError, OSError, ValueError, EOFError) as exc:
+        raise IndexMissing(f"the search index cannot be opened ({type(exc).__name__})") from exc
+    if not is_current(ix.schema):
+        raise IndexMissing("the search index is from an older blogarchive")
+    with ix.reader() as reader:
+        return [fields["id"] for fields in reader.all_stored_fields()]
