@@ -24,6 +24,7 @@ class ArchivePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.run: ArchiveRun | None = None
+        self.broken = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -42,13 +43,16 @@ class ArchivePipeline:
         store, report = self.run.store, self.run.report
         now = datetime.now(UTC).replace(microsecond=0)
         post = item.post.with_(site=report.site, fetched_at=now)
+        if self.broken:
+            return item  # the archive cannot be written: the crawl is already stopping
         try:
             with store.transaction():  # the post, its pages and the crawl's note of it: one commit
                 result, new_comments = self._save(store, post, item)
         except sqlite3.Error as exc:
-            # A full disk or a damaged database: stop, keep what is committed, say why.
+            # A full disk or a damaged database: stop, keep what is committed, say why once.
+            self.broken = True
             logger.error("Cannot write to the archive (%s); stopping the crawl.", exc)
-            report.count_error("archive write failed")
+            report.count_error(f"archive write failed: {exc}")
             assert self.crawler.engine is not None
             deferred_from_coro(
                 self.crawler.engine.close_spider_async(reason="archive write failed")

@@ -53,6 +53,8 @@ def crawl_blog(
             # Download failures are counted in the crawl report; Scrapy's own error lines
             # (tracebacks for an unreachable host) would bury the one-line summary.
             logging.getLogger("scrapy").setLevel(logging.CRITICAL)
+            # A failed archive write ends the crawl; the command says so itself, once.
+            logging.getLogger("crawler.pipelines").setLevel(logging.CRITICAL)
         process.crawl(BlogSpider, url=site)
         process.start()
     with Store(archive) as store:

@@ -46,8 +46,7 @@ def run_cli(
         text=True,
         timeout=timeout,
         cwd=ROOT,
-        env=cli_env(),
-        **kwargs,  # type: ignore[arg-type]
+        **{"env": cli_env(), **kwargs},  # type: ignore[arg-type]
     )
 
 

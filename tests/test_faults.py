@@ -1,0 +1,201 @@
+"""Faults from outside: a process killed mid-write, a full disk, readers during a crawl,
+two crawls at once. Afterwards the store and the index open and nothing committed is lost.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from crawler.faults import ENV_VAR as FAULT
+from tests.conftest import cli_env, run_cli, start_cli
+from tests.sites import Answer, serve
+
+WORDS = "Kunde Angebot Laden Werbung Flyer Bäckerei Umsatz Netzwerk Messe Rabatt".split()
+
+
+class SlowBlog:
+    """A blog of `posts` posts linked from the home page; each post answers after `delay`."""
+
+    def __init__(self, posts: int, delay: float = 0.0, words: int = 60) -> None:
+        self.posts = posts
+        self.delay = delay
+        self.words = words
+
+    def text(self, n: int) -> str:
+        rng = random.Random(n)
+        return " ".join(rng.choice(WORDS) + rng.choice("abcdefghij") for _ in range(self.words))
+
+    def __call__(self, path: str) -> Answer:
+        if path == "/":
+            links = "".join(f"<li><a href='/post-{n}/'>Post {n}</a></li>" for n in self.range())
+            return 200, {}, f"<html lang='de'><body><ul>{links}</ul></body></html>".encode()
+        n = int(path.strip("/").removeprefix("post-") or 0) if path.startswith("/post-") else 0
+        if n not in self.range():
+            return 404, {}, b"<html><body>Nicht gefunden</body></html>"
+        time.sleep(self.delay)
+        return (
+            200,
+            {},
+            (
+                f"<html lang='de'><head><title>Beitrag {n}</title></head><body>"
+                f"<article class='post h-entry'><h1 class='entry-title p-name'>Beitrag {n}</h1>"
+                f"<time class='dt-published' datetime='2021-05-{n % 28 + 1:02d}T09:00:00+02:00'>"
+                f"</time><div class='entry-content e-content'><p>Beitrag {n} über Kundenpflege."
+                f"</p><p>{self.text(n)}</p></div></article></body></html>"
+            ).encode(),
+        )
+
+    def range(self) -> range:
+        return range(1, self.posts + 1)
+
+
+def _json(done: subprocess.CompletedProcess[str]) -> dict:
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def _titles(archive: Path) -> list[str]:
+    out = archive / "all.jsonl"
+    done = run_cli(archive, "export", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    return sorted(json.loads(line)["title"] for line in out.read_text().splitlines())
+
+
+def _crawl_with_fault(archive: Path, url: str, fault: str) -> subprocess.CompletedProcess[str]:
+    env = {**cli_env(), FAULT: fault}
+    return run_cli(archive, "crawl", url, "--json", env=env)
+
+
+def test_killed_in_the_middle_of_an_archive_write(tmp_path: Path) -> None:
+    blog = SlowBlog(8)
+    with serve(blog) as site:
+        killed = _crawl_with_fault(tmp_path, site.url, "store-write:4")
+        assert killed.returncode == -signal.SIGKILL
+        # Three posts were committed; the fourth died inside its transaction: not there at all.
+        assert len(_titles(tmp_path)) == 3
+        check = run_cli(tmp_path, "check", "--json")
+        assert check.returncode == 1  # the index lags behind the store, and says so
+        problems = json.loads(check.stdout)["problems"]
+        assert not [p for p in problems if "damaged" in p or "cannot be read" in p], problems
+        assert run_cli(tmp_path, "reindex").returncode == 0
+        assert _json(run_cli(tmp_path, "check", "--json"))["problems"] == []
+        # The next crawl resumes and completes the archive, each post once.
+        resumed = _json(run_cli(tmp_path, "crawl", site.url, "--json"))
+    assert resumed["resumed"] is True
+    assert resumed["posts_new"] == 5
+    assert _titles(tmp_path) == sorted(f"Beitrag {n}" for n in blog.range())
+    assert _json(run_cli(tmp_path, "check", "--json"))["problems"] == []
+
+
+def test_killed_during_an_index_commit(tmp_path: Path) -> None:
+    blog = SlowBlog(5)
+    with serve(blog) as site:
+        _json(run_cli(tmp_path, "crawl", site.url, "--json"))
+        blog.posts = 7  # two new posts for the recrawl
+        killed = _crawl_with_fault(tmp_path, site.url, "index-commit:1")
+    assert killed.returncode == -signal.SIGKILL
+    # The store has all seven; the index still opens at its last commit, and says it lags.
+    assert len(_titles(tmp_path)) == 7
+    check = run_cli(tmp_path, "check", "--json")
+    assert check.returncode == 1
+    assert json.loads(check.stdout)["indexed"] == 5
+    assert any("changed since they were indexed" in p for p in json.loads(check.stdout)["problems"])
+    assert run_cli(tmp_path, "reindex").returncode == 0
+    assert _json(run_cli(tmp_path, "check", "--json")) == {"posts": 7, "indexed": 7, "problems": []}
+    hits = _json(run_cli(tmp_path, "search", "Kundenpflege", "--json", "--limit", "20"))
+    assert hits["total"] == 7
+
+
+def test_search_during_a_crawl_answers_from_the_last_commit(tmp_path: Path) -> None:
+    blog = SlowBlog(4)
+    with serve(blog) as site:
+        _json(run_cli(tmp_path, "crawl", site.url, "--json"))
+        blog.posts, blog.delay = 14, 0.3
+        crawl = start_cli(tmp_path, "crawl", site.url, "--json", stdout=subprocess.PIPE)
+        answers = []
+        try:
+            while crawl.poll() is None and len(answers) < 15:
+                done = run_cli(tmp_path, "search", "Kundenpflege", "--json", "--limit", "50")
+                assert done.returncode == 0, done.stderr
+                answers.append(json.loads(done.stdout)["total"])
+        finally:
+            out, _ = crawl.communicate(timeout=120)
+    assert crawl.returncode == 0
+    assert json.loads(out)["posts_new"] == 10
+    assert len(answers) >= 3
+    assert all(4 <= total <= 14 for total in answers), answers
+    assert answers == sorted(answers)  # never a step back to an older state
+
+
+def test_a_second_crawl_on_the_same_archive_is_told_it_is_busy(tmp_path: Path) -> None:
+    with serve(SlowBlog(6, delay=0.5)) as site:
+        first = start_cli(tmp_path, "crawl", site.url, stdout=subprocess.DEVNULL)
+        try:
+            lock = tmp_path / "crawl.lock"
+            deadline = time.monotonic() + 30
+            while not (lock.exists() and lock.read_text().strip()) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            second = run_cli(tmp_path, "crawl", site.url)
+        finally:
+            first.wait(timeout=120)
+    assert second.returncode == 1
+    assert "busy" in second.stderr
+    assert len(second.stderr.strip().splitlines()) == 1
+    assert first.returncode == 0
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 2 MB file system of its own (tmpfs), so that filling it harms nothing else."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("mounting a small tmpfs needs root")
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_disk_stops_the_crawl_with_a_clear_error_and_an_intact_store(
+    small_disk: Path,
+) -> None:
+    archive = small_disk / "archive"
+    blog = SlowBlog(60, words=12000)  # about 90 KB of text a post: the disk fills up
+    with serve(blog) as site:
+        done = run_cli(archive, "crawl", site.url, "--json")
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "disk is full" in lines[0]
+    assert "posts archived before are kept" in lines[0]
+    # Whatever was committed before the disk filled up is there and readable.
+    env = cli_env()
+    export = subprocess.run(
+        [*_cli(archive), "export"], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert export.returncode == 0, export.stderr
+    kept = [json.loads(line) for line in export.stdout.splitlines()]
+    assert 0 < len(kept) < 60
+    assert all(p["text"].startswith(f"Beitrag {p['title'].split()[-1]} über") for p in kept)
+
+
+def _cli(archive: Path) -> list[str]:
+    from tests.conftest import cli_argv
+
+    return cli_argv(archive)

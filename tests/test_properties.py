@@ -1,0 +1,273 @@
+"""Property-based tests (hypothesis): the parsers take any bytes, the query layer any string,
+and export followed by import round-trips any archive exactly."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crawler.errors import QueryError
+from crawler.importer import import_posts
+from crawler.model import Comment, Post
+from crawler.parsers import parse_page
+from crawler.store import Store
+from tests.schema_check import check_post, validator
+
+KINDS = ("post", "page", "listing", "other", "binary")
+SITE = "https://blog.example/"
+
+# --- parsers ---------------------------------------------------------------------------------
+
+TAGS = (
+    "html head title body article div p h1 h2 h3 span a time ul ol li section footer header nav"
+    " aside script style table tr td blockquote pre code br img meta link form label"
+).split()
+CLASSES = (
+    "post hentry h-entry entry-title p-name entry-content e-content post-content comment"
+    " comment-author comment-content comment-body children reply tags cat-links sharedaddy"
+    " author vcard published dt-published byline widget sidebar"
+).split()
+TEXT = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40
+) | st.sampled_from(
+    ["Größe", "Straße", "27. Oktober 2010", "vor 3 Tagen", "&amp;", "<", "Antworten"]
+)
+ATTR = st.one_of(
+    st.tuples(st.just("class"), st.lists(st.sampled_from(CLASSES), max_size=3).map(" ".join)),
+    st.tuples(st.just("id"), st.sampled_from(["comment-1", "comment-2", "comments", "respond"])),
+    st.tuples(
+        st.just("href"),
+        st.sampled_from(
+            ["/", "/a/", "#c", "http://[::1", "javascript:x", "/comment-page-2/", "?replytocom=3"]
+        ),
+    ),
+    st.tuples(
+        st.just("datetime"),
+        st.sampled_from(["2010-10-27T14:05:00+02:00", "2019-02-30", "nope", ""]),
+    ),
+    st.tuples(
+        st.sampled_from(["property", "name"]),
+        st.sampled_from(["og:title", "article:published_time", "generator", "author"]),
+    ),
+    st.tuples(st.just("content"), TEXT),
+    st.tuples(st.just("charset"), st.sampled_from(["utf-8", "windows-1252", "klingon"])),
+    st.tuples(st.just("rel"), st.sampled_from(["canonical", "next", "author"])),
+)
+
+
+def _element(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    def render(tag: str, attrs: list[tuple[str, str]], inner: list[str], close: bool) -> str:
+        attr = "".join(f' {k}="{v.replace(chr(34), "&quot;")}"' for k, v in attrs)
+        return f"<{tag}{attr}>{''.join(inner)}{f'</{tag}>' if close else ''}"
+
+    return st.builds(
+        render,
+        st.sampled_from(TAGS),
+        st.lists(ATTR, max_size=3),
+        st.lists(children, max_size=4),
+        st.booleans(),
+    )
+
+
+HTML = st.recursive(TEXT, _element, max_leaves=40)
+
+
+def _post_page(title: str, when: str, body: str, comments: list[tuple[str, str, str]]) -> str:
+    items = "".join(
+        f'<li id="comment-{n}" class="comment"><div class="comment-author vcard">{who}</div>'
+        f'<time datetime="{when}"></time><div class="comment-content">{text}</div>'
+        f'<a class="comment-reply-link" href="?replytocom={n}">Antworten</a></li>'
+        for n, (who, text, when) in enumerate(comments)
+    )
+    return (
+        f"<html lang='de'><head><title>{title} | Blog</title></head><body><nav>{body[:20]}</nav>"
+        f'<article class="post hentry h-entry"><h1 class="entry-title">{title}</h1>'
+        f'<time class="published" datetime="{when}">27. Oktober 2010</time>'
+        f'<div class="entry-content">{body}</div></article>'
+        f'<div id="comments"><ol class="commentlist">{items}</ol></div></body></html>'
+    )
+
+
+WHEN = st.sampled_from(["2010-10-27T14:05:00+02:00", "2019-02-30T25:61", "", "gestern"])
+POST_PAGES = st.builds(
+    _post_page, HTML, WHEN, HTML, st.lists(st.tuples(HTML, HTML, WHEN), max_size=4)
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=st.binary(max_size=3000))
+def test_parsers_never_raise_on_arbitrary_bytes(body: bytes) -> None:
+    page = parse_page("https://blog.example/2010/10/post/", body)
+    assert page.kind in KINDS
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(html=HTML | POST_PAGES, encoding=st.sampled_from(["utf-8", "cp1252", "utf-16"]))
+def test_parsers_return_schema_valid_posts_for_any_markup(html: str, encoding: str) -> None:
+    body = html.encode(encoding, errors="replace")
+    page = parse_page("https://blog.example/2010/10/post/", body, content_type=None)
+    assert page.kind in KINDS
+    if page.post is not None:
+        post = page.post.with_(site=SITE, fetched_at=datetime(2026, 1, 1, tzinfo=UTC))
+        check_post(_validator(), post.to_dict())
+        assert len({c.id for c in post.comments}) == len(post.comments)
+
+
+_cached: list[Any] = []
+
+
+def _validator() -> Any:
+    if not _cached:
+        _cached.append(validator())
+    return _cached[0]
+
+
+# --- the query layer -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from indexer.writer import update_index
+
+    archive = tmp_path_factory.mktemp("props")
+    with Store(archive) as store:
+        for post in _sample_posts():
+            store.save_post(post)
+        update_index(archive, store)
+    return archive
+
+
+def _sample_posts() -> list[Post]:
+    words = "Kundenbindung Größe Straße Flyer Newsletter marketing customers Bäckerei".split()
+    return [
+        Post(
+            url=f"{SITE}{n}/",
+            title=f"{words[n % len(words)]} {n}",
+            text=" ".join(words[(n + k) % len(words)] for k in range(30)),
+            site=SITE,
+            tags=(words[n % 3],),
+            language="de" if n % 2 else "en",
+            published=datetime(2010 + n % 5, 1 + n % 12, 1, tzinfo=UTC),
+            comments=(Comment(id=f"c{n}", text=f"Danke für {words[n % 4]}", author="Leser"),),
+            fetched_at=datetime(2026, 1, 1, tzinfo=UTC),
+        )
+        for n in range(12)
+    ]
+
+
+QUERY_PIECES = st.sampled_from(
+    [
+        "AND", "OR", "NOT", "(", ")", '"', "*", "?", "~", "~2", "^", ":", "title:", "tag:",
+        "nosuchfield:", "[", "]", "{", "}", "TO", "Größe", "strasse", "kund*", "flyer~",
+        "\\", "-", "+", "'", "published:", "2010", "…", "\x00", " ",
+    ]
+)  # fmt: skip
+QUERIES = st.one_of(
+    st.text(max_size=60),
+    st.lists(QUERY_PIECES | st.text(max_size=5), max_size=12).map(" ".join),
+    st.lists(QUERY_PIECES, max_size=12).map("".join),
+)
+
+
+@settings(
+    max_examples=400,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(text=QUERIES, scope=st.sampled_from(["all", "posts", "comments"]))
+def test_no_exception_but_a_query_error_escapes_the_query_layer(
+    small_index: Path, text: str, scope: str
+) -> None:
+    from indexer.searcher import search
+
+    try:
+        result = search(small_index, text, scope=scope, facets=("tag", "year"))  # type: ignore[arg-type]
+    except QueryError as exc:
+        assert str(exc) and "\n" not in str(exc).strip()
+        return
+    assert result.total >= 0
+    assert len(result.hits) <= 10
+
+
+# --- export and import -----------------------------------------------------------------------
+
+NAMES = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=20
+)
+DATES = st.none() | st.builds(
+    lambda d, minutes: d.replace(tzinfo=timezone(timedelta(minutes=minutes))),
+    st.datetimes(min_value=datetime(1995, 1, 1), max_value=datetime(2030, 1, 1)),
+    st.sampled_from([0, 60, 120, -300, 330]),
+)
+
+
+@st.composite
+def posts(draw: st.DrawFn, n: int) -> Post:
+    count = draw(st.integers(0, 4))
+    ids = [f"{n}-{k}" for k in range(count)]
+    comments = tuple(
+        Comment(
+            id=cid,
+            text=draw(st.text(max_size=80)),
+            parent_id=draw(st.sampled_from([None, *ids[:k]])),
+            author=draw(st.none() | NAMES),
+            author_url=draw(st.none() | st.just("https://reader.example/")),
+            published=draw(DATES),
+            type=draw(st.sampled_from(["comment", "pingback", "trackback"])),
+        )
+        for k, cid in enumerate(ids)
+    )
+    return Post(
+        url=f"{SITE}{n}/{draw(st.sampled_from(['a', 'ä', 'x y']))}/",
+        title=draw(NAMES),
+        text=draw(st.text(max_size=300)),
+        kind=draw(st.sampled_from(["post", "page"])),
+        author=draw(st.none() | NAMES),
+        published=draw(DATES),
+        updated=draw(DATES),
+        language=draw(st.sampled_from([None, "de", "en"])),
+        categories=tuple(draw(st.lists(NAMES, max_size=3, unique=True))),
+        tags=tuple(draw(st.lists(NAMES, max_size=4, unique=True))),
+        summary=draw(st.none() | st.text(max_size=40)),
+        html=draw(st.none() | st.just("<p>x</p>")),
+        comments=comments,
+        comments_status=draw(st.sampled_from([None, "open", "closed", "external"])),
+        site=SITE,
+        fetched_at=datetime(2026, 1, 1, 12, tzinfo=UTC),
+        platform=draw(st.sampled_from([None, "wordpress", "generic"])),
+    )
+
+
+ARCHIVES = st.integers(1, 6).flatmap(lambda k: st.tuples(*(posts(n) for n in range(k))))
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(archive_posts=ARCHIVES)
+def test_export_then_import_round_trips_exactly(
+    tmp_path: Path, archive_posts: tuple[Post, ...]
+) -> None:
+    run = tmp_path / f"run-{len(list(tmp_path.iterdir()))}"
+    with Store(run / "a") as store:
+        for post in archive_posts:
+            store.save_post(post)
+        exported = list(store.post_blobs())
+    dump = run / "all.jsonl"
+    dump.write_bytes(b"".join(blob + b"\n" for blob in exported))
+    with Store(run / "b") as store:
+        result = import_posts(store, dump)
+        assert result.skipped == []
+        assert result.new == len(archive_posts)
+        again = list(store.post_blobs())
+    assert again == exported
+    for blob in again:
+        check_post(_validator(), json.loads(blob))
