@@ -489,6 +489,9 @@ _add_commands()
 
 
 def main() -> None:
+    # Archives can hold what their owner would not share (drafts, reader addresses): every
+    # file and folder blogarchive creates is readable by the user alone.
+    os.umask(0o077)
     cli(prog_name="blogarchive")
 
 

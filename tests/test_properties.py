@@ -18,6 +18,7 @@ from crawler.model import Comment, Post
 from crawler.parsers import parse_page
 from crawler.store import Store
 from tests.schema_check import check_post, validator
+from tests.test_security import assert_safe_html
 
 KINDS = ("post", "page", "listing", "other", "binary")
 SITE = "https://blog.example/"
@@ -117,6 +118,7 @@ def test_parsers_return_schema_valid_posts_for_any_markup(html: str, encoding: s
         post = page.post.with_(site=SITE, fetched_at=datetime(2026, 1, 1, tzinfo=UTC))
         check_post(_validator(), post.to_dict())
         assert len({c.id for c in post.comments}) == len(post.comments)
+        assert_safe_html(post.html or "")
 
 
 _cached: list[Any] = []

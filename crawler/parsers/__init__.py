@@ -50,13 +50,37 @@ def detect(doc: HtmlElement, meta: PageMeta) -> str:
     return next(name for name, module in PLATFORMS.items() if module.detect(doc, meta))
 
 
+# Void elements libxml2's HTML parser does not know as void: it nests whatever follows them
+# inside them ("Kunden<wbr>bindung" would swallow the rest of the post).
+_VOID = ("wbr", "embed", "source", "track", "keygen")
+
+
 def parse_html(body: bytes | str, content_type: str | None = None) -> HtmlElement:
     """The page as an lxml tree, decoded the way a browser would (see decode.py)."""
     text = decode_html(body, content_type)
     try:
-        return document_fromstring(text.encode("utf-8", "surrogatepass"), parser=_PARSER)
+        doc = document_fromstring(text.encode("utf-8", "surrogatepass"), parser=_PARSER)
     except (etree.ParserError, ValueError):  # empty or unparseable: an empty document
         return document_fromstring(b"<html><body></body></html>", parser=_PARSER)
+    for el in list(doc.iter(_VOID)):
+        if len(el) or el.text:
+            _unnest(el)
+    return doc
+
+
+def _unnest(el: HtmlElement) -> None:
+    """Move what the parser put inside a void element back after it, in order."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    children, text, tail = list(el), el.text, el.tail
+    el.text = None
+    el.tail = text
+    at = parent.index(el)
+    for offset, child in enumerate(children, 1):
+        parent.insert(at + offset, child)
+    last = children[-1] if children else el
+    last.tail = (last.tail or "") + (tail or "") or None
 
 
 def parse_page(
