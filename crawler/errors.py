@@ -23,5 +23,9 @@ class IndexOutdated(IndexMissing):
     """The search index was written by an older blogarchive; it must be rebuilt."""
 
 
+class IndexDamaged(IndexOutdated):
+    """The search index cannot be read (a damaged file); it must be rebuilt from the store."""
+
+
 class QueryError(ArchiveError):
     """A search query that cannot be understood."""

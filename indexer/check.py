@@ -71,8 +71,6 @@ def _unreadable_posts(store: Store) -> int:
 
 
 def _indexed_ids(archive: Path) -> list[str]:
-    from whoosh.index import EmptyIndexError
-
     from indexer.schema import is_current
     from indexer.writer import open_storage
 
@@ -82,9 +80,11 @@ def _indexed_ids(archive: Path) -> list[str]:
         raise IndexMissing("no search index")
     try:
         ix = storage.open_index()
-    except (EmptyIndexError, OSError, ValueError, EOFError) as exc:
-        raise IndexMissing(f"the search index cannot be opened ({type(exc).__name__})") from exc
-    if not is_current(ix.schema):
-        raise IndexMissing("the search index is from an older blogarchive")
-    with ix.reader() as reader:
-        return [fields["id"] for fields in reader.all_stored_fields()]
+        if not is_current(ix.schema):
+            raise IndexMissing("the search index is from an older blogarchive")
+        with ix.reader() as reader:
+            return [fields["id"] for fields in reader.all_stored_fields()]
+    except IndexMissing:
+        raise
+    except Exception as exc:  # any failure to read the files is damage; see searcher._reading
+        raise IndexMissing(f"the search index cannot be read ({type(exc).__name__})") from exc

@@ -7,6 +7,8 @@ snippets come from the store, so the index stores no text and stays small.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -23,7 +25,7 @@ from whoosh.qparser import (
 )
 from whoosh.searching import Hit as WhooshHit
 
-from crawler.errors import IndexMissing, IndexOutdated, QueryError
+from crawler.errors import ArchiveError, IndexDamaged, IndexMissing, IndexOutdated, QueryError
 from crawler.model import Post
 from crawler.paths import index_path
 from crawler.store import Store
@@ -281,11 +283,27 @@ def _restricted(q: wq.Query, filters: Filters | None, reader: Any) -> wq.Query:
 FILTER_SCORE = 1e-6
 
 
+@contextmanager
+def _reading(archive: Path) -> Iterator[None]:
+    """Whatever goes wrong reading the index files is damage: the store holds the truth,
+    and the index can be rebuilt from it."""
+    try:
+        yield
+    except (ArchiveError, QueryError):
+        raise
+    except Exception as exc:
+        raise IndexDamaged(
+            f"The search index in {index_path(archive)} cannot be read ({type(exc).__name__})."
+            " Run: blogarchive reindex"
+        ) from exc
+
+
 def _open(archive: Path) -> Any:
     storage = open_storage(archive)
     if not index_path(archive).exists() or not storage.index_exists():
         raise IndexMissing(f"No search index in {index_path(archive)}. Run: blogarchive reindex")
-    ix = storage.open_index()
+    with _reading(archive):
+        ix = storage.open_index()
     if not is_current(ix.schema):
         raise IndexOutdated(
             f"The search index in {index_path(archive)} is from an older blogarchive."
@@ -298,7 +316,7 @@ def search_ids(archive: Path, text: str, *, filters: Filters | None = None) -> l
     """Ids of every matching post, best first ("*" matches all): what export streams."""
     ix = _open(archive)
     q = wq.Every() if text.strip() == "*" else parse_query(text, ix.schema)
-    with ix.searcher() as searcher:
+    with _reading(archive), ix.searcher() as searcher:
         q = _restricted(with_compounds(q, searcher.reader()), filters, searcher.reader())
         results = searcher.search(q, limit=None)
         return [hit["id"] for hit in results]
@@ -319,7 +337,7 @@ def search(
     """Search the archive's index. Example: search(archive, "kundenbindung", limit=5)"""
     ix = _open(archive)
     q = parse_query(text, ix.schema, scope)
-    with ix.searcher() as searcher:
+    with _reading(archive), ix.searcher() as searcher:
         q = _restricted(with_compounds(q, searcher.reader()), filters, searcher.reader())
         # Not terms=True: collecting matched terms for every matching post cost more than
         # the search itself; only the shown hits need them (see _matched_fields).

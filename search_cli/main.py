@@ -191,15 +191,21 @@ def _print_report(data: dict[str, Any]) -> None:
 
 
 def _current_index(run: Any) -> Any:
-    """Run a search; an index written by an older blogarchive is rebuilt first, once."""
-    from crawler.errors import IndexOutdated
+    """Run a search; an index that is damaged or from an older blogarchive is rebuilt from
+    the archive first, once."""
+    from crawler.errors import IndexDamaged, IndexOutdated
 
     try:
         return run()
-    except IndexOutdated:
+    except IndexOutdated as exc:
         from indexer.writer import rebuild_index
 
-        click.echo("The search index is from an older blogarchive; rebuilding it…", err=True)
+        why = (
+            str(exc).split(". Run:")[0]
+            if isinstance(exc, IndexDamaged)
+            else ("The search index is from an older blogarchive")
+        )
+        click.echo(f"{why}; rebuilding it from the archive…", err=True)
         rebuild_index(_archive())
         return run()
 

@@ -199,3 +199,83 @@ def _cli(archive: Path) -> list[str]:
     from tests.conftest import cli_argv
 
     return cli_argv(archive)
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    archive = tmp_path_factory.mktemp("crawled") / "archive"
+    with serve(SlowBlog(6)) as site:
+        _json(run_cli(archive, "crawl", site.url, "--json"))
+    return archive
+
+
+@pytest.mark.parametrize("damage", ["truncated", "scribbled", "toc deleted"])
+def test_a_damaged_index_is_found_by_check_and_rebuilt_by_search(
+    crawled: Path, tmp_path: Path, damage: str
+) -> None:
+    archive = tmp_path / "copy"
+    shutil.copytree(crawled, archive)
+    index = archive / "index"
+    for seg in index.glob("*.seg"):
+        data = bytearray(seg.read_bytes())
+        if damage == "truncated":
+            seg.write_bytes(data[:1000])
+        elif damage == "scribbled":
+            rng = random.Random(1)
+            for _ in range(300):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+            seg.write_bytes(data)
+    if damage == "toc deleted":
+        for toc in index.glob("*.toc"):
+            toc.unlink()
+    check = run_cli(archive, "check", "--json")
+    assert check.returncode == 1
+    assert json.loads(check.stdout)["problems"]
+    done = run_cli(archive, "search", "Kundenpflege", "--json")
+    if damage == "toc deleted":  # no index at all: the user is told how to build one
+        assert done.returncode == 1
+        assert done.stderr.strip() == f"Error: No search index in {index}. Run: blogarchive reindex"
+        assert run_cli(archive, "reindex").returncode == 0
+        done = run_cli(archive, "search", "Kundenpflege", "--json")
+    else:
+        assert "rebuilding it from the archive" in done.stderr
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["total"] == 6
+    assert _json(run_cli(archive, "check", "--json"))["problems"] == []
+
+
+def test_an_index_from_an_older_blogarchive_is_rebuilt(crawled: Path, tmp_path: Path) -> None:
+    from whoosh.fields import ID, Schema
+    from whoosh.filedb.filestore import FileStorage
+
+    archive = tmp_path / "copy"
+    shutil.copytree(crawled, archive)
+    shutil.rmtree(archive / "index")
+    (archive / "index").mkdir()
+    FileStorage(str(archive / "index")).create_index(Schema(id=ID(stored=True)))
+    done = run_cli(archive, "search", "Kundenpflege", "--json")
+    assert done.returncode == 0, done.stderr
+    assert "older blogarchive; rebuilding" in done.stderr
+    assert json.loads(done.stdout)["total"] == 6
+
+
+def test_import_names_bad_records_and_keeps_the_good(crawled: Path, tmp_path: Path) -> None:
+    dump = tmp_path / "all.jsonl"
+    assert run_cli(crawled, "export", "-o", str(dump)).returncode == 0
+    lines = dump.read_text(encoding="utf-8").splitlines()
+    broken = [lines[0], "{not json", '{"url": "https://x.example/"}', "[1, 2]", *lines[1:]]
+    dump.write_text("\n".join(broken) + "\n", encoding="utf-8")
+    target = tmp_path / "imported"
+    done = run_cli(target, "import", str(dump))
+    assert done.returncode == 1
+    assert "line 2: not JSON" in done.stderr
+    assert "line 3: missing field 'title'" in done.stderr
+    assert "line 4: not a post object" in done.stderr
+    assert "6 new" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert len(_titles(target)) == 6
+    nothing = tmp_path / "nothing.jsonl"
+    nothing.write_bytes(b"\x00\xff garbage")
+    done = run_cli(tmp_path / "other", "import", str(nothing))
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1].startswith("Error: ")
