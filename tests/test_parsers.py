@@ -141,3 +141,78 @@ def test_taxonomy_lines_and_bylines_inside_the_body_are_not_text() -> None:
         "Der eigentliche Text über Kundenbindung steht hier.",
         "Von 2010 bis 2012 lief das Projekt.",
     ]
+
+
+def _body(inner: str, *, head: str = "") -> str:
+    return (
+        f"<html lang='de'><head>{head}</head><body><article class='post hentry'>"
+        "<h1 class='entry-title'>Titel</h1>"
+        "<time class='published' datetime='2020-01-05T10:00:00+01:00'>5. Januar 2020</time>"
+        f"<div class='entry-content'>{inner}</div></article></body></html>"
+    )
+
+
+def test_what_themes_and_plugins_put_into_the_body_is_not_text() -> None:
+    html = _body(
+        "<p>Der Text über Kundenbindung.</p>"
+        "<figure><img src='/a.png'><figcaption>Das Netz. Zum Vergrößern auf das Bild klicken."
+        " CC-BY</figcaption></figure>"
+        "<div class='vcex-post-type-grid'><h2 class='entry-title'><a href='/b/'>Anderer"
+        " Beitrag</a></h2></div>"
+        "<p>Beitragsbild: Titelseite vom 2.4.2019</p>"
+        "<p>Suggested citation: Muster, Titel, Blog, 2020.</p>"
+        "<p>Noch ein Absatz.</p>"
+        "<div><i><a href='/bewertung/'>Info zur Bewertung</a></i></div>"
+    )
+    post = parse_post("https://blog.example/2020/01/titel/", html)
+    assert post.text.split("\n\n") == [
+        "Der Text über Kundenbindung.",
+        "Das Netz. CC-BY",
+        "Noch ein Absatz.",
+    ]
+
+
+def test_a_site_footer_inside_the_body_ends_the_text() -> None:
+    html = _body(
+        "<p>Erster Absatz.</p><p>Zweiter Absatz.</p>"
+        "<p><a href='/impressum/'>Impressum | Datenschutz</a></p>"
+        "<p>Mit diesem Button kannst Du diese Folge merken.</p>"
+    )
+    post = parse_post("https://blog.example/2020/01/titel/", html)
+    assert post.text == "Erster Absatz.\n\nZweiter Absatz."
+
+
+def test_paragraphs_written_as_divs_are_found_without_article_markup() -> None:
+    paragraphs = [f"Absatz {n}: " + "Kundenbindung im kleinen Laden. " * 4 for n in range(4)]
+    divs = "".join(f"<div class='sc-x'>{p.strip()}</div>" for p in paragraphs)
+    html = (
+        "<html lang='de'><head><title>Ein Beitrag</title></head><body>"
+        "<div class='sidebar'><p>Kurz.</p></div>"
+        f"<article class='post__Article'><h1>Ein Beitrag</h1><div class='Content'>{divs}</div>"
+        "</article></body></html>"
+    )
+    post = parse_post("https://blog.example/ein-beitrag/", html)
+    assert post.text.split("\n\n") == [p.strip() for p in paragraphs]
+
+
+def test_void_elements_do_not_swallow_the_rest_of_the_post() -> None:
+    html = _body(
+        "<p>Kunden<wbr>bindung ist wichtig.</p><p>Video: <embed src='/v.swf'> hier.</p>"
+        "<p>Letzter Absatz.</p>"
+    )
+    post = parse_post("https://blog.example/2020/01/titel/", html)
+    assert post.text.split("\n\n") == [
+        "Kundenbindung ist wichtig.",
+        "Video: hier.",
+        "Letzter Absatz.",
+    ]
+
+
+def test_a_title_part_that_is_not_the_site_name_is_kept() -> None:
+    from crawler.parsers.extract import strip_site_suffix
+
+    assert strip_site_suffix("Zitronen ziehen | Schritt für Schritt", "Gartenblog") == (
+        "Zitronen ziehen | Schritt für Schritt"
+    )
+    assert strip_site_suffix("Zitronen ziehen | Gartenblog.de", "Gartenblog") == "Zitronen ziehen"
+    assert strip_site_suffix("Zitronen ziehen – Mein Blog", None) == "Zitronen ziehen"

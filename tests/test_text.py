@@ -49,3 +49,12 @@ def test_unique_names_drop_empty_and_repeated() -> None:
         "Erfolg",
         "Größe",
     )
+
+
+def test_clean_html_drops_an_element_named_twice() -> None:
+    root = _el("<div><p>Text</p><div class='share'>Teilen</div></div>").find("div")
+    share = root.find("div")
+    html = clean_html(root, [share, share])
+    assert html is not None
+    assert "Teilen" not in html
+    assert "Text" in html

@@ -80,7 +80,9 @@ def strip_site_suffix(title: str, site_name: str | None, others: tuple[str, ...]
     """'Post – Blog' → 'Post', 'Blog » Blog Archive » Post' → 'Post'.
 
     Drops parts that name the site (og:site_name, or a heading that links to the home page)
-    and archive words; of what is left, the longest part is the post's title.
+    and archive words; of what is left, the longest part is the post's title. Where the site
+    names itself and no part resembles that name, the title is left whole: "How to Grow a
+    Lemon Tree | Step-by-Step Guide" on "You Had Me At Gardening" has no site suffix.
     """
     parts = [p.strip() for p in SITE_SUFFIX.split(title) if p.strip()]
     if len(parts) < 2:
@@ -91,7 +93,16 @@ def strip_site_suffix(title: str, site_name: str | None, others: tuple[str, ...]
         return max(kept, key=len) if len(kept) > 1 else kept[0]
     last = list(SITE_SUFFIX.finditer(title))[-1]
     head, tail = title[: last.start()], title[last.end() :]
+    if site_name and not _resembles(tail, site_name):
+        return title
     return head if len(tail) < len(head) else title
+
+
+def _resembles(part: str, site_name: str) -> bool:
+    """ "Foo" for "Foo Blog", "foo.de" for "Foo": one name contained in the other, ignoring
+    case, spaces and punctuation."""
+    a, b = (re.sub(r"\W+", "", x.casefold()) for x in (part, site_name))
+    return bool(a and b) and (a in b or b in a)
 
 
 COMMENT_ANCHOR = re.compile(r"(?:li-|div-)?comment-(\d+)")
@@ -323,13 +334,18 @@ class Extractor:
     ) -> Post:
         blocks = self._content(root)
         skip = [el for block in blocks for el in select(block, self.sel.boilerplate)]
+        # Grids and lists of other posts that a theme puts inside the body.
+        skip += [el for block in blocks for el in select(block, OTHER_POSTS)]
         if title_el is not None:  # a body found by density may hold the heading too
             skip.append(title_el)
         skip += [el for el in self.comment_items if blocks and inside(el, set(blocks))]
+        skip += [el for block in blocks if (el := _trailing_link(block)) is not None]
         text = "\n\n".join(t for block in blocks if (t := html_to_text(block, skip)))
         # Plugins append "you may also like" and newsletter calls to the body without a class
         # we could skip; their lead-in lines are recognisable.
-        text = "\n\n".join(p for p in text.split("\n\n") if not _not_text(p))
+        text = "\n\n".join(p for p in _before_site_footer(text.split("\n\n")) if not _not_text(p))
+        # Lightbox hints in captions are the widget talking, not the author.
+        text = ENLARGE_HINT.sub("", text)
         lead = first_match(root, LEAD, self.comment_ids) if root is not self.doc else None
         # A standfirst above the body (netzpolitik.org's entry-excerpt) is the post's text.
         intro = html_to_text(lead) if lead is not None and not inside(lead, set(blocks)) else ""
@@ -500,6 +516,13 @@ OTHER_POSTS = (
     "#mvp-post-add-wrap, .et_pb_posts, .vcex-post-type-grid, .related-posts, .jp-relatedposts,"
     " .yarpp-related, .crp_related, .masonry_inner, .post-navigation, .nav-links"
 )
+ENLARGE_HINT = re.compile(
+    r" ?\(?\b(?:zum Vergrößern (?:bitte )?(?:auf das Bild |aufs Bild |auf die Grafik )?"
+    r"(?:an)?klicken"
+    r"|(?:Bild )?(?:an)?klicken,? (?:um es zu vergrößern|zum Vergrößern)"
+    r"|click (?:on )?(?:the |this )?(?:image|picture|photo) to enlarge|click to enlarge)\b[.!]?\)?",
+    re.I,
+)
 PROMO_LINE = re.compile(
     r"^(Das (Thema )?könnte (dich|Sie) auch interessieren|Lesen Sie (hier )?(auch|einen weiteren)"
     r"|Das könnte dir auch gefallen|Ähnliche Beiträge|Weitere Artikel|You (may|might) also like"
@@ -517,29 +540,94 @@ BYLINE = re.compile(
 )
 
 
+LEGAL_LINE = re.compile(
+    r"^(?:(?:Impressum|Imprint|Datenschutz(?:erklärung|hinweise)?|Privacy(?: Policy)?|Legal Notice"
+    r"|Cookie-Einstellungen|AGB|Kontakt|Contact)\s*(?:[|·•/–-]\s*|$)){2,}$",
+    re.I,
+)
+
+
+def _before_site_footer(paragraphs: list[str]) -> list[str]:
+    """A line of legal links ("Impressum | Datenschutz") is the site's footer, rendered
+    inside the body by some themes: it and what follows are not the post's text."""
+    for i, paragraph in enumerate(paragraphs):
+        if i and LEGAL_LINE.match(paragraph):
+            return paragraphs[:i]
+    return paragraphs
+
+
+# About the post rather than of it: how to cite it, and the credit for a header image that
+# is not in the body.
+ABOUT_LINE = re.compile(
+    r"^(?:suggested citation|zitiervorschlag|zitierhinweis|please cite (?:this|as)|cite as"
+    r"|beitragsbild|titelbild|headerbild|featured image|header image)\b\s*:?",
+    re.I,
+)
+
+
+def _trailing_link(block: Node) -> Node | None:
+    """A body that ends in a lone short link ("Info zur Bewertung", "Zur Übersicht") ends in
+    navigation: that last paragraph is not text."""
+    for el in reversed(list(block.iter("p", "div"))):
+        text = el.text_content().strip()
+        if not text:
+            continue
+        links = el.findall(".//a")
+        lone = el is not block and len(links) == 1 and len(text) <= 60
+        return el if lone and links[0].text_content().strip() == text else None
+    return None
+
+
 def _not_text(paragraph: str) -> bool:
     return bool(
-        PROMO_LINE.search(paragraph) or TAXONOMY_LINE.match(paragraph) or BYLINE.match(paragraph)
+        PROMO_LINE.search(paragraph)
+        or TAXONOMY_LINE.match(paragraph)
+        or BYLINE.match(paragraph)
+        or ABOUT_LINE.match(paragraph)
     )
 
 
 LEAD = ".entry-excerpt, .post-lead, .article-lead, .entry-lead, .standfirst"
 DENSE_CHILDREN = frozenset(("p",))
+# Script-rendered themes (styled-components and the like) write paragraphs as <div>s that
+# hold only text and inline markup; they count as paragraphs too.
+INLINE = frozenset(
+    "a abbr b bdi br cite code del em i img ins kbd mark q s small span strong sub sup u".split()
+)
 
 
 def densest_block(doc: Node, exclude: set[Node]) -> Node | None:
-    """Fallback body: the block whose own paragraphs hold the most text."""
-    best, best_len = None, 0
-    for block in doc.iter("article", "main", "div", "section", "td"):
-        if (
-            inside(block, exclude)
-            or next(block.iterancestors("nav", "aside", "footer", "header"), None) is not None
-        ):
-            continue
-        size = sum(len(p.text_content()) for p in block if p.tag in DENSE_CHILDREN)
-        if size > best_len:
-            best, best_len = block, size
-    return best
+    """Fallback body: the block whose own paragraphs hold the most text. Paragraphs written
+    as text-only <div>s count only where no block has <p> paragraphs worth the name."""
+    blocks = [
+        block
+        for block in doc.iter("article", "main", "div", "section", "td")
+        if not inside(block, exclude)
+        and next(block.iterancestors("nav", "aside", "footer", "header"), None) is None
+    ]
+    found: tuple[int, Node | None] = (0, None)
+    for measure in (_p_size, _div_paragraph_size):
+        best, best_len = None, 0
+        for block in blocks:
+            size = sum(measure(child) for child in block)
+            if size > best_len:
+                best, best_len = block, size
+        if best_len >= 200:
+            return best
+        found = max(found, (best_len, best), key=lambda pair: pair[0])
+    return found[1]
+
+
+def _p_size(child: Node) -> int:
+    return len(child.text_content()) if child.tag in DENSE_CHILDREN else 0
+
+
+def _div_paragraph_size(child: Node) -> int:
+    if child.tag in DENSE_CHILDREN or (
+        child.tag == "div" and all(c.tag in INLINE for c in child.iterdescendants())
+    ):
+        return len(child.text_content())
+    return 0
 
 
 def page_links(doc: Node, url: str) -> tuple[str, ...]:

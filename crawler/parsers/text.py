@@ -158,7 +158,7 @@ def clean_html(el: HtmlElement | None, drop: Iterable[HtmlElement] = ()) -> str 
         return None
     from bs4 import BeautifulSoup
 
-    dropped = [node for node in drop if node.get(DROP_MARK) is None]
+    dropped = [node for node in dict.fromkeys(drop) if node.get(DROP_MARK) is None]
     for node in dropped:  # marked for the moment of serialising; the page tree stays as it was
         node.set(DROP_MARK, "")
     try:
