@@ -24,7 +24,7 @@ def _expected(case: Path) -> dict[str, Any]:
 
 
 def test_recordings_exist_for_every_engine() -> None:
-    assert {c.parts[0] for c in CASES} >= {"wp-block", "wp-classic", "pelican", "hugo"}
+    assert {c.parts[0] for c in CASES} >= {"wp-block", "wp-classic", "pelican", "hugo", "jekyll"}
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)

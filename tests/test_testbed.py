@@ -19,6 +19,7 @@ ENGINE_OF = {
     "wp-classic": "wordpress",
     "pelican": "pelican",
     "hugo": "hugo",
+    "jekyll": "jekyll",
 }
 # What an archive of each site must reach; measured today at 1.000 on every measure.
 FLOORS = {

@@ -190,6 +190,11 @@ class Extractor:
 
     def _classify(self, entries: list[Node], title: str, title_el: Node | None) -> PageKind:
         m = self.meta
+        parts = urlsplit(self.url)
+        if parts.path in ("", "/", "/index.html", "/index.php") and not parts.query:
+            # A blog's home page lists or teases its posts, even where it shows one of them
+            # whole; the post is archived under its own permalink.
+            return "listing"
         for cls, kind in self.sel.body_kinds:
             if cls in m.body_classes:
                 return kind

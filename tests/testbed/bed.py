@@ -1,6 +1,7 @@
 """Bring the test bed's sites up or down, idempotently; only our own processes are touched.
 
-Usage: python -m tests.testbed [up|down|status] [--only wp-block,wp-classic,wp-live,pelican,hugo]
+Usage: python -m tests.testbed [up|down|status]
+       [--only wp-block,wp-classic,wp-live,pelican,hugo,jekyll]
 
 `up` installs what is missing (Debian packages need root), builds the corpus, starts each
 engine on its own loopback port, writes ground truth beside the state, and prints the URLs.
@@ -21,7 +22,7 @@ from tests.testbed.procs import Unavailable, stop_recorded
 from tests.testbed.truth import static_truth, wordpress_truth, write_truth
 
 STATE = Path(__file__).resolve().parent.parent.parent / ".testbed"
-SITES = ("wp-block", "wp-classic", "wp-live", "pelican", "hugo")
+SITES = ("wp-block", "wp-classic", "wp-live", "pelican", "hugo", "jekyll")
 
 
 def _alive(url: str) -> bool:
@@ -59,7 +60,11 @@ def up(state: Path = STATE, only: tuple[str, ...] = SITES) -> dict[str, Any]:
                 sites[name] = site
         except Unavailable as exc:
             problems["wordpress"] = str(exc)
-    for name, build in (("pelican", static_sites.pelican_up), ("hugo", static_sites.hugo_up)):
+    for name, build in (
+        ("pelican", static_sites.pelican_up),
+        ("hugo", static_sites.hugo_up),
+        ("jekyll", static_sites.jekyll_up),
+    ):
         if name not in only:
             continue
         try:

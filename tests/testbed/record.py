@@ -1,7 +1,7 @@
 """Record representative pages of each running test-bed site into tests/fixtures/, with the
 truth for each, so parser tests run in milliseconds without the engines.
 
-Usage: python -m tests.testbed up && python -m tests.testbed.record
+Usage: python -m tests.testbed up && python -m tests.testbed.record [SITE ...]
 """
 
 from __future__ import annotations
@@ -32,9 +32,11 @@ def _cases(truth: list[dict[str, Any]], home: str) -> dict[str, dict[str, Any]]:
     return cases
 
 
-def record() -> list[Path]:
+def record(only: tuple[str, ...] = ()) -> list[Path]:
     written = []
     for name, site in status().items():
+        if only and name not in only:
+            continue
         truth = load(Path(site["truth"]))
         for case, expected in _cases(truth, site["url"]).items():
             with urllib.request.urlopen(expected["url"], timeout=30) as response:
@@ -51,5 +53,7 @@ def record() -> list[Path]:
 
 
 if __name__ == "__main__":
-    for path in record():
+    import sys
+
+    for path in record(tuple(sys.argv[1:])):
         print(path)

@@ -1,4 +1,5 @@
-"""Pelican (default theme) and Hugo (a small theme of ours) built from the corpus and served."""
+"""Pelican (default theme), Hugo (a small theme of ours) and Jekyll (minima) built from the
+corpus and served."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from html import escape
 from pathlib import Path
 
 from tests.testbed.corpus import TZ, CPost
-from tests.testbed.procs import Unavailable, free_port, run, serve_static
+from tests.testbed.procs import Unavailable, ensure_apt, free_port, run, serve_static
 
 HUGO_THEME = Path(__file__).parent / "hugo_layouts"
 
@@ -153,3 +154,82 @@ disableKinds = []
     run([hugo, "--source", str(root), "--destination", str(root / "public"), "--quiet"])
     served = serve_static(state, "hugo", root / "public", port)
     return {"url": served, "engine": "hugo"}
+
+
+JEKYLL_PACKAGES = ["jekyll", "jekyll-theme-minima", "ruby-jekyll-feed", "ruby-jekyll-seo-tag"]
+JEKYLL_LAYOUTS = Path(__file__).parent / "jekyll_layouts"
+
+
+def jekyll_post_url(base: str, post: CPost) -> str:
+    if post.kind == "page":
+        return f"{base}{post.slug}/"
+    when = _local(post)
+    return f"{base}blog/{when:%Y/%m}/{post.slug}/"
+
+
+def jekyll_up(state: Path, posts: list[CPost]) -> dict[str, object]:
+    """Jekyll from Debian's packages with its default theme, minima; the post layout adds
+    categories, tags and threaded comments kept in the front matter (as Staticman does)."""
+    ensure_apt(JEKYLL_PACKAGES, check=["jekyll"], files=[])
+    root = state / "jekyll"
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(JEKYLL_LAYOUTS, root)
+    (root / "_posts").mkdir()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    names = {"anna": "Anna Becker", "joerg": "Jörg Weiß", "claire": "Claire Morgan"}
+    for post in posts:
+        if post.password or post.status == "private":
+            continue
+        front: dict[str, object] = {
+            "title": post.title,
+            "lang": post.lang,
+            "render_with_liquid": False,  # bodies are HTML, not templates
+        }
+        if post.status == "draft":
+            front["published"] = False
+        if post.kind == "page":
+            front |= {"layout": "page", "permalink": f"/{post.slug}/"}
+            target = root / f"{post.slug}.html"
+        else:
+            when = _local(post)
+            front |= {
+                "layout": "post",
+                "date": when.strftime("%Y-%m-%d %H:%M:%S %z"),
+                "author": names[post.author],
+                "categories": post.leaf_categories,
+                "tags": post.tags,
+                "comments": [
+                    {
+                        "id": c.id,
+                        "parent": c.parent or 0,
+                        "author": c.author,
+                        "url": c.author_url or "",
+                        "date": c.date,
+                        "text": c.text,
+                    }
+                    for c in post.visible_comments
+                ],
+            }
+            target = root / "_posts" / f"{when:%Y-%m-%d}-{post.slug}.html"
+        target.write_text(
+            "---\n" + json.dumps(front, ensure_ascii=False) + "\n---\n" + post.body_html + "\n",
+            encoding="utf-8",
+        )
+    (root / "_config.yml").write_text(
+        f"""title: Werkstatt Marketing
+description: Marketing für kleine Unternehmen
+url: "{url}"
+baseurl: ""
+lang: de
+timezone: Europe/Berlin
+theme: minima
+plugins: [jekyll-feed, jekyll-seo-tag]
+permalink: /blog/:year/:month/:slug/
+exclude: [_layouts/README]
+""",
+        encoding="utf-8",
+    )
+    run(["jekyll", "build", "--source", str(root), "--destination", str(root / "_site"), "-q"])
+    served = serve_static(state, "jekyll", root / "_site", port)
+    return {"url": served, "engine": "jekyll"}

@@ -92,6 +92,12 @@ def static_truth(posts: list[CPost], base: str, engine: str) -> tuple[list[dict]
             )
             categories = post.leaf_categories[:1]  # Pelican has one category per article
             comments: list[dict[str, Any]] = []  # and no comments
+        elif engine == "jekyll":
+            from tests.testbed.static_sites import jekyll_post_url
+
+            url = jekyll_post_url(base, post)
+            categories = post.leaf_categories
+            comments = _comments(post)
         else:
             url = f"{base}{post.slug}/" if post.kind == "page" else f"{base}posts/{post.slug}/"
             categories = post.leaf_categories
@@ -104,6 +110,8 @@ def static_truth(posts: list[CPost], base: str, engine: str) -> tuple[list[dict]
                 post, url, categories=categories if post.kind == "post" else [], comments=comments
             )
         )
+    if engine == "jekyll":  # minima lists every post on the home page: no pagination
+        return out, {"not_posts": [base], "never": never}
     pagination = f"{base}index2.html" if engine == "pelican" else f"{base}page/2/"
     return out, {"not_posts": [base, pagination], "never": never}
 
