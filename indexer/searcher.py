@@ -30,6 +30,7 @@ from crawler.model import Post
 from crawler.paths import index_path
 from crawler.store import Store
 from indexer.analysis import fold
+from indexer.counting import count_matches
 from indexer.schema import TEXT_FIELDS, is_current
 from indexer.writer import open_storage, utc_naive
 
@@ -312,6 +313,34 @@ def _open(archive: Path) -> Any:
     return ix
 
 
+class _Lengths:
+    """A field-length column held in memory: BM25 asks for a document's length at every
+    posting it scores, and without memory-mapping each ask was a seek and a read."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def __getitem__(self, docnum: int) -> int:
+        return self._data[docnum] if docnum < len(self._data) else 0
+
+
+def _preload_lengths(searcher: Any) -> None:
+    # whoosh-reloaded is pinned (==2.7.5): this reaches into its W3PerDocReader on purpose.
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+    for leaf, _ in searcher.reader().leaf_readers():
+        perdoc = getattr(leaf, "_perdoc", None)
+        if perdoc is None or not hasattr(perdoc, "_readers"):
+            continue
+        for name in TEXT_FIELDS:
+            lenfield = _lenfield(name)
+            column = perdoc._cached_reader(lenfield, LENGTHS_COLUMN)
+            if column is None or isinstance(column, _Lengths):
+                continue
+            size = column._count * column._fixedlen
+            perdoc._readers[lenfield] = _Lengths(column._dbfile.get(column._basepos, size))
+
+
 def search_ids(archive: Path, text: str, *, filters: Filters | None = None) -> list[str]:
     """Ids of every matching post, best first ("*" matches all): what export streams."""
     ix = _open(archive)
@@ -338,6 +367,7 @@ def search(
     ix = _open(archive)
     q = parse_query(text, ix.schema, scope)
     with _reading(archive), ix.searcher() as searcher:
+        _preload_lengths(searcher)
         q = _restricted(with_compounds(q, searcher.reader()), filters, searcher.reader())
         # Not terms=True: collecting matched terms for every matching post cost more than
         # the search itself; only the shown hits need them (see _matched_fields).
@@ -347,22 +377,31 @@ def search(
             kwargs["reverse"] = sort == "newest"
         if facets:
             kwargs["groupedby"] = _facets(facets)
-        results = searcher.search_page(q, max(page, 1), pagelen=max(limit, 1), **kwargs)
-        results.results.fragmenter = ContextFragmenter(maxchars=240, surround=70)
-        results.results.formatter = _MarkFormatter()
-        _note_matched_terms(results.results, q, searcher.reader(), [h.docnum for h in results])
+        limit = max(limit, 1)
+        # Not search_page: its page object counts every match the slow way (see counting.py).
+        results = searcher.search(q, limit=max(page, 1) * limit, **kwargs)
+        total = count_matches(q, searcher.reader())
+        if total is None:  # phrases and the like: Whoosh counts
+            total = len(results)
+        last_page = max(1, -(-total // limit))
+        page = min(max(page, 1), last_page)
+        offset = (page - 1) * limit
+        shown = results[offset : offset + limit]
+        results.fragmenter = ContextFragmenter(maxchars=240, surround=70)
+        results.formatter = _MarkFormatter()
+        _note_matched_terms(results, q, searcher.reader(), [h.docnum for h in shown])
         hits: list[Hit] = []
-        for hit in results:
+        for hit in shown:
             post = store.get_post(hit["id"]) if store is not None else None
-            hits.append(_hit(hit, results.offset + len(hits) + 1, post))
+            hits.append(_hit(hit, offset + len(hits) + 1, post))
         return SearchResult(
             query=text,
-            total=len(results.results),
-            page=results.pagenum,
+            total=total,
+            page=page,
             limit=limit,
             hits=tuple(hits),
-            facets={name: _facet_counts(results.results, name) for name in facets},
-            suggestion=_suggest(searcher, q, text) if len(results.results) == 0 else None,
+            facets={name: _facet_counts(results, name) for name in facets},
+            suggestion=_suggest(searcher, q, text) if total == 0 else None,
         )
 
 
@@ -438,8 +477,10 @@ def _note_matched_terms(results: Any, q: wq.Query, reader: Any, docnums: list[in
     for term in _query_terms(q, reader, reader.schema):
         if term not in reader:
             continue
+        postings = reader.postings(*term)  # one pass per term: the shown docnums ascend
         for docnum in sorted(docterms):
-            postings = reader.postings(*term)
+            if not postings.is_active():
+                break
             postings.skip_to(docnum)
             if postings.is_active() and postings.id() == docnum:
                 docterms[docnum].append(term)

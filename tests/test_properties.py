@@ -276,3 +276,26 @@ def test_export_then_import_round_trips_exactly(
     assert again == exported
     for blob in again:
         check_post(_validator(), json.loads(blob))
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(text=QUERIES, tag=st.sampled_from([None, "kundenbindung", "größe"]))
+def test_the_fast_count_is_whooshs_count(small_index: Path, text: str, tag: str | None) -> None:
+    from indexer.counting import count_matches
+    from indexer.searcher import Filters, _open, _restricted, parse_query, with_compounds
+
+    ix = _open(small_index)
+    try:
+        q = parse_query(text, ix.schema)
+    except QueryError:
+        return
+    with ix.searcher() as searcher:
+        filters = Filters(tags=(tag,)) if tag else None
+        q = _restricted(with_compounds(q, searcher.reader()), filters, searcher.reader())
+        fast = count_matches(q, searcher.reader())
+        if fast is not None:
+            assert fast == len(searcher.search(q, limit=None))

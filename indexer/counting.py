@@ -1,0 +1,96 @@
+"""How many posts a query matches, counted with sets of document numbers.
+
+Whoosh finds the top hits by skipping whole blocks of postings that cannot make the top
+ten, and then counts the total by walking every matching document in Python, one call per
+document: for a word in nearly every post, that count took longer than the search. Here a
+query tree of terms, AND, OR, NOT and filters becomes set algebra over the postings' id
+arrays, a block at a time; anything else (phrases, for one) is left to Whoosh (None).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from whoosh import query as wq
+
+
+def count_matches(q: wq.Query, reader: Any) -> int | None:
+    """The number of live documents matching q, or None where the tree is not plain."""
+    total = 0
+    for leaf, _ in reader.leaf_readers():  # each segment counts its own document numbers
+        found = _docs(q, leaf)
+        if found is None:
+            return None
+        if leaf.has_deletions():
+            found -= set(leaf.deleted_docs())
+        total += len(found)
+    return total
+
+
+def _docs(q: wq.Query, leaf: Any) -> set[int] | None:
+    if isinstance(q, wq.Term):
+        return _term_docs(leaf, q.fieldname, q.text)
+    if isinstance(q, wq.Or):
+        out: set[int] = set()
+        for child in q.subqueries:
+            found = _docs(child, leaf)
+            if found is None:
+                return None
+            out |= found
+        return out
+    if isinstance(q, wq.And):
+        result: set[int] | None = None
+        for child in q.subqueries:
+            found = _docs(child, leaf)
+            if found is None:
+                return None
+            result = found if result is None else result & found
+        return result if result is not None else set()
+    if isinstance(q, wq.AndNot):
+        positive, negative = _docs(q.a, leaf), _docs(q.b, leaf)
+        return None if positive is None or negative is None else positive - negative
+    if isinstance(q, wq.Not):
+        inner = _docs(q.query, leaf)
+        return None if inner is None else set(range(leaf.doc_count_all())) - inner
+    if (
+        isinstance(q, (wq.ConstantScoreQuery, wq.WeightingQuery))
+        or type(q).__name__ == "BoostQuery"
+    ):
+        return _docs(q.child, leaf)
+    if isinstance(q, wq.Every):
+        return set(range(leaf.doc_count_all()))
+    if q is wq.NullQuery:
+        return set()
+    if isinstance(q, wq.MultiTerm):  # prefixes, wildcards, fuzzy terms: their expansion
+        out = set()
+        for fieldname, text in q.expanded_terms(leaf):
+            out |= _term_docs(leaf, fieldname, text)
+        return out
+    return None
+
+
+def _term_docs(leaf: Any, fieldname: str, text: Any) -> set[int]:
+    if fieldname not in leaf.schema:
+        return set()
+    field = leaf.schema[fieldname]
+    try:
+        btext = field.to_bytes(text)
+    except (ValueError, TypeError):
+        return set()
+    if (fieldname, btext) not in leaf:
+        return set()
+    postings = leaf.postings(fieldname, btext)
+    return set(_ids(postings))
+
+
+def _ids(m: Any) -> list[int]:
+    """Every id of a posting list, a block at a time where the matcher allows it."""
+    if not hasattr(m, "_read_ids") or not hasattr(m, "_next_block"):
+        return list(m.all_ids())
+    ids: list[int] = []
+    while m.is_active():
+        if m._ids is None:  # whoosh-reloaded is pinned (==2.7.5); see writer._Storage
+            m._read_ids()
+        ids.extend(m._ids[m._i :])
+        m._next_block()
+    return ids
