@@ -109,7 +109,9 @@ def test_archive_files_are_readable_by_the_user_alone(tmp_path: Path) -> None:
     archive = tmp_path / "archive"
 
     def blog(path: str) -> Answer:
-        return (200, {}, HOSTILE_BODY.encode()) if path == "/" else (404, {}, b"")
+        if path == "/":
+            return 200, {}, b"<html><body><a href='/post/'>Post</a></body></html>"
+        return (200, {}, HOSTILE_BODY.encode()) if path == "/post/" else (404, {}, b"")
 
     with serve(blog) as site:
         assert run_cli(archive, "crawl", site.url).returncode == 0
