@@ -10,7 +10,7 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 
-from tests.testbed.corpus import TZ, CPost
+from tests.testbed.corpus import AUTHORS, TZ, CPost
 from tests.testbed.procs import Unavailable, ensure_apt, free_port, run, serve_static
 
 HUGO_THEME = Path(__file__).parent / "hugo_layouts"
@@ -25,6 +25,21 @@ def _bin(name: str) -> str:
 
 def _local(post: CPost) -> datetime:
     return datetime.fromisoformat(post.date).astimezone(TZ)
+
+
+def front_matter_comments(post: CPost) -> list[dict[str, object]]:
+    """A post's approved comments as the Hugo and Jekyll layouts read them (parent 0: none)."""
+    return [
+        {
+            "id": c.id,
+            "parent": c.parent or 0,
+            "author": c.author,
+            "url": c.author_url or "",
+            "date": c.date,
+            "text": c.text,
+        }
+        for c in post.visible_comments
+    ]
 
 
 def published_posts(posts: list[CPost]) -> list[CPost]:
@@ -100,7 +115,6 @@ def hugo_up(state: Path, posts: list[CPost]) -> dict[str, object]:
     shutil.copytree(HUGO_THEME, root / "layouts")
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
-    names = {"anna": "Anna Becker", "joerg": "Jörg Weiß", "claire": "Claire Morgan"}
     for post in posts:
         if post.password or post.status == "private":
             continue
@@ -109,24 +123,14 @@ def hugo_up(state: Path, posts: list[CPost]) -> dict[str, object]:
             "date": _local(post).isoformat(),
             "slug": post.slug,
             "draft": post.status == "draft",
-            "author": names[post.author],
+            "author": AUTHORS[post.author],
             "lang": post.lang,
         }
         if post.kind == "post":
             front |= {
                 "categories": post.leaf_categories,
                 "tags": post.tags,
-                "comments": [
-                    {
-                        "id": c.id,
-                        "parent": c.parent or 0,
-                        "author": c.author,
-                        "url": c.author_url or "",
-                        "date": c.date,
-                        "text": c.text,
-                    }
-                    for c in post.visible_comments
-                ],
+                "comments": front_matter_comments(post),
             }
         folder = root / "content" / ("posts" if post.kind == "post" else "")
         (folder / f"{post.slug}.html").write_text(
@@ -177,7 +181,6 @@ def jekyll_up(state: Path, posts: list[CPost]) -> dict[str, object]:
     (root / "_posts").mkdir()
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    names = {"anna": "Anna Becker", "joerg": "Jörg Weiß", "claire": "Claire Morgan"}
     for post in posts:
         if post.password or post.status == "private":
             continue
@@ -196,20 +199,10 @@ def jekyll_up(state: Path, posts: list[CPost]) -> dict[str, object]:
             front |= {
                 "layout": "post",
                 "date": when.strftime("%Y-%m-%d %H:%M:%S %z"),
-                "author": names[post.author],
+                "author": AUTHORS[post.author],
                 "categories": post.leaf_categories,
                 "tags": post.tags,
-                "comments": [
-                    {
-                        "id": c.id,
-                        "parent": c.parent or 0,
-                        "author": c.author,
-                        "url": c.author_url or "",
-                        "date": c.date,
-                        "text": c.text,
-                    }
-                    for c in post.visible_comments
-                ],
+                "comments": front_matter_comments(post),
             }
             target = root / "_posts" / f"{when:%Y-%m-%d}-{post.slug}.html"
         target.write_text(
