@@ -59,9 +59,7 @@ def pelican_up(state: Path, posts: list[CPost]) -> dict[str, object]:
             continue
         meta = {
             "date": _local(post).strftime("%Y-%m-%d %H:%M"),
-            "authors": {"anna": "Anna Becker", "joerg": "Jörg Weiß", "claire": "Claire Morgan"}[
-                post.author
-            ],
+            "authors": AUTHORS[post.author],
             "slug": post.slug,
         }
         if post.kind == "post":
