@@ -16,15 +16,43 @@ from whoosh import query as wq
 
 def count_matches(q: wq.Query, reader: Any) -> int | None:
     """The number of live documents matching q, or None where the tree is not plain."""
-    total = 0
-    for leaf, _ in reader.leaf_readers():  # each segment counts its own document numbers
+    found = matching_docs(q, reader)
+    return None if found is None else sum(len(docs) for _, _, docs in found)
+
+
+def matching_docs(q: wq.Query, reader: Any) -> list[tuple[Any, int, set[int]]] | None:
+    """Per segment: (its reader, its first global document number, the live documents of
+    it that match q, by segment-local number); None where the tree is not plain."""
+    out = []
+    for leaf, offset in reader.leaf_readers():
         found = _docs(q, leaf)
         if found is None:
             return None
         if leaf.has_deletions():
             found -= set(leaf.deleted_docs())
-        total += len(found)
-    return total
+        out.append((leaf, offset, found))
+    return out
+
+
+def sort_keys(leaf: Any, fieldname: str) -> Any:
+    """The raw sort keys of a numeric sortable column, read in one go (as Whoosh sorts by
+    them), or None where the column is not that kind."""
+    from array import array
+
+    if not leaf.has_column(fieldname):
+        return None
+    column = leaf.column_reader(fieldname, translate=False)
+    needed = ("_dbfile", "_typecode", "_basepos", "_count", "_fixedlen", "_default")
+    if not all(hasattr(column, name) for name in needed):
+        return None
+    raw = column._dbfile.get(column._basepos, column._count * column._fixedlen)
+    values = array(column._typecode, raw)
+    if array("H", [1]).tobytes()[0] == 1:  # columns are big-endian on disk
+        values.byteswap()
+    missing = leaf.doc_count_all() - len(values)
+    if missing > 0:
+        values.extend([column._default] * missing)
+    return values
 
 
 def _docs(q: wq.Query, leaf: Any) -> set[int] | None:

@@ -6,6 +6,7 @@ snippets come from the store, so the index stores no text and stays small.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,7 +31,7 @@ from crawler.model import Post
 from crawler.paths import index_path
 from crawler.store import Store
 from indexer.analysis import fold
-from indexer.counting import count_matches
+from indexer.counting import count_matches, matching_docs, sort_keys
 from indexer.schema import TEXT_FIELDS, is_current
 from indexer.writer import open_storage, utc_naive
 
@@ -164,8 +165,8 @@ PHRASE_FIELDS = {
     "posts": ("exact",),
     "comments": ("exact_comments",),
 }
-# A phrase in quotes that no field name precedes.
-BARE_PHRASE = re.compile(r'(?<![\w:])"([^"]*)"')
+# A phrase in quotes that no field name precedes (a word may: `Kunden"kleinen Laden"`).
+BARE_PHRASE = re.compile(r'(?<!:)"([^"]*)"')
 
 
 def _exact_phrases(text: str, scope: Scope) -> str:
@@ -173,7 +174,7 @@ def _exact_phrases(text: str, scope: Scope) -> str:
 
     def exact(m: re.Match[str]) -> str:
         parts = [f'{name}:"{m.group(1)}"' for name in PHRASE_FIELDS[scope]]
-        return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+        return " " + (parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")")
 
     return BARE_PHRASE.sub(exact, text)
 
@@ -288,10 +289,14 @@ FILTER_SCORE = 1e-6
 def _reading(archive: Path) -> Iterator[None]:
     """Whatever goes wrong reading the index files is damage: the store holds the truth,
     and the index can be rebuilt from it."""
+    from whoosh.query.qcore import QueryError as WhooshQueryError
+
     try:
         yield
     except (ArchiveError, QueryError):
         raise
+    except WhooshQueryError as exc:  # a query the parser let through but Whoosh cannot run
+        raise QueryError(f"Cannot run this query: {exc}") from exc
     except Exception as exc:
         raise IndexDamaged(
             f"The search index in {index_path(archive)} cannot be read ({type(exc).__name__})."
@@ -378,9 +383,21 @@ def search(
         if facets:
             kwargs["groupedby"] = _facets(facets)
         limit = max(limit, 1)
+        want = max(page, 1) * limit
+        total = None
+        run = q
+        if sort != "relevance" and not facets:
+            # Sorting by date made Whoosh visit every match; the matches come from the
+            # posting sets instead and the page's posts by their dates, and Whoosh fetches
+            # just those (sorted, a hit's score is its date either way).
+            chosen = _by_date(q, searcher, newest=sort == "newest", want=want)
+            if chosen is not None:
+                total, ids = chosen
+                run = wq.Or([wq.Term("id", i) for i in ids]) if ids else wq.NullQuery
         # Not search_page: its page object counts every match the slow way (see counting.py).
-        results = searcher.search(q, limit=max(page, 1) * limit, **kwargs)
-        total = count_matches(q, searcher.reader())
+        results = searcher.search(run, limit=want, **kwargs)
+        if total is None:
+            total = count_matches(q, searcher.reader())
         if total is None:  # phrases and the like: Whoosh counts
             total = len(results)
         last_page = max(1, -(-total // limit))
@@ -403,6 +420,24 @@ def search(
             facets={name: _facet_counts(results, name) for name in facets},
             suggestion=_suggest(searcher, q, text) if total == 0 else None,
         )
+
+
+def _by_date(
+    q: wq.Query, searcher: Any, *, newest: bool, want: int
+) -> tuple[int, list[str]] | None:
+    """(total, ids of the first `want` matches by publication date), or None where the query
+    is not plain set algebra (then Whoosh sorts)."""
+    found = matching_docs(q, searcher.reader())
+    if found is None:
+        return None
+    keyed: list[tuple[int, int]] = []
+    for leaf, offset, docs in found:
+        keys = sort_keys(leaf, "published")
+        if keys is None:
+            return None
+        keyed += [(keys[d], offset + d) for d in docs]
+    pick = heapq.nlargest(want, keyed) if newest else heapq.nsmallest(want, keyed)
+    return len(keyed), [searcher.stored_fields(docnum)["id"] for _, docnum in pick]
 
 
 QUERY_WORD = re.compile(r"(?<![\w:~*?])([^\W\d_][\w-]*)(?![\w:~*?])")

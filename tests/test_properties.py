@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from crawler.errors import QueryError
@@ -183,6 +183,7 @@ QUERIES = st.one_of(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(text=QUERIES, scope=st.sampled_from(["all", "posts", "comments"]))
+@example(text='0"0&0"', scope="all")  # a phrase glued to a word once reached a stemmed field
 def test_no_exception_but_a_query_error_escapes_the_query_layer(
     small_index: Path, text: str, scope: str
 ) -> None:
@@ -299,3 +300,30 @@ def test_the_fast_count_is_whooshs_count(small_index: Path, text: str, tag: str 
         fast = count_matches(q, searcher.reader())
         if fast is not None:
             assert fast == len(searcher.search(q, limit=None))
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(text=QUERIES, newest=st.booleans(), page=st.integers(1, 3))
+def test_sorting_by_date_from_posting_sets_matches_whoosh(
+    small_index: Path, text: str, newest: bool, page: int
+) -> None:
+    from unittest import mock
+
+    from indexer import searcher
+
+    def run() -> object:
+        try:
+            r = searcher.search(
+                small_index, text, sort="newest" if newest else "oldest", limit=4, page=page
+            )
+        except QueryError as exc:
+            return str(exc)
+        return r.total, r.page, [(h.id, h.published, h.matched_in) for h in r.hits]
+
+    fast = run()
+    with mock.patch.object(searcher, "_by_date", return_value=None):
+        assert run() == fast
