@@ -1,4 +1,4 @@
-"""Downloader middleware: politeness (Retry-After) and redirect loops."""
+"""Downloader middleware: politeness (Retry-After) and redirects that must not be followed."""
 
 from __future__ import annotations
 
