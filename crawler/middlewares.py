@@ -90,6 +90,17 @@ class RetryAfterMiddleware:
         return downloader.slots.get(downloader.get_slot_key(request))
 
 
+class Refused(IgnoreRequest):
+    """A request given up on purpose; `reason` is what the crawl report counts."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+
+
+OFF_LIMITS = "redirect not followed (not http, or off the blog)"
+
+
 class RedirectGuardMiddleware:
     """Stops a redirect to a URL that is not http(s) or that the chain has already visited
     (/a → /b → /a), with a reason the crawl report counts.
@@ -104,8 +115,8 @@ class RedirectGuardMiddleware:
             return response
         target = response.urljoin(response.headers["Location"].decode("latin-1")).split("#")[0]
         if urlsplit(target).scheme not in ("http", "https"):
-            raise IgnoreRequest(f"redirect not followed: {target[:80]} is not http(s)")
+            raise Refused(OFF_LIMITS, f"{target[:80]} is not http(s)")
         visited = {url.split("#")[0] for url in request.meta.get("redirect_urls", [])}
         if target in visited or target == request.url.split("#")[0]:
-            raise IgnoreRequest(f"circular redirect: {request.url} -> {target}")
+            raise Refused("circular redirect", f"{request.url} -> {target}")
         return response

@@ -197,6 +197,9 @@ class PostItem:
     signals: tuple[tuple[str, str], ...] = ()  # discovery sources' say, kept for next crawl
 
 
+WRITE_FAILED = "archive write failed: "
+
+
 @dataclass(slots=True)
 class CrawlReport:
     """What one crawl did; the CLI prints it and the store keeps it."""
@@ -217,3 +220,14 @@ class CrawlReport:
 
     def count_error(self, reason: str) -> None:
         self.errors[reason] = self.errors.get(reason, 0) + 1
+
+    def write_failed(self, why: str) -> None:
+        """The archive could not be written (a full disk, say): the crawl stopped there."""
+        self.count_error(WRITE_FAILED + why)
+
+    @property
+    def write_failure(self) -> str | None:
+        """Why the archive could not be written, if it could not."""
+        return next(
+            (e.removeprefix(WRITE_FAILED) for e in self.errors if e.startswith(WRITE_FAILED)), None
+        )

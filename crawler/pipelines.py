@@ -52,7 +52,7 @@ class ArchivePipeline:
             # A full disk or a damaged database: stop, keep what is committed, say why once.
             self.broken = True
             logger.error("Cannot write to the archive (%s); stopping the crawl.", exc)
-            report.count_error(f"archive write failed: {exc}")
+            report.write_failed(str(exc))
             assert self.crawler.engine is not None
             deferred_from_coro(
                 self.crawler.engine.close_spider_async(reason="archive write failed")

@@ -9,7 +9,6 @@ from pathlib import Path
 import orjson
 
 from crawler.errors import IndexMissing
-from crawler.paths import index_path
 from crawler.store import Store
 
 
@@ -71,20 +70,11 @@ def _unreadable_posts(store: Store) -> int:
 
 
 def _indexed_ids(archive: Path) -> list[str]:
-    from indexer.schema import is_current
-    from indexer.writer import open_storage
+    from indexer.searcher import open_index, reading
 
-    path = index_path(archive)
-    storage = open_storage(archive)
-    if not path.exists() or not storage.index_exists():
-        raise IndexMissing("no search index")
     try:
-        ix = storage.open_index()
-        if not is_current(ix.schema):
-            raise IndexMissing("the search index is from an older blogarchive")
-        with ix.reader() as reader:
+        ix = open_index(archive)
+        with reading(archive), ix.reader() as reader:
             return [fields["id"] for fields in reader.all_stored_fields()]
-    except IndexMissing:
-        raise
-    except Exception as exc:  # any failure to read the files is damage; see searcher._reading
-        raise IndexMissing(f"the search index cannot be read ({type(exc).__name__})") from exc
+    except IndexMissing as exc:  # missing, outdated or damaged: say which, without the hint
+        raise IndexMissing(str(exc).split(" Run:")[0].rstrip(".")) from exc

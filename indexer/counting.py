@@ -9,6 +9,8 @@ arrays, a block at a time; anything else (phrases, for one) is left to Whoosh (N
 
 from __future__ import annotations
 
+import sys
+from array import array
 from typing import Any
 
 from whoosh import query as wq
@@ -34,20 +36,30 @@ def matching_docs(q: wq.Query, reader: Any) -> list[tuple[Any, int, set[int]]] |
     return out
 
 
-def sort_keys(leaf: Any, fieldname: str) -> Any:
-    """The raw sort keys of a numeric sortable column, read in one go (as Whoosh sorts by
-    them), or None where the column is not that kind."""
-    from array import array
+def raw_column(column: Any) -> bytes | None:
+    """A fixed-width column's bytes in one read, or None for other kinds of column.
 
+    Without memory-mapping, Whoosh reads a column value with a seek and a read each; the
+    searcher needs whole columns (field lengths, dates). whoosh-reloaded is pinned
+    (==2.7.5): this reaches into its column readers on purpose.
+    """
+    needed = ("_dbfile", "_basepos", "_count", "_fixedlen")
+    if not all(hasattr(column, name) for name in needed):
+        return None
+    return bytes(column._dbfile.get(column._basepos, column._count * column._fixedlen))
+
+
+def sort_keys(leaf: Any, fieldname: str) -> Any:
+    """The raw sort keys of a numeric sortable column (as Whoosh sorts by them), or None
+    where the column is not that kind."""
     if not leaf.has_column(fieldname):
         return None
     column = leaf.column_reader(fieldname, translate=False)
-    needed = ("_dbfile", "_typecode", "_basepos", "_count", "_fixedlen", "_default")
-    if not all(hasattr(column, name) for name in needed):
+    raw = raw_column(column)
+    if raw is None or not hasattr(column, "_typecode"):
         return None
-    raw = column._dbfile.get(column._basepos, column._count * column._fixedlen)
     values = array(column._typecode, raw)
-    if array("H", [1]).tobytes()[0] == 1:  # columns are big-endian on disk
+    if sys.byteorder == "little":  # columns are big-endian on disk
         values.byteswap()
     missing = leaf.doc_count_all() - len(values)
     if missing > 0:
@@ -80,10 +92,7 @@ def _docs(q: wq.Query, leaf: Any) -> set[int] | None:
     if isinstance(q, wq.Not):
         inner = _docs(q.query, leaf)
         return None if inner is None else set(range(leaf.doc_count_all())) - inner
-    if (
-        isinstance(q, (wq.ConstantScoreQuery, wq.WeightingQuery))
-        or type(q).__name__ == "BoostQuery"
-    ):
+    if isinstance(q, (wq.ConstantScoreQuery, wq.WeightingQuery)):  # scores, not documents
         return _docs(q.child, leaf)
     if isinstance(q, wq.Every):
         return set(range(leaf.doc_count_all()))
@@ -117,7 +126,7 @@ def _ids(m: Any) -> list[int]:
         return list(m.all_ids())
     ids: list[int] = []
     while m.is_active():
-        if m._ids is None:  # whoosh-reloaded is pinned (==2.7.5); see writer._Storage
+        if m._ids is None:  # whoosh-reloaded is pinned (==2.7.5); see raw_column
             m._read_ids()
         ids.extend(m._ids[m._i :])
         m._next_block()

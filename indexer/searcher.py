@@ -31,7 +31,7 @@ from crawler.model import Post
 from crawler.paths import index_path
 from crawler.store import Store
 from indexer.analysis import fold
-from indexer.counting import count_matches, matching_docs, sort_keys
+from indexer.counting import matching_docs, raw_column, sort_keys
 from indexer.schema import TEXT_FIELDS, is_current
 from indexer.writer import open_storage, utc_naive
 
@@ -286,7 +286,7 @@ FILTER_SCORE = 1e-6
 
 
 @contextmanager
-def _reading(archive: Path) -> Iterator[None]:
+def reading(archive: Path) -> Iterator[None]:
     """Whatever goes wrong reading the index files is damage: the store holds the truth,
     and the index can be rebuilt from it."""
     from whoosh.query.qcore import QueryError as WhooshQueryError
@@ -304,11 +304,11 @@ def _reading(archive: Path) -> Iterator[None]:
         ) from exc
 
 
-def _open(archive: Path) -> Any:
+def open_index(archive: Path) -> Any:
     storage = open_storage(archive)
     if not index_path(archive).exists() or not storage.index_exists():
         raise IndexMissing(f"No search index in {index_path(archive)}. Run: blogarchive reindex")
-    with _reading(archive):
+    with reading(archive):
         ix = storage.open_index()
     if not is_current(ix.schema):
         raise IndexOutdated(
@@ -331,6 +331,7 @@ class _Lengths:
 
 def _preload_lengths(searcher: Any) -> None:
     # whoosh-reloaded is pinned (==2.7.5): this reaches into its W3PerDocReader on purpose.
+    # A column already replaced has no raw layout, so a second call changes nothing.
     from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
     for leaf, _ in searcher.reader().leaf_readers():
@@ -340,17 +341,16 @@ def _preload_lengths(searcher: Any) -> None:
         for name in TEXT_FIELDS:
             lenfield = _lenfield(name)
             column = perdoc._cached_reader(lenfield, LENGTHS_COLUMN)
-            if column is None or isinstance(column, _Lengths):
-                continue
-            size = column._count * column._fixedlen
-            perdoc._readers[lenfield] = _Lengths(column._dbfile.get(column._basepos, size))
+            raw = raw_column(column) if column is not None else None
+            if raw is not None:
+                perdoc._readers[lenfield] = _Lengths(raw)
 
 
 def search_ids(archive: Path, text: str, *, filters: Filters | None = None) -> list[str]:
     """Ids of every matching post, best first ("*" matches all): what export streams."""
-    ix = _open(archive)
+    ix = open_index(archive)
     q = wq.Every() if text.strip() == "*" else parse_query(text, ix.schema)
-    with _reading(archive), ix.searcher() as searcher:
+    with reading(archive), ix.searcher() as searcher:
         q = _restricted(with_compounds(q, searcher.reader()), filters, searcher.reader())
         results = searcher.search(q, limit=None)
         return [hit["id"] for hit in results]
@@ -369,9 +369,9 @@ def search(
     facets: tuple[str, ...] = (),
 ) -> SearchResult:
     """Search the archive's index. Example: search(archive, "kundenbindung", limit=5)"""
-    ix = _open(archive)
+    ix = open_index(archive)
     q = parse_query(text, ix.schema, scope)
-    with _reading(archive), ix.searcher() as searcher:
+    with reading(archive), ix.searcher() as searcher:
         _preload_lengths(searcher)
         q = _restricted(with_compounds(q, searcher.reader()), filters, searcher.reader())
         # Not terms=True: collecting matched terms for every matching post cost more than
@@ -384,22 +384,19 @@ def search(
             kwargs["groupedby"] = _facets(facets)
         limit = max(limit, 1)
         want = max(page, 1) * limit
-        total = None
+        # The matches as sets of document numbers: the total, and for sorting by date the
+        # page's posts, without Whoosh visiting every match (see counting.py).
+        found = matching_docs(q, searcher.reader())
         run = q
-        if sort != "relevance" and not facets:
-            # Sorting by date made Whoosh visit every match; the matches come from the
-            # posting sets instead and the page's posts by their dates, and Whoosh fetches
-            # just those (sorted, a hit's score is its date either way).
-            chosen = _by_date(q, searcher, newest=sort == "newest", want=want)
-            if chosen is not None:
-                total, ids = chosen
+        if found is not None and sort != "relevance" and not facets:
+            # Sorted, a hit's score is its date either way: Whoosh fetches just the page's.
+            ids = _by_date(found, searcher, newest=sort == "newest", want=want)
+            if ids is not None:
                 run = wq.Or([wq.Term("id", i) for i in ids]) if ids else wq.NullQuery
-        # Not search_page: its page object counts every match the slow way (see counting.py).
+        # Not search_page: its page object counts every match the slow way.
         results = searcher.search(run, limit=want, **kwargs)
-        if total is None:
-            total = count_matches(q, searcher.reader())
-        if total is None:  # phrases and the like: Whoosh counts
-            total = len(results)
+        # Phrases and the like are not set algebra: Whoosh counts them.
+        total = len(results) if found is None else sum(len(docs) for _, _, docs in found)
         last_page = max(1, -(-total // limit))
         page = min(max(page, 1), last_page)
         offset = (page - 1) * limit
@@ -423,13 +420,10 @@ def search(
 
 
 def _by_date(
-    q: wq.Query, searcher: Any, *, newest: bool, want: int
-) -> tuple[int, list[str]] | None:
-    """(total, ids of the first `want` matches by publication date), or None where the query
-    is not plain set algebra (then Whoosh sorts)."""
-    found = matching_docs(q, searcher.reader())
-    if found is None:
-        return None
+    found: list[tuple[Any, int, set[int]]], searcher: Any, *, newest: bool, want: int
+) -> list[str] | None:
+    """Ids of the first `want` of the matching posts by publication date, or None where
+    the date column cannot be read whole (then Whoosh sorts)."""
     keyed: list[tuple[int, int]] = []
     for leaf, offset, docs in found:
         keys = sort_keys(leaf, "published")
@@ -437,7 +431,7 @@ def _by_date(
             return None
         keyed += [(keys[d], offset + d) for d in docs]
     pick = heapq.nlargest(want, keyed) if newest else heapq.nsmallest(want, keyed)
-    return len(keyed), [searcher.stored_fields(docnum)["id"] for _, docnum in pick]
+    return [searcher.stored_fields(docnum)["id"] for _, docnum in pick]
 
 
 QUERY_WORD = re.compile(r"(?<![\w:~*?])([^\W\d_][\w-]*)(?![\w:~*?])")

@@ -136,10 +136,9 @@ def crawl(
         log_level="DEBUG" if debug else "WARNING",
         **settings,
     )
-    failed = next((e for e in report.errors if e.startswith("archive write failed")), None)
-    if failed is not None:
+    if (failed := report.write_failure) is not None:
         raise ArchiveError(
-            f"The crawl stopped: {failed.removeprefix('archive write failed: ')}"
+            f"The crawl stopped: {failed}"
             f" in {_archive()}. The {report.posts_new + report.posts_updated} posts archived"
             " before are kept; free some space and crawl again to go on where it stopped."
         )

@@ -287,9 +287,9 @@ def test_export_then_import_round_trips_exactly(
 @given(text=QUERIES, tag=st.sampled_from([None, "kundenbindung", "größe"]))
 def test_the_fast_count_is_whooshs_count(small_index: Path, text: str, tag: str | None) -> None:
     from indexer.counting import count_matches
-    from indexer.searcher import Filters, _open, _restricted, parse_query, with_compounds
+    from indexer.searcher import Filters, _restricted, open_index, parse_query, with_compounds
 
-    ix = _open(small_index)
+    ix = open_index(small_index)
     try:
         q = parse_query(text, ix.schema)
     except QueryError:

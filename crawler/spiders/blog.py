@@ -29,6 +29,7 @@ from twisted.python.failure import Failure
 from crawler import discovery
 from crawler.archive_run import ArchiveRun
 from crawler.discovery import LISTING_SITEMAP, Lead
+from crawler.middlewares import OFF_LIMITS, Refused
 from crawler.model import ParsedPage, Post, PostItem, RawPage, post_id
 from crawler.parsers import merge_comment_pages, parse_page
 from crawler.parsers.urls import canonical, check_url, comment_page, is_trap, same_site
@@ -513,18 +514,14 @@ def failure_reason(failure: Failure) -> str:
     exc = failure.value
     response = getattr(exc, "response", None)
     if response is not None:
-        if 300 <= response.status < 400:
-            return "redirect not followed (not http, or off the blog)"
-        return f"HTTP {response.status}"
+        return OFF_LIMITS if 300 <= response.status < 400 else f"HTTP {response.status}"
+    if isinstance(exc, Refused):
+        return exc.reason
     name = type(exc).__name__
     message = str(exc)
-    if isinstance(exc, IgnoreRequest):
+    if isinstance(exc, IgnoreRequest):  # Scrapy's own refusals say why only in words
         if "max redirections" in message:
             return "too many redirects"
-        if "redirect not followed" in message:
-            return "redirect not followed (not http, or off the blog)"
-        if "circular redirect" in message:
-            return "circular redirect"
         if "decompression" in message:
             return "larger than the size cap once decompressed"
         return "ignored: " + message.split(":")[0][:60]
