@@ -51,6 +51,8 @@ class ArchiveRun:
             self._lock.__exit__(None, None, None)
             raise
         self.closed = False
+        # The archive pipeline, for posts that distributed workers send in.
+        self.pipeline: Any = None
 
     @classmethod
     def of(cls, crawler: Any) -> ArchiveRun:

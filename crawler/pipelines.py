@@ -33,6 +33,7 @@ class ArchivePipeline:
     def open_spider(self) -> None:
         try:
             self.run = ArchiveRun.of(self.crawler)
+            self.run.pipeline = self
         except StoreError as exc:
             logger.error("%s", exc)
             raise CloseSpider("archive busy") from exc

@@ -1,22 +1,30 @@
-"""Run a crawl in this process (Scrapy's CrawlerProcess) and return its report.
+"""Run crawls in this process (Scrapy's CrawlerProcess) and return their reports.
 
-Imported only by the `crawl` and `demo` commands: it pulls in Scrapy and Twisted.
+Imported only by the `crawl`, `worker` and `demo` commands: it pulls in Scrapy and Twisted.
 """
 
 from __future__ import annotations
 
 import logging
+import warnings
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from scrapy.crawler import CrawlerProcess
+from scrapy.exceptions import ScrapyDeprecationWarning
 from scrapy.settings import Settings
 
 from crawler.errors import ArchiveError
 from crawler.lock import crawl_lock
 from crawler.model import CrawlReport
 from crawler.parsers.urls import check_url
+from crawler.sites import SiteSpec
+from crawler.sites import crawl_settings as option_settings
 from crawler.spiders.blog import BlogSpider
 from crawler.store import Store
+
+POLITENESS = {"crawler.politeness.GlobalPoliteness": 950}
 
 
 def crawl_settings(archive: Path, *, progress: bool, log_level: str, **extra: object) -> Settings:
@@ -33,6 +41,17 @@ def crawl_settings(archive: Path, *, progress: bool, log_level: str, **extra: ob
     return settings
 
 
+def _quiet(log_level: str) -> None:
+    # scrapy-redis 0.9 passes `spider=` to the stats collector, which Scrapy 2.19 deprecates.
+    warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning, module="scrapy_redis")
+    if log_level != "DEBUG":
+        # Download failures are counted in the crawl report; Scrapy's own error lines
+        # (tracebacks for an unreachable host) would bury the one-line summary.
+        logging.getLogger("scrapy").setLevel(logging.CRITICAL)
+        # A failed archive write ends the crawl; the command says so itself, once.
+        logging.getLogger("crawler.pipelines").setLevel(logging.CRITICAL)
+
+
 def crawl_blog(
     url: str,
     archive: Path,
@@ -42,23 +61,125 @@ def crawl_blog(
     **settings: object,
 ) -> CrawlReport:
     """Crawl one blog into the archive. Ctrl-C stops it cleanly; what was archived stays."""
-    site = check_url(url)
+    return crawl_blogs(
+        [SiteSpec(url)], archive, progress=progress, log_level=log_level, **settings
+    )[0]
+
+
+def crawl_blogs(
+    sites: Sequence[SiteSpec],
+    archive: Path,
+    *,
+    progress: bool = False,
+    log_level: str = "WARNING",
+    redis_url: str | None = None,
+    **settings: object,
+) -> list[CrawlReport]:
+    """Crawl blogs side by side into the archive, one report each.
+
+    With `redis_url`, page requests go to a frontier in Redis that `blogarchive worker`
+    processes share; this process plans, writes the archive and fetches pages too.
+    """
+    specs = [SiteSpec(check_url(s.url), s.options) for s in sites]
+    if len({s.url for s in specs}) != len(specs):
+        raise ArchiveError("A blog is named twice; each is crawled once per run.")
     with Store(archive):  # fail early, in one line, if the archive cannot be opened
         pass
-    with crawl_lock(archive):
-        process = CrawlerProcess(
-            crawl_settings(archive, progress=progress, log_level=log_level, **settings)
-        )
-        if log_level != "DEBUG":
-            # Download failures are counted in the crawl report; Scrapy's own error lines
-            # (tracebacks for an unreachable host) would bury the one-line summary.
-            logging.getLogger("scrapy").setLevel(logging.CRITICAL)
-            # A failed archive write ends the crawl; the command says so itself, once.
-            logging.getLogger("crawler.pipelines").setLevel(logging.CRITICAL)
-        process.crawl(BlogSpider, url=site)
-        process.start()
+    coordination = None
+    if redis_url is not None:
+        from crawler.shared_frontier import Coordination, connect
+
+        coordination = Coordination(connect(redis_url), [s.url for s in specs])
+    try:
+        with crawl_lock(archive):
+            process = CrawlerProcess(
+                crawl_settings(archive, progress=progress and len(specs) == 1, log_level=log_level)
+            )
+            _quiet(log_level)
+            for spec in specs:
+                extra = {**settings, **option_settings(spec.options)}
+                if coordination is not None:
+                    extra |= _distributed(redis_url or "", spec.url, extra, coordination)
+                kwargs: dict[str, Any] = {"url": spec.url}
+                if coordination is not None:
+                    kwargs["coordination"] = coordination
+                process.crawl(_spider_for(extra), **kwargs)
+            process.start()
+    finally:
+        if coordination is not None:
+            coordination.close()
+    reports = []
     with Store(archive) as store:
-        report = store.last_report(site)
-    if report is None:
-        raise ArchiveError(f"The crawl of {site} did not start; see the messages above.")
-    return report
+        for spec in specs:
+            report = store.last_report(spec.url)
+            if report is None:
+                raise ArchiveError(
+                    f"The crawl of {spec.url} did not start; see the messages above."
+                )
+            reports.append(report)
+    return reports
+
+
+def _spider_for(extra: dict[str, object]) -> type[BlogSpider]:
+    """The blog spider with one blog's own settings (Scrapy applies them per crawler)."""
+    settings = crawl_settings(Path("."), progress=False, log_level="INFO", **extra)
+    custom = {key: settings[key] for key in [*extra, "USER_AGENT"]}
+    return type("BlogSpider", (BlogSpider,), {"custom_settings": custom})
+
+
+def _distributed(
+    redis_url: str, site: str, extra: dict[str, object], coordination: Any
+) -> dict[str, object]:
+    from crawler.shared_frontier import redis_settings
+
+    defaults = Settings()
+    defaults.setmodule("crawler.settings")
+    delay = float(extra.get("DOWNLOAD_DELAY", defaults.getfloat("DOWNLOAD_DELAY")))  # type: ignore[arg-type]
+    per_host = int(
+        extra.get(
+            "CONCURRENT_REQUESTS_PER_DOMAIN", defaults.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
+        )  # type: ignore[call-overload]
+    )
+    coordination.set_policy(site, delay=delay, per_host=per_host)
+    middlewares = dict(defaults.getdict("DOWNLOADER_MIDDLEWARES")) | POLITENESS
+    return {
+        **redis_settings(redis_url, site),
+        "DOWNLOADER_MIDDLEWARES": middlewares,
+        "DOWNLOAD_DELAY": 0,  # the delay is kept across processes, in Redis
+    }
+
+
+def run_worker(
+    redis_url: str, *, once: bool = False, warc_dir: Path | None = None, log_level: str = "WARNING"
+) -> int:
+    """Fetch and parse pages for whatever crawl the Redis database holds, until stopped
+    (Ctrl-C) or, with `once`, until the crawl it served has ended. Returns the number of
+    pages it answered for."""
+    from crawler.shared_frontier import connect
+    from crawler.spiders.worker import WorkerSpider
+
+    connect(redis_url)  # a wrong address fails here, in one line
+    defaults = Settings()
+    defaults.setmodule("crawler.settings")
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.setdict(
+        {
+            "REDIS_URL": redis_url,
+            "LOG_LEVEL": log_level,
+            "ITEM_PIPELINES": {},
+            "EXTENSIONS": {"crawler.warc.WarcRecorder": 600},
+            "WARC_DIR": str(warc_dir) if warc_dir else None,
+            "DOWNLOAD_DELAY": 0,
+            "CLOSESPIDER_PAGECOUNT": 0,
+            "DOWNLOADER_MIDDLEWARES": dict(defaults.getdict("DOWNLOADER_MIDDLEWARES")) | POLITENESS,
+        },
+        priority="cmdline",
+    )
+    process = CrawlerProcess(settings)
+    _quiet(log_level)
+    crawler = process.create_crawler(WorkerSpider)
+    process.crawl(crawler, redis_url=redis_url, once=once)
+    process.start()
+    spider = crawler.spider
+    return spider.answered if isinstance(spider, WorkerSpider) else 0

@@ -76,8 +76,19 @@ def cli(ctx: click.Context, archive: Path | None, debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("url")
-@click.option("--json", "as_json", is_flag=True, help="Write the crawl report as JSON to stdout.")
+@click.argument("urls", metavar="[URL]...", nargs=-1)
+@click.option(
+    "--sites",
+    "sites_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Crawl every blog this file names (one URL a line, or TOML with options per blog).",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Write the crawl report as JSON to stdout (an array of them for several blogs).",
+)
 @click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt (use with care).")
 @click.option("--delay", type=click.FloatRange(min=0), help="Seconds between requests to the host.")
 @click.option("--max-pages", type=click.IntRange(min=1), help="Stop after this many pages.")
@@ -92,8 +103,21 @@ def cli(ctx: click.Context, archive: Path | None, debug: bool) -> None:
     type=click.FloatRange(min=1),
     help="Give up on a page after this many seconds (default 60; retried 3 times).",
 )
+@click.option(
+    "--redis",
+    "redis_url",
+    metavar="redis://HOST:PORT/N",
+    help="Share the frontier with `blogarchive worker` processes through this Redis database.",
+)
+@click.option(
+    "--warc",
+    "warc_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write every request and response to WARC files in this folder.",
+)
 def crawl(
-    url: str,
+    urls: tuple[str, ...],
+    sites_file: Path | None,
     as_json: bool,
     ignore_robots: bool,
     delay: float | None,
@@ -101,8 +125,10 @@ def crawl(
     max_depth: int | None,
     contact: str | None,
     timeout: float | None,
+    redis_url: str | None,
+    warc_dir: Path | None,
 ) -> None:
-    """Crawl a blog into the archive, then update the search index.
+    """Crawl blogs into the archive, then update the search index.
 
     A first crawl archives every post; later crawls fetch only what is new or changed
     (new posts, new comments, edits) and mark posts that now answer 404 or 410 as gone.
@@ -110,66 +136,119 @@ def crawl(
     followed only when those lists are missing or disagree. A crawl that was killed or
     stopped with Ctrl-C resumes where it stopped; what was archived stays and is searchable.
 
+    Several blogs (as URLs or with --sites) are crawled side by side. With --redis, any
+    number of `blogarchive worker` processes, on any machines, fetch and parse pages for
+    this crawl; this process plans, fetches too, and writes the one archive.
+
     Example: blogarchive crawl https://blog.example/ --delay 1 --contact me@example.org
     """
-    from crawler.run import crawl_blog  # pulls in Scrapy and Twisted
+    from crawler.sites import SiteSpec, read_sites
 
-    settings: dict[str, object] = {}
+    specs = [SiteSpec(url) for url in urls]
+    if sites_file is not None:
+        specs += read_sites(sites_file)
+    if not specs:
+        raise click.UsageError("Name a blog's URL, or a sites file with --sites")
     if ignore_robots:
         click.echo("Warning: ignoring robots.txt; be kind to the site.", err=True)
-        settings["ROBOTSTXT_OBEY"] = False
-    if delay is not None:
-        settings["DOWNLOAD_DELAY"] = delay
-    if max_pages:
-        settings["CLOSESPIDER_PAGECOUNT"] = max_pages
-    if max_depth:
-        settings["DEPTH_LIMIT"] = max_depth
-    if contact:
-        settings["CONTACT"] = contact
-    if timeout:
-        settings["DOWNLOAD_TIMEOUT"] = timeout
+    options = {
+        "ignore-robots": ignore_robots or None,
+        "delay": delay,
+        "max-pages": max_pages,
+        "max-depth": max_depth,
+        "contact": contact,
+        "timeout": timeout,
+    }
+    from crawler.sites import crawl_settings
+
+    settings = crawl_settings(options)
+    if warc_dir is not None:
+        settings["WARC_DIR"] = str(warc_dir)
+    from crawler.run import crawl_blogs  # pulls in Scrapy and Twisted
+
     debug = click.get_current_context().find_root().meta.get("debug")
-    report = crawl_blog(
-        url,
+    reports = crawl_blogs(
+        specs,
         _archive(),
         progress=sys.stderr.isatty() and not debug,
         log_level="DEBUG" if debug else "WARNING",
+        redis_url=redis_url,
         **settings,
     )
-    if (failed := report.write_failure) is not None:
-        raise ArchiveError(
-            f"The crawl stopped: {failed}"
-            f" in {_archive()}. The {report.posts_new + report.posts_updated} posts archived"
-            " before are kept; free some space and crawl again to go on where it stopped."
-        )
+    for report in reports:
+        if (failed := report.write_failure) is not None:
+            raise ArchiveError(
+                f"The crawl stopped: {failed}"
+                f" in {_archive()}. The {report.posts_new + report.posts_updated} posts archived"
+                " before are kept; free some space and crawl again to go on where it stopped."
+            )
     indexed = _update_index()
-    if report.pages == 0 and report.finish_reason != "shutdown":
-        reasons = ", ".join(report.errors) or "no answer"
-        raise ArchiveError(f"Could not fetch anything from {report.site} ({reasons}).")
-    data = {
-        "site": report.site,
-        "pages": report.pages,
-        "posts_new": report.posts_new,
-        "posts_updated": report.posts_updated,
-        "comments_new": report.comments_new,
-        "posts_gone": report.posts_gone,
-        "changed": report.changed_ids,
-        "requests": report.requests,
-        "bytes": report.bytes,
-        "resumed": report.resumed_from is not None,
-        "errors": report.errors,
-        "finish_reason": report.finish_reason,
-        "indexed": indexed,
-        "archive": str(_archive()),
-    }
+    if all(r.pages == 0 and r.finish_reason != "shutdown" for r in reports):
+        reasons = ", ".join(e for r in reports for e in r.errors) or "no answer"
+        where = reports[0].site if len(reports) == 1 else f"any of the {len(reports)} blogs"
+        raise ArchiveError(f"Could not fetch anything from {where} ({reasons}).")
+    out = []
+    for report in reports:
+        data = {
+            "site": report.site,
+            "pages": report.pages,
+            "posts_new": report.posts_new,
+            "posts_updated": report.posts_updated,
+            "comments_new": report.comments_new,
+            "posts_gone": report.posts_gone,
+            "changed": report.changed_ids,
+            "requests": report.requests,
+            "bytes": report.bytes,
+            "resumed": report.resumed_from is not None,
+            "errors": report.errors,
+            "finish_reason": report.finish_reason,
+            "indexed": indexed,
+            "archive": str(_archive()),
+        }
+        out.append(data)
+        if not as_json:
+            _print_report(data)
     if as_json:
         from search_cli.render import write_json
 
-        write_json(data)
-    else:
-        _print_report(data)
-    if report.finish_reason not in ("finished", "closespider_pagecount"):
+        write_json(out[0] if len(out) == 1 else out)
+    if any(r.finish_reason not in ("finished", "closespider_pagecount") for r in reports):
         sys.exit(1)
+
+
+@cli.command()
+@click.option(
+    "--redis",
+    "redis_url",
+    metavar="redis://HOST:PORT/N",
+    required=True,
+    help="The Redis database of the crawl to work for.",
+)
+@click.option("--once", is_flag=True, help="Exit when the crawl this worker served has ended.")
+@click.option(
+    "--warc",
+    "warc_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write what this worker fetches to WARC files in this folder.",
+)
+def worker(redis_url: str, once: bool, warc_dir: Path | None) -> None:
+    """Fetch and parse pages for a distributed crawl (`blogarchive crawl --redis ...`).
+
+    Start any number, on any machines that reach the Redis database and the blogs; each
+    takes pages from the shared frontier, so no page is fetched twice, and sends what it
+    found to the crawling process, which writes the archive. Politeness (delay, requests
+    at once per host) holds across all of them. A worker killed mid-page loses nothing:
+    its pages go back to the others. Without --once it waits for crawl after crawl.
+
+    Example: blogarchive worker --redis redis://10.0.0.5:6379/0
+    """
+    from crawler.run import run_worker  # pulls in Scrapy and Twisted
+
+    debug = click.get_current_context().find_root().meta.get("debug")
+    pages = run_worker(
+        redis_url, once=once, warc_dir=warc_dir, log_level="DEBUG" if debug else "WARNING"
+    )
+    click.echo(f"Worker stopped after {pages} pages.", err=True)
 
 
 def _print_report(data: dict[str, Any]) -> None:
@@ -482,12 +561,13 @@ def demo(keep: bool) -> None:
 
 
 def _add_commands() -> None:
-    from search_cli.maintenance import check, import_
+    from search_cli.maintenance import check, import_, import_warc
     from search_cli.schedule import schedule
 
     cli.add_command(schedule)
     cli.add_command(check)
     cli.add_command(import_)
+    cli.add_command(import_warc)
 
 
 _add_commands()

@@ -1,4 +1,4 @@
-"""Commands that look after an archive: `check` and `import`."""
+"""Commands that look after an archive: `check`, `import` and `import-warc`."""
 
 from __future__ import annotations
 
@@ -65,3 +65,59 @@ def import_(file: Path) -> None:
         if not result.new + result.updated + result.unchanged:
             raise ArchiveError(f"{file} holds no posts blogarchive can read.")
         sys.exit(1)
+
+
+@click.command("import-warc")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--site", metavar="URL", help="The blog's home URL (default: each host's root).")
+@click.option("--json", "as_json", is_flag=True, help="Write the figures as JSON.")
+def import_warc(files: tuple[Path, ...], site: str | None, as_json: bool) -> None:
+    """Build or extend the archive from WARC files, without crawling.
+
+    Takes WARC files (.warc or .warc.gz) or folders of them, from `crawl --warc` or any
+    other crawler (Heritrix, wget --warc-file, Browsertrix). Every captured HTML page is
+    parsed as a crawl would; a post's comment pages are merged when they were captured.
+
+    Example: blogarchive import-warc captures/*.warc.gz --site https://blog.example/
+    """
+    from crawler.lock import crawl_lock
+    from crawler.warc_import import import_warcs
+    from indexer.writer import update_index
+
+    paths: list[Path] = []
+    for path in files:
+        if path.is_dir():
+            paths += sorted(p for p in path.iterdir() if p.name.endswith((".warc", ".warc.gz")))
+        else:
+            paths.append(path)
+    if not paths:
+        raise ArchiveError(f"No .warc or .warc.gz files in {', '.join(map(str, files))}.")
+    with crawl_lock(archive()), store(create=True) as db:
+        result = import_warcs(db, paths, site)
+        changed = result.posts_new + result.posts_updated
+        indexed = update_index(archive(), db) if changed else 0
+    figures = {
+        "files": len(paths),
+        "responses": result.responses,
+        "posts_new": result.posts_new,
+        "posts_updated": result.posts_updated,
+        "posts_unchanged": result.posts_unchanged,
+        "comments_new": result.comments_new,
+        "skipped": result.skipped,
+        "indexed": indexed,
+    }
+    if as_json:
+        from search_cli.render import write_json
+
+        write_json(figures)
+    else:
+        skipped = ", ".join(f"{n}× {why}" for why, n in result.skipped.items()) or "none"
+        click.echo(
+            f"Imported {len(paths)} WARC files ({result.responses} responses): "
+            f"{result.posts_new} new posts, {result.posts_updated} updated, "
+            f"{result.posts_unchanged} unchanged, {result.comments_new} new comments; "
+            f"skipped: {skipped}; {indexed} indexed.",
+            err=True,
+        )
+    if not (changed + result.posts_unchanged):
+        raise ArchiveError("The WARC files hold no blog post blogarchive can read.")

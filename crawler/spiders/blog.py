@@ -15,28 +15,31 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime, timedelta
-from email.utils import parsedate_to_datetime
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import HtmlResponse, Response
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.sitemap import sitemap_urls_from_robots
+from twisted.internet.task import LoopingCall
 from twisted.python.failure import Failure
 
-from crawler import discovery
+from crawler import discovery, redis_codec
 from crawler.archive_run import ArchiveRun
 from crawler.discovery import LISTING_SITEMAP, Lead
 from crawler.middlewares import OFF_LIMITS, Refused
-from crawler.model import ParsedPage, Post, PostItem, RawPage, post_id
-from crawler.parsers import merge_comment_pages, parse_page
+from crawler.model import post_id
+from crawler.pages import handle_page
 from crawler.parsers.urls import canonical, check_url, comment_page, is_trap, same_site
 from crawler.plan import decide, signals_of
 from crawler.store import KnownPost
 
-MAX_COMMENT_PAGES = 500
+if TYPE_CHECKING:  # scrapy-redis is imported only by distributed crawls
+    from crawler.shared_frontier import Coordination
+
 MAX_SITEMAPS = 1000
 MAX_FEED_PAGES = 1000
 # Where sitemaps live when robots.txt names none: WordPress core, Yoast and most others.
@@ -47,43 +50,30 @@ REST_FIELDS = "per_page=100&_fields=id,link,modified_gmt"
 BARREN_LINKS = 2
 MAX_BARREN = 5
 PAGE_STATUSES = [304, 404, 410]
-
-
-def _raw(response: Response, page_no: int) -> RawPage:
-    header = response.headers.get
-    return RawPage(
-        url=response.url,
-        page_no=page_no,
-        body=response.body,
-        content_type=(header("Content-Type") or b"").decode("latin-1") or None,
-        status=response.status,
-        etag=(header("ETag") or b"").decode("latin-1") or None,
-        last_modified=(header("Last-Modified") or b"").decode("latin-1") or None,
-    )
-
-
-def _parse(response: Response) -> ParsedPage:
-    date = None
-    if raw := response.headers.get("Date"):
-        try:
-            date = parsedate_to_datetime(raw.decode("latin-1"))
-        except (TypeError, ValueError):
-            date = None
-    content_type = (response.headers.get("Content-Type") or b"").decode("latin-1") or None
-    return parse_page(response.url, response.body, content_type=content_type, date=date)
+PUMP_INTERVAL = 0.1  # seconds between reads of the workers' findings
 
 
 class BlogSpider(Spider):
     name = "blog"
 
-    def __init__(self, url: str | None = None, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        url: str | None = None,
+        *args: Any,
+        coordination: Coordination | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.site = check_url(url)
+        # Set when the crawl is distributed: workers fetch pages too and report here.
+        self.coordination = coordination
+        self._pump: LoopingCall | None = None
+        self._closing = False
         host = urlsplit(self.site).hostname or ""
         # Scrapy's offsite filter also stops redirects that leave the blog.
         self.allowed_domains = [host.removeprefix("www.")]
         self.phase = "discover"
-        self.follow = False  # follow links from every page (no complete source to trust)
+        self.follow_links = False  # follow links from every page (no complete source to trust)
         self.leads: dict[str, list[Lead]] = defaultdict(list)
         self.complete: set[str] = set()  # URLs named by a complete source
         self.feed_urls: set[str] = set()
@@ -96,12 +86,13 @@ class BlogSpider(Spider):
         self.seen: set[str] = set()
         self.sitemaps_seen: set[str] = set()
         self.known: dict[str, KnownPost] = {}
-        self.validators: dict[str, tuple[str | None, str | None]] = {}
+        self.stored_validators: dict[str, tuple[str | None, str | None]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.stop_pump, signal=signals.spider_closed)
         return spider
 
     @property
@@ -113,11 +104,14 @@ class BlogSpider(Spider):
     async def start(self) -> AsyncIterator[Any]:
         run = self.run
         self.known = {post_id(k.url): k for k in run.store.known_posts(self.site).values()}
-        self.validators = run.store.validators()
+        self.stored_validators = run.store.validators()
         self.seen |= run.done
         self.seen.add(self.site)
         if run.resumed_from is not None:
             self.logger.info("resuming the interrupted crawl %s", run.resumed_from)
+        if self.coordination is not None:
+            self._pump = LoopingCall(self.pump)
+            self._pump.start(PUMP_INTERVAL, now=False)
         for url in run.todo:  # what the killed crawl had found but not yet fetched
             if request := self.page_request(url):
                 yield request
@@ -275,6 +269,10 @@ class BlogSpider(Spider):
     # --- phases 2 and 3: planned by the spider going idle ------------------------------------
 
     def idle(self) -> None:
+        if self.coordination is not None:
+            self.drain()
+            if not self.coordination.quiet(self.site):
+                raise DontCloseSpider  # workers are still at it
         requests: list[Request] = []
         if self.phase == "discover" and not self.complete and self.feed and not self.feed_paged:
             # No sitemap, no REST API: page back through the feed before following links.
@@ -298,7 +296,7 @@ class BlogSpider(Spider):
 
     def plan(self) -> list[Request]:
         missing = self.feed_urls - self.complete
-        self.follow = not self.complete or bool(missing)
+        self.follow_links = not self.complete or bool(missing)
         if self.complete:
             self.logger.info(
                 "%d posts listed by sitemaps or the REST API; %s",
@@ -312,7 +310,7 @@ class BlogSpider(Spider):
         for url, leads in self.leads.items():
             if request := self.page_request(url, leads, comments_changed=url in commented):
                 requests.append(request)
-        if self.follow:
+        if self.follow_links:
             requests += filter(None, (self.page_request(url) for url in self.deferred))
             self.deferred.clear()
         return requests
@@ -354,7 +352,7 @@ class BlogSpider(Spider):
 
     def conditional(self, url: str) -> dict[str, str] | None:
         """If-None-Match / If-Modified-Since from the page's last fetch, where it had them."""
-        etag, modified = self.validators.get(url, (None, None))
+        etag, modified = self.stored_validators.get(url, (None, None))
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -367,72 +365,51 @@ class BlogSpider(Spider):
     async def parse(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
         requested = response.meta.get("requested", "")
         try:
-            async for out in self._parse(response, requested):
+            async for out in handle_page(self.crawler, response, self):
                 yield out
         finally:
             if requested and response.status != 200:
-                self.run.finished(requested)
+                self.done(requested)
 
-    async def _parse(self, response: Response, requested: str) -> AsyncIterator[Any]:
-        if response.status == 304:
-            self.run.store.touch(requested)
-            return
-        if response.status in (404, 410):
-            if self.run.store.mark_gone(requested):
-                self.run.report.posts_gone += 1
-            return
-        if not isinstance(response, HtmlResponse):
-            self.count("not html")
-            self._done(requested)
-            return
-        try:
-            page = _parse(response)
-        except Exception as exc:  # one bad page must not end the crawl or lose the others
-            self.logger.warning(
-                "%s: could not parse (%s: %s)", response.url, type(exc).__name__, exc
-            )
-            self.count(f"parser error: {type(exc).__name__}")
-            self._done(requested)
-            return
-        if page.kind == "binary":
-            self.count("binary file served as HTML")
-            self._done(requested)
-            return
-        if page.comment_page_of:
-            # Reached a comment page through a link: archive it through its post instead.
-            self._done(requested)
-            if request := self.page_request(page.comment_page_of):
-                self.remember([request])
-                yield request
-            return
-        links = self.links(page, response.meta.get("barren", 0))
-        if page.post is None:
-            self._remember_validators(response)
-            self._done(requested)
-        else:
-            post, pages = await self._with_comment_pages(page, response)
-            yield PostItem(
-                post=post,
-                pages=tuple(pages),
-                requested=requested,
-                signals=response.meta.get("signals", ()),
-            )
-        for request in links:
-            yield request
+    # --- what a page leads to (`pages.PageSink`): the archive and the frontier ---------------
 
-    def links(self, page: ParsedPage, barren: int) -> list[Request]:
-        if not self.follow and self.phase != "discover":
+    def unchanged(self, url: str) -> None:
+        self.run.store.touch(url)
+
+    def gone(self, url: str) -> None:
+        if self.run.store.mark_gone(url):
+            self.run.report.posts_gone += 1
+
+    def done(self, url: str) -> None:
+        if url:
+            self.run.finished(url)
+
+    def validators(self, url: str, status: int, etag: str | None, modified: str | None) -> None:
+        """A listing's ETag or Last-Modified, so the next crawl can ask "changed since?"."""
+        headers = {"etag": etag or "", "last-modified": modified or ""}
+        self.run.store.record_fetch(canonical(url), status, headers)
+
+    def revisit(self, url: str) -> list[Request]:
+        """A comment page reached through a link: archive it through its post instead."""
+        request = self.page_request(url)
+        if request is None:
+            return []
+        self.remember([request])
+        return [request]
+
+    def follow(self, links: Iterable[str], barren: int, *, is_post: bool) -> list[Request]:
+        if not self.follow_links and self.phase != "discover":
             return []  # the sources named every post: links are not needed
         wanted = [
             link
-            for link in page.links
+            for link in links
             if same_site(link, self.site) and not is_trap(link) and not comment_page(link)
         ]
-        if not self.follow:  # kept until we know whether to follow links
+        if not self.follow_links:  # kept until we know whether to follow links
             self.deferred += wanted
             return []
-        fresh = [link for link in wanted if link not in self.seen]  # page.links are canonical
-        chain = barren + 1 if page.post is None and len(fresh) <= BARREN_LINKS else 0
+        fresh = [link for link in wanted if link not in self.seen]  # page links are canonical
+        chain = barren + 1 if not is_post and len(fresh) <= BARREN_LINKS else 0
         if chain > MAX_BARREN:
             self.count("endless listing (pagination or calendar) not followed")
             return []
@@ -449,51 +426,61 @@ class BlogSpider(Spider):
         with self.run.store.transaction():
             self.run.planned([r.meta["requested"] for r in requests])
 
-    def _remember_validators(self, response: Response) -> None:
-        """A listing's ETag or Last-Modified, so the next crawl can ask "changed since?"."""
-        raw = _raw(response, 0)
-        if raw.etag or raw.last_modified:
-            headers = {"etag": raw.etag or "", "last-modified": raw.last_modified or ""}
-            self.run.store.record_fetch(canonical(response.url), response.status, headers)
+    # --- a distributed crawl: what the workers found ------------------------------------------
 
-    def _done(self, requested: str) -> None:
-        if requested:
-            self.run.finished(requested)
+    def pump(self) -> None:
+        """Apply the workers' findings, as if this process had fetched those pages."""
+        assert self.coordination is not None
+        engine = self.crawler.engine
+        try:
+            if self.drain():
+                return
+            if engine is not None and engine.spider_is_idle() and not self._closing:
+                # Scrapy looks at an idle spider only every 5 s; a distributed crawl's phases
+                # end when the workers fall quiet, so look now.
+                try:
+                    self.idle()
+                except DontCloseSpider:
+                    return
+                self._closing = True
+                deferred_from_coro(engine.close_spider_async(reason="finished"))
+        except Exception:  # the pump must keep running; the error is worth a line
+            self.logger.exception("could not apply a worker's findings")
 
-    async def _with_comment_pages(
-        self, page: ParsedPage, response: Response
-    ) -> tuple[Post, list[RawPage]]:
-        """Fetch every further comment page of a post, so the post is archived whole."""
-        assert page.post is not None
-        raws = [_raw(response, 0)]
-        todo = list(page.comment_pages)
-        seen = set(todo)
-        found: list[tuple[int, Post]] = []
+    def drain(self) -> int:
+        """Apply what the workers have sent so far; returns how many answers there were."""
+        assert self.coordination is not None
+        messages = self.coordination.inbox(self.site)
+        if messages:
+            with self.run.store.transaction():
+                for message in messages:
+                    self.apply(message)
+        return len(messages)
+
+    def apply(self, message: dict[str, Any]) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
         assert self.crawler.engine is not None
-        while todo and len(raws) <= MAX_COMMENT_PAGES:
-            url = todo.pop(0)
-            number = (comment_page(url) or ("", 0))[1]
-            try:
-                reply = await self.crawler.engine.download_async(Request(url))
-            except Exception as exc:
-                self.count(f"comment page failed: {type(exc).__name__}")
-                continue
-            if reply.status != 200 or not isinstance(reply, HtmlResponse):
-                self.count(f"comment page HTTP {reply.status}")
-                continue
-            try:
-                other = _parse(reply)
-            except Exception as exc:
-                self.count(f"parser error: {type(exc).__name__}")
-                continue
-            raws.append(_raw(reply, number))
-            if other.post is not None:
-                found.append((number, other.post))
-            for more in other.comment_pages:
-                if more not in seen:
-                    seen.add(more)
-                    todo.append(more)
-        return merge_comment_pages(page.post, found, page.comment_page_no), raws
+        counts = message.get("stats", {})
+        stats.inc_value("response_received_count", counts.get("pages", 0))
+        stats.inc_value("downloader/request_count", counts.get("requests", 0))
+        stats.inc_value("downloader/response_bytes", counts.get("bytes", 0))
+        requests: list[Request] = []
+        for kind, *args in message.get("events", []):
+            if kind == "post":
+                self.run.pipeline.process_item(redis_codec.item_from_dict(args[0]))
+            elif kind == "follow":
+                requests += self.follow(args[0], args[1], is_post=args[2])
+            elif kind == "revisit":
+                requests += self.revisit(args[0])
+            elif kind in ("unchanged", "gone", "done", "count", "validators"):
+                getattr(self, kind)(*args)
+        for request in requests:
+            self.crawler.engine.crawl(request)
+
+    def stop_pump(self) -> None:
+        if self._pump is not None and self._pump.running:
+            self._pump.stop()
 
     def count(self, reason: str) -> None:
         assert self.crawler.stats is not None

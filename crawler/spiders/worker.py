@@ -1,0 +1,150 @@
+"""The `blog-worker` spider: fetches and parses pages from the shared Redis frontier.
+
+Run it with `blogarchive worker --redis redis://HOST:PORT/N` on any number of machines. It
+takes leased requests from every blog the coordinator is crawling, parses each page with the
+same code as a local crawl (`crawler.pages`), and sends what it found back to the
+coordinator, which alone plans requests and writes the archive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.http import Response
+from scrapy.utils.request import request_from_dict
+from twisted.python.failure import Failure
+
+from crawler import redis_codec
+from crawler.model import PostItem
+from crawler.pages import handle_page
+from crawler.shared_frontier import WorkerLink, connect
+from crawler.spiders.blog import failure_reason
+
+IDLE_POLL = 0.1  # seconds between looks at an empty frontier
+
+
+class Outbox:
+    """What one page led to, collected for the coordinator (a `crawler.pages.PageSink`)."""
+
+    def __init__(self) -> None:
+        self.events: list[list[Any]] = []
+        self.pages = 0
+        self.bytes = 0
+
+    def unchanged(self, url: str) -> None:
+        self.events.append(["unchanged", url])
+
+    def gone(self, url: str) -> None:
+        self.events.append(["gone", url])
+
+    def done(self, url: str) -> None:
+        if url:
+            self.events.append(["done", url])
+
+    def count(self, reason: str) -> None:
+        self.events.append(["count", reason])
+
+    def validators(self, url: str, status: int, etag: str | None, modified: str | None) -> None:
+        self.events.append(["validators", url, status, etag, modified])
+
+    def revisit(self, url: str) -> list[Request]:
+        self.events.append(["revisit", url])
+        return []
+
+    def follow(self, links: Iterable[str], barren: int, *, is_post: bool) -> list[Request]:
+        self.events.append(["follow", list(links), barren, is_post])
+        return []
+
+    def post(self, item: PostItem) -> None:
+        self.events.append(["post", redis_codec.item_to_dict(item)])
+
+
+class WorkerSpider(Spider):
+    name = "blog-worker"
+
+    def __init__(
+        self, redis_url: str = "", once: bool | str = False, *args: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.link = WorkerLink(connect(redis_url))
+        self.once = once in (True, "1", "true", "yes")
+        self.held: set[str] = set()  # leases taken and not yet answered
+        self.answered = 0
+        self.prefetch = 8
+
+    async def start(self) -> AsyncIterator[Any]:
+        """Stream leased requests from Redis as long as there is work (or, without
+        --once, for ever): Scrapy pulls from here only when it has room."""
+        self.prefetch = 2 * self.crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 4)
+        served: str | None = None
+        try:
+            while True:
+                running = self.link.crawl_running()
+                if running is None or running != served:
+                    if served is not None and self.once and not self.held:
+                        return  # the crawl this worker served has ended
+                    if running is not None and not self.held:
+                        served = running
+                if len(self.held) >= self.prefetch:
+                    await asyncio.sleep(0.02)
+                    continue
+                taken = self.link.take() if running else None
+                if taken is None:
+                    await asyncio.sleep(IDLE_POLL)
+                    continue
+                queue, lease, data = taken
+                request = request_from_dict(data, spider=self)
+                request.meta["lease"] = (queue, lease)
+                request.dont_filter = True  # the shared filter has seen it already
+                self.held.add(lease)
+                yield request
+        finally:
+            if not self.held:
+                self.link.close()
+
+    async def parse(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
+        outbox = Outbox()
+        requested = response.meta.get("requested", "")
+        try:
+            async for out in handle_page(self.crawler, response, outbox):
+                if isinstance(out, PostItem):
+                    outbox.post(out)
+                    outbox.pages += len(out.pages)
+                    outbox.bytes += sum(len(raw.body) for raw in out.pages)
+            if not outbox.pages:
+                outbox.pages, outbox.bytes = 1, len(response.body)
+        except Exception as exc:  # a bug must not lose the lease's answer
+            outbox.count(f"parser error: {type(exc).__name__}")
+            outbox.done(requested)
+        finally:
+            if requested and response.status != 200:
+                outbox.done(requested)
+            self._answer(response.meta, outbox)
+        return
+        yield  # an async generator, like every callback of ours
+
+    def failed(self, failure: Failure) -> None:
+        outbox = Outbox()
+        request = getattr(failure, "request", None)
+        meta = request.meta if request is not None else {}
+        outbox.count(failure_reason(failure))
+        outbox.done(meta.get("requested", ""))
+        self._answer(meta, outbox)
+
+    def _answer(self, meta: dict[str, Any], outbox: Outbox) -> None:
+        queue, lease = meta.get("lease", ("", ""))
+        if not lease:
+            return
+        message = {
+            "events": outbox.events,
+            "stats": {"pages": outbox.pages, "bytes": outbox.bytes, "requests": 1},
+        }
+        self.link.answer(queue, lease, message)
+        self.held.discard(lease)
+        self.answered += 1
+
+    def closed(self, reason: str) -> None:
+        self.link.close()
