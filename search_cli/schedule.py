@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from datetime import datetime, timedelta
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -30,44 +31,57 @@ def schedule() -> None:
 
 
 @schedule.command("add")
-@click.argument("url")
+@click.argument("url", required=False)
+@click.option(
+    "--sites",
+    "sites_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Schedule every blog this file names (as `crawl --sites`; its options win).",
+)
 @click.option("--every", metavar="INTERVAL", help="Interval such as 6h, 30m, 1d.")
 @click.option("--cron", metavar="EXPR", help='Cron expression in local time, e.g. "0 3 * * *".')
 @click.option("--delay", type=click.FloatRange(min=0), help="Seconds between requests.")
 @click.option("--max-pages", type=click.IntRange(min=1), help="Page cap per crawl.")
 @click.option("--contact", metavar="EMAIL|URL", help="Sent in the User-Agent.")
 def add(
-    url: str,
+    url: str | None,
+    sites_file: Path | None,
     every: str | None,
     cron: str | None,
     delay: float | None,
     max_pages: int | None,
     contact: str | None,
 ) -> None:
-    """Schedule a blog (again): the first crawl is due at once.
+    """Schedule a blog, or every blog of a sites file (again): the first crawl is due at once.
 
     Example: blogarchive schedule add https://blog.example/ --cron "0 3 * * *"
     """
     from crawler.parsers.urls import check_url
     from crawler.schedule import Timing, check_cron, iso, now, parse_every
+    from crawler.sites import SiteSpec, read_sites
 
     if (every is None) == (cron is None):
         raise click.UsageError("Give exactly one of --every and --cron")
-    site = check_url(url)
+    if (url is None) == (sites_file is None):
+        raise click.UsageError("Give a blog's URL or --sites FILE")
+    specs = read_sites(sites_file) if sites_file else [SiteSpec(check_url(url or ""))]
     try:
         timing = Timing(parse_every(every), None) if every else Timing(None, check_cron(cron or ""))
     except ArchiveError as exc:  # a mistyped option: a usage error, exit code 2
         raise click.UsageError(str(exc).rstrip(".")) from None
-    options = {"delay": delay, "max_pages": max_pages, "contact": contact}
+    common = {"delay": delay, "max_pages": max_pages, "contact": contact}
     with _store(create=True) as store:
-        store.add_schedule(
-            site,
-            timing.every,
-            timing.cron,
-            {k: v for k, v in options.items() if v is not None},
-            iso(now()),
-        )
-    click.echo(f"Scheduled {site} {timing.describe()}; the first crawl is due now.", err=True)
+        for spec in specs:
+            options = common | {k.replace("-", "_"): v for k, v in spec.options.items()}
+            store.add_schedule(
+                spec.url,
+                timing.every,
+                timing.cron,
+                {k: v for k, v in options.items() if v is not None},
+                iso(now()),
+            )
+    what = specs[0].url if len(specs) == 1 else f"{len(specs)} blogs"
+    click.echo(f"Scheduled {what} {timing.describe()}; the first crawl is due now.", err=True)
 
 
 @schedule.command("remove")
@@ -187,9 +201,11 @@ def _crawl(url: str, options: dict[str, Any]) -> tuple[bool, str]:
     """One incremental crawl in its own process (Twisted's reactor starts once per process)."""
     argv = [sys.executable, "-m", "search_cli.main", "--archive", str(_archive())]
     argv += ["crawl", url, "--json"]
-    for name in ("delay", "max_pages", "contact"):
+    for name in ("delay", "max_pages", "max_depth", "timeout", "contact"):
         if options.get(name) is not None:
             argv += [f"--{name.replace('_', '-')}", str(options[name])]
+    if options.get("ignore_robots"):
+        argv.append("--ignore-robots")
     # The crawl ignores SIGTERM sent to us alone; a service manager that signals the whole
     # group stops it cleanly too (Scrapy finishes what it holds, the rest resumes next time).
     done = subprocess.run(argv, capture_output=True, text=True, check=False)

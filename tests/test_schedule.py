@@ -108,3 +108,26 @@ def test_sigterm_lets_the_running_crawl_finish(tmp_path: Path, sample_site: Samp
     assert "Stopping after the running crawl has finished." in err
     (row,) = _schedules(tmp_path)
     assert row["last_result"].startswith("ok: 34 new"), row  # the whole blog, not a part
+
+
+def test_a_sites_file_schedules_every_blog_with_its_options(tmp_path: Path) -> None:
+    sites = tmp_path / "sites.toml"
+    sites.write_text(
+        '[[site]]\nurl = "https://blog.example/"\nmax-pages = 50\nignore-robots = true\n\n'
+        '[[site]]\nurl = "https://zweiter.example/"\n',
+        encoding="utf-8",
+    )
+    done = run_cli(
+        tmp_path, "schedule", "add", "--sites", str(sites), "--every", "1d", "--delay", "2"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Scheduled 2 blogs every" in done.stderr
+    rows = {r["url"]: r["options"] for r in _schedules(tmp_path)}
+    assert rows == {
+        "https://blog.example/": {"delay": 2.0, "max_pages": 50, "ignore_robots": True},
+        "https://zweiter.example/": {"delay": 2.0},
+    }
+    both = run_cli(
+        tmp_path, "schedule", "add", "https://a.example/", "--sites", str(sites), "--every", "1d"
+    )
+    assert both.returncode == 2

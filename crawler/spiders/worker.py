@@ -17,7 +17,7 @@ from scrapy.http import Response
 from scrapy.utils.request import request_from_dict
 from twisted.python.failure import Failure
 
-from crawler import redis_codec
+from crawler import faults, redis_codec
 from crawler.model import PostItem
 from crawler.pages import handle_page
 from crawler.shared_frontier import WorkerLink, connect
@@ -142,6 +142,7 @@ class WorkerSpider(Spider):
             "events": outbox.events,
             "stats": {"pages": outbox.pages, "bytes": outbox.bytes, "requests": 1},
         }
+        faults.reach("worker-answer")  # a worker killed holding a fetched page
         self.link.answer(queue, lease, message)
         self.held.discard(lease)
         self.answered += 1
