@@ -47,6 +47,12 @@ WORKER_TTL = 10  # seconds without a heartbeat before a worker counts as dead
 HEARTBEAT = 2.0
 
 
+def prefetch(settings: Any) -> int:
+    """How many shared requests one process holds at a time: enough to keep its share of
+    the host busy, few enough that the others get theirs."""
+    return 2 * settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 4)
+
+
 def site_key(site: str) -> str:
     return hashlib.sha1(site.encode()).hexdigest()[:12]
 
@@ -118,7 +124,9 @@ class SharedScheduler(RedisScheduler):
     def from_crawler(cls, crawler: Any) -> Self:
         instance = super().from_crawler(crawler)
         instance.local = LocalScheduler.from_crawler(crawler)
+        instance.crawler = crawler
         settings = crawler.settings
+        instance.prefetch = prefetch(settings)
         # Workers have their own settings: what the user chose for this crawl travels
         # with each request.
         instance.user_agent = settings.get("USER_AGENT")
@@ -144,7 +152,12 @@ class SharedScheduler(RedisScheduler):
         return bool(super().enqueue_request(request))
 
     def next_request(self) -> Request | None:
-        return self.local.next_request() or super().next_request()
+        if request := self.local.next_request():
+            return request
+        engine = self.crawler.engine
+        if engine is not None and len(engine.downloader.active) >= self.prefetch:
+            return None  # leave the rest of the queue to the workers
+        return super().next_request()
 
     def has_pending_requests(self) -> bool:
         return self.local.has_pending_requests() or super().has_pending_requests()

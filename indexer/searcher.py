@@ -33,6 +33,7 @@ from crawler.store import Store
 from indexer.analysis import fold
 from indexer.counting import matching_docs, raw_column, sort_keys
 from indexer.schema import TEXT_FIELDS, is_current
+from indexer.scoring import top_docs
 from indexer.writer import open_storage, utc_naive
 
 # Whoosh preloads every match of an Or into arrays for segments under 5,000 posts, which
@@ -384,26 +385,47 @@ def search(
             kwargs["groupedby"] = _facets(facets)
         limit = max(limit, 1)
         want = max(page, 1) * limit
-        # The matches as sets of document numbers: the total, and for sorting by date the
-        # page's posts, without Whoosh visiting every match (see counting.py).
-        found = matching_docs(q, searcher.reader())
         run = q
+        ranked = top_docs(q, searcher, want) if sort == "relevance" and not facets else None
+        found = None
+        if ranked is None:
+            # The matches as sets of document numbers: the total, and for sorting by date
+            # the page's posts, without Whoosh visiting every match (see counting.py).
+            found = matching_docs(q, searcher.reader())
         if found is not None and sort != "relevance" and not facets:
             # Sorted, a hit's score is its date either way: Whoosh fetches just the page's.
             ids = _by_date(found, searcher, newest=sort == "newest", want=want)
             if ids is not None:
-                run = wq.Or([wq.Term("id", i) for i in ids]) if ids else wq.NullQuery
+                run = _only(ids)
+        elif ranked is not None:
+            # Scored with numpy (see scoring.py): Whoosh fetches just the page's posts.
+            run = _only([searcher.stored_fields(d)["id"] for _, d in ranked.best])
         # Not search_page: its page object counts every match the slow way.
         results = searcher.search(run, limit=want, **kwargs)
-        # Phrases and the like are not set algebra: Whoosh counts them.
-        total = len(results) if found is None else sum(len(docs) for _, _, docs in found)
+        if ranked is not None:
+            total = ranked.total
+        elif found is not None:
+            total = sum(len(docs) for _, _, docs in found)
+        else:  # phrases and the like are not set algebra: Whoosh counts them
+            total = len(results)
         last_page = max(1, -(-total // limit))
         page = min(max(page, 1), last_page)
         offset = (page - 1) * limit
         shown = results[offset : offset + limit]
+        if ranked is not None:
+            by_doc = {hit.docnum: hit for hit in results}
+            shown = []
+            for score, docnum in ranked.best[offset : offset + limit]:
+                hit = by_doc[docnum]
+                hit.score = score
+                shown.append(hit)
         results.fragmenter = ContextFragmenter(maxchars=240, surround=70)
         results.formatter = _MarkFormatter()
-        _note_matched_terms(results, q, searcher.reader(), [h.docnum for h in shown])
+        docnums = [h.docnum for h in shown]
+        if ranked is not None:
+            _note_ranked_terms(results, ranked.postings, docnums)
+        else:
+            _note_matched_terms(results, q, searcher.reader(), docnums)
         hits: list[Hit] = []
         for hit in shown:
             post = store.get_post(hit["id"]) if store is not None else None
@@ -417,6 +439,11 @@ def search(
             facets={name: _facet_counts(results, name) for name in facets},
             suggestion=_suggest(searcher, q, text) if total == 0 else None,
         )
+
+
+def _only(ids: list[str]) -> wq.Query:
+    """A query for exactly these posts."""
+    return wq.Or([wq.Term("id", i) for i in ids]) if ids else wq.NullQuery
 
 
 def _by_date(
@@ -514,6 +541,23 @@ def _note_matched_terms(results: Any, q: wq.Query, reader: Any, docnums: list[in
             if postings.is_active() and postings.id() == docnum:
                 docterms[docnum].append(term)
                 termdocs.setdefault(term, set()).add(docnum)
+    results.docterms = docterms
+    results.termdocs = termdocs
+
+
+def _note_ranked_terms(
+    results: Any, postings: dict[tuple[str, bytes], Any], docnums: list[int]
+) -> None:
+    """As _note_matched_terms, from the postings the numpy scorer has read already."""
+    import numpy as np
+
+    docterms: dict[int, list[tuple[str, bytes]]] = {d: [] for d in docnums}
+    termdocs: dict[tuple[str, bytes], set[int]] = {}
+    shown = np.array(docnums, dtype=np.int64)
+    for term, docs in sorted(postings.items()):
+        for docnum in shown[np.isin(shown, docs)]:
+            docterms[int(docnum)].append(term)
+            termdocs.setdefault(term, set()).add(int(docnum))
     results.docterms = docterms
     results.termdocs = termdocs
 

@@ -327,3 +327,70 @@ def test_sorting_by_date_from_posting_sets_matches_whoosh(
     fast = run()
     with mock.patch.object(searcher, "_by_date", return_value=None):
         assert run() == fast
+
+
+def _oracle(q: Any, searcher: Any) -> dict[int, float] | None:
+    """Each matching document's score, from every term scored alone by Whoosh and the tree's
+    sums and boosts applied by hand: what BM25F over the whole tree means."""
+    from whoosh import query as wq
+
+    if isinstance(q, wq.Term):
+        return {h.docnum: h.score for h in searcher.search(q, limit=None, optimize=False)}
+    if q is wq.NullQuery:
+        return {}
+    if type(q) in (wq.Or, wq.And):
+        parts = [_oracle(sub, searcher) for sub in q.subqueries]
+        if any(p is None for p in parts):
+            return None
+        if len(parts) == 1:
+            return parts[0]
+        docs = set().union(*parts) if type(q) is wq.Or else set.intersection(*map(set, parts))
+        return {d: sum(p.get(d, 0.0) for p in parts) * q.boost for d in docs}  # type: ignore[union-attr]
+    if type(q) is wq.AndNot:
+        a, b = _oracle(q.a, searcher), _oracle(q.b, searcher)
+        return None if a is None or b is None else {d: s for d, s in a.items() if d not in b}
+    if type(q) is wq.Not:
+        inner = _oracle(q.query, searcher)
+        if inner is None:
+            return None
+        live = [d for d in range(searcher.doc_count_all()) if not searcher.reader().is_deleted(d)]
+        return {d: 1.0 for d in live if d not in inner}
+    if type(q) is wq.ConstantScoreQuery:
+        inner = _oracle(q.child, searcher)
+        return None if inner is None else dict.fromkeys(inner, q.score)
+    return None
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(text=QUERIES, tag=st.sampled_from([None, "kundenbindung", "größe"]), want=st.integers(1, 8))
+@example(text="Kundenbindung AND Straße", tag=None, want=3)
+@example(text="Flyer NOT Größe", tag="kundenbindung", want=5)
+def test_numpy_scores_are_bm25f_over_the_whole_tree(
+    small_index: Path, text: str, tag: str | None, want: int
+) -> None:
+    from indexer.scoring import top_docs
+    from indexer.searcher import Filters, _restricted, open_index, parse_query, with_compounds
+
+    ix = open_index(small_index)
+    try:
+        q = parse_query(text, ix.schema)
+    except QueryError:
+        return
+    with ix.searcher() as searcher:
+        filters = Filters(tags=(tag,)) if tag else None
+        q = _restricted(with_compounds(q, searcher.reader()), filters, searcher.reader())
+        fast = top_docs(q, searcher, want)
+        expected = _oracle(q, searcher)
+        if fast is None:
+            return
+        assert expected is not None, q  # whatever numpy scores, the oracle can too
+        total, best = fast.total, fast.best
+        assert total == len(expected)
+        ranked = sorted(expected.items(), key=lambda kv: (-kv[1], kv[0]))[:want]
+        assert [round(s, 9) for s, _ in best] == [round(s, 9) for _, s in ranked]
+        for score, docnum in best:
+            assert abs(expected[docnum] - score) < 1e-9

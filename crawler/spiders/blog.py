@@ -477,6 +477,13 @@ class BlogSpider(Spider):
                 getattr(self, kind)(*args)
         for request in requests:
             self.crawler.engine.crawl(request)
+        cap = self.crawler.settings.getint("CLOSESPIDER_PAGECOUNT")
+        if cap and (stats.get_value("response_received_count") or 0) >= cap and not self._closing:
+            # Scrapy counts only this process's pages against --max-pages; add the workers'.
+            self._closing = True
+            deferred_from_coro(
+                self.crawler.engine.close_spider_async(reason="closespider_pagecount")
+            )
 
     def stop_pump(self) -> None:
         if self._pump is not None and self._pump.running:

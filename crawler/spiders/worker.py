@@ -20,7 +20,7 @@ from twisted.python.failure import Failure
 from crawler import faults, redis_codec
 from crawler.model import PostItem
 from crawler.pages import handle_page
-from crawler.shared_frontier import WorkerLink, connect
+from crawler.shared_frontier import WorkerLink, connect, prefetch
 from crawler.spiders.blog import failure_reason
 
 IDLE_POLL = 0.1  # seconds between looks at an empty frontier
@@ -78,7 +78,7 @@ class WorkerSpider(Spider):
     async def start(self) -> AsyncIterator[Any]:
         """Stream leased requests from Redis as long as there is work (or, without
         --once, for ever): Scrapy pulls from here only when it has room."""
-        self.prefetch = 2 * self.crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 4)
+        self.prefetch = prefetch(self.crawler.settings)
         served: str | None = None
         try:
             while True:
