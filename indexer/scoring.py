@@ -187,6 +187,40 @@ def top_docs(q: wq.Query, searcher: Any, want: int) -> Ranking | None:
     return Ranking(total, best[:want], postings)
 
 
+def dated_docs(q: wq.Query, searcher: Any, want: int, *, newest: bool) -> Ranking | None:
+    """The first `want` live matches by publication date (newest or oldest first; ties as
+    Whoosh's sort breaks them), their scores 0; None where the query is not a plain tree or
+    a segment's date column cannot be read whole."""
+    from indexer.counting import sort_keys
+
+    weighting = searcher.weighting
+    keys: list[npt.NDArray[np.int64]] = []
+    docs: list[npt.NDArray[np.int64]] = []
+    read: dict[tuple[str, bytes], list[npt.NDArray[np.int64]]] = {}
+    for leaf, offset in searcher.reader().leaf_readers():
+        context = _Leaf(searcher, leaf, weighting)
+        result = _score(q, context)
+        column = sort_keys(leaf, "published")
+        if result is None or column is None:
+            return None
+        matched = result[1]
+        if leaf.has_deletions():
+            dead = np.fromiter(leaf.deleted_docs(), dtype=np.int64)
+            matched[dead[dead < len(matched)]] = False
+        found = np.flatnonzero(matched)
+        keys.append(np.asarray(column, dtype=np.int64)[found])
+        docs.append(found + offset)
+        for key, (ids, _) in context.read.items():
+            read.setdefault(key, []).append(ids + offset)
+    postings = {key: np.concatenate(parts) for key, parts in read.items()}
+    if not docs:
+        return Ranking(0, [], postings)
+    all_keys, all_docs = np.concatenate(keys), np.concatenate(docs)
+    # Newest first: larger date, then larger number (as heapq.nlargest on (key, docnum)).
+    order = np.lexsort((-all_docs, -all_keys) if newest else (all_docs, all_keys))
+    return Ranking(len(all_docs), [(0.0, int(d)) for d in all_docs[order[:want]]], postings)
+
+
 def _score(q: wq.Query, leaf: _Leaf) -> Scores | None:
     if isinstance(q, wq.Term):
         return _term(q, leaf)

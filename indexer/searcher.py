@@ -33,7 +33,7 @@ from crawler.store import Store
 from indexer.analysis import fold
 from indexer.counting import matching_docs, raw_column, sort_keys
 from indexer.schema import TEXT_FIELDS, is_current
-from indexer.scoring import top_docs
+from indexer.scoring import dated_docs, top_docs
 from indexer.writer import open_storage, utc_naive
 
 # Whoosh preloads every match of an Or into arrays for segments under 5,000 posts, which
@@ -387,8 +387,13 @@ def search(
         want = max(page, 1) * limit
         run = q
         ranked = top_docs(q, searcher, want) if sort == "relevance" and not facets else None
+        dated = None
+        if sort != "relevance" and not facets:
+            dated = dated_docs(q, searcher, want, newest=sort == "newest")
+            if dated is not None:
+                run = _only([searcher.stored_fields(d)["id"] for _, d in dated.best])
         found = None
-        if ranked is None:
+        if ranked is None and dated is None:
             # The matches as sets of document numbers: the total, and for sorting by date
             # the page's posts, without Whoosh visiting every match (see counting.py).
             found = matching_docs(q, searcher.reader())
@@ -404,6 +409,8 @@ def search(
         results = searcher.search(run, limit=want, **kwargs)
         if ranked is not None:
             total = ranked.total
+        elif dated is not None:
+            total = dated.total
         elif found is not None:
             total = sum(len(docs) for _, _, docs in found)
         else:  # phrases and the like are not set algebra: Whoosh counts them
@@ -422,8 +429,8 @@ def search(
         results.fragmenter = ContextFragmenter(maxchars=240, surround=70)
         results.formatter = _MarkFormatter()
         docnums = [h.docnum for h in shown]
-        if ranked is not None:
-            _note_ranked_terms(results, ranked.postings, docnums)
+        if (read := ranked or dated) is not None:
+            _note_ranked_terms(results, read.postings, docnums)
         else:
             _note_matched_terms(results, q, searcher.reader(), docnums)
         hits: list[Hit] = []

@@ -110,6 +110,7 @@ def test_parsers_never_raise_on_arbitrary_bytes(body: bytes) -> None:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(html=HTML | POST_PAGES, encoding=st.sampled_from(["utf-8", "cp1252", "utf-16"]))
+@example(html="<H1><A HREF=http://[>", encoding="utf-8")  # a link no URL parser accepts
 def test_parsers_return_schema_valid_posts_for_any_markup(html: str, encoding: str) -> None:
     body = html.encode(encoding, errors="replace")
     page = parse_page("https://blog.example/2010/10/post/", body, content_type=None)

@@ -88,7 +88,7 @@ def resolve(base: str, href: str | None) -> str | None:
     if not href or href.startswith(("javascript:", "mailto:", "tel:", "data:")):
         return None
     href = href.strip()
-    if href.startswith(("https://", "http://")) and "/." not in href:
+    if href.startswith(("https://", "http://")) and "/." not in href and "[" not in href:
         return href  # already absolute (most links on most blogs): urljoin is the slow part
     try:
         return urljoin(base, href)
