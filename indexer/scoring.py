@@ -194,7 +194,7 @@ def dated_docs(q: wq.Query, searcher: Any, want: int, *, newest: bool) -> Rankin
     from indexer.counting import sort_keys
 
     weighting = searcher.weighting
-    keys: list[npt.NDArray[np.int64]] = []
+    keys: list[npt.NDArray[Any]] = []
     docs: list[npt.NDArray[np.int64]] = []
     read: dict[tuple[str, bytes], list[npt.NDArray[np.int64]]] = {}
     for leaf, offset in searcher.reader().leaf_readers():
@@ -208,7 +208,7 @@ def dated_docs(q: wq.Query, searcher: Any, want: int, *, newest: bool) -> Rankin
             dead = np.fromiter(leaf.deleted_docs(), dtype=np.int64)
             matched[dead[dead < len(matched)]] = False
         found = np.flatnonzero(matched)
-        keys.append(np.asarray(column, dtype=np.int64)[found])
+        keys.append(np.asarray(column)[found])
         docs.append(found + offset)
         for key, (ids, _) in context.read.items():
             read.setdefault(key, []).append(ids + offset)
@@ -216,29 +216,74 @@ def dated_docs(q: wq.Query, searcher: Any, want: int, *, newest: bool) -> Rankin
     if not docs:
         return Ranking(0, [], postings)
     all_keys, all_docs = np.concatenate(keys), np.concatenate(docs)
-    # Newest first: larger date, then larger number (as heapq.nlargest on (key, docnum)).
-    order = np.lexsort((-all_docs, -all_keys) if newest else (all_docs, all_keys))
+    # Newest first: larger date, then larger number (as heapq.nlargest on (key, docnum));
+    # the keys are unsigned (an undated post has the largest), so reverse rather than negate.
+    order = np.lexsort((all_docs, all_keys))
+    if newest:
+        order = order[::-1]
     return Ranking(len(all_docs), [(0.0, int(d)) for d in all_docs[order[:want]]], postings)
 
 
+class DateRange(wq.Or):  # type: ignore[misc]  # Whoosh has no type hints
+    """Posts published from `since` up to `until` (UTC, naive; either may be None): for
+    Whoosh an OR of year, month and day terms, here a comparison over the date column."""
+
+    def __init__(
+        self, subqueries: list[wq.Query], since: Any = None, until: Any = None, **kw: Any
+    ) -> None:
+        super().__init__(subqueries, **kw)
+        self.since, self.until = since, until
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            super().__eq__(other)
+            and isinstance(other, DateRange)
+            and (self.since, self.until) == (other.since, other.until)
+        )
+
+    def __hash__(self) -> int:
+        return hash((super().__hash__(), self.since, self.until))
+
+
+def _in_range(q: DateRange, leaf: _Leaf) -> Scores | None:
+    from whoosh.util.times import datetime_to_long
+
+    from indexer.counting import sort_keys
+
+    column = sort_keys(leaf.leaf, "published")
+    if column is None:
+        return None
+    keys = np.asarray(column)[: leaf.size]
+    hits = np.zeros(leaf.size, dtype=bool)
+    found = keys != np.iinfo(keys.dtype).max  # an undated post has no date to compare
+    if q.since is not None:
+        found &= keys >= datetime_to_long(q.since)
+    if q.until is not None:
+        found &= keys < datetime_to_long(q.until)
+    hits[: len(keys)] = found
+    return np.zeros(leaf.size), hits
+
+
 def _score(q: wq.Query, leaf: _Leaf) -> Scores | None:
+    if isinstance(q, DateRange) and (result := _in_range(q, leaf)) is not None:
+        return result
     if isinstance(q, wq.Term):
         return _term(q, leaf)
     if q is wq.NullQuery:
         return _empty(leaf)
-    if type(q) in (wq.Or, wq.And):
+    if type(q) in (wq.Or, wq.And, DateRange):
         subs = q.subqueries
         if not subs:
             return _empty(leaf)
         if len(subs) == 1:  # Whoosh uses the child's matcher as it is, boost and all
             return _score(subs[0], leaf)
-        if type(q) is wq.Or and getattr(q, "scale", None) is not None:
+        if isinstance(q, wq.Or) and getattr(q, "scale", None) is not None:
             return None
         parts = [_score(sub, leaf) for sub in subs]
         if any(p is None for p in parts):
             return None
         total = np.zeros(leaf.size)
-        matched = np.zeros(leaf.size, dtype=bool) if type(q) is wq.Or else None
+        matched = np.zeros(leaf.size, dtype=bool) if isinstance(q, wq.Or) else None
         both = np.ones(leaf.size, dtype=bool)
         for part in parts:
             assert part is not None

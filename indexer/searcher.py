@@ -33,7 +33,7 @@ from crawler.store import Store
 from indexer.analysis import fold
 from indexer.counting import matching_docs, raw_column, sort_keys
 from indexer.schema import TEXT_FIELDS, is_current
-from indexer.scoring import dated_docs, top_docs
+from indexer.scoring import DateRange, dated_docs, top_docs
 from indexer.writer import open_storage, utc_naive
 
 # Whoosh preloads every match of an Or into arrays for segments under 5,000 posts, which
@@ -264,7 +264,9 @@ def _filter_query(f: Filters, reader: Any) -> wq.Query | None:
         first = since.date() if since else None
         last = (until - timedelta(microseconds=1)).date() + timedelta(days=1) if until else None
         terms = date_terms(first, last, years)
-        parts.append(wq.Or(terms) if terms else wq.NullQuery)
+        start = datetime.combine(first, datetime.min.time()) if first else None
+        end = datetime.combine(last, datetime.min.time()) if last else None
+        parts.append(DateRange(terms, since=start, until=end) if terms else wq.NullQuery)
     if not parts:
         return None
     return wq.And(parts) if len(parts) > 1 else parts[0]

@@ -4,7 +4,7 @@ and export followed by import round-trips any archive exactly."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -335,8 +335,13 @@ def _oracle(q: Any, searcher: Any) -> dict[int, float] | None:
     sums and boosts applied by hand: what BM25F over the whole tree means."""
     from whoosh import query as wq
 
+    from indexer.scoring import DateRange
+
     if isinstance(q, wq.Term):
         return {h.docnum: h.score for h in searcher.search(q, limit=None, optimize=False)}
+    if isinstance(q, DateRange):  # a filter: its terms' documents, scored 0
+        docs = {h.docnum for h in searcher.search(wq.Or(q.subqueries), limit=None)}
+        return dict.fromkeys(docs, 0.0)
     if q is wq.NullQuery:
         return {}
     if type(q) in (wq.Or, wq.And):
@@ -395,3 +400,36 @@ def test_numpy_scores_are_bm25f_over_the_whole_tree(
         assert [round(s, 9) for s, _ in best] == [round(s, 9) for _, s in ranked]
         for score, docnum in best:
             assert abs(expected[docnum] - score) < 1e-9
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    text=st.sampled_from(["Größe", "Flyer OR Newsletter", "Kundenbindung AND Straße"]),
+    since=st.none() | st.dates(date(2009, 6, 1), date(2015, 6, 1)),
+    days=st.none() | st.integers(0, 900),
+)
+def test_a_date_filter_from_the_date_column_is_the_date_terms(
+    small_index: Path, text: str, since: date | None, days: int | None
+) -> None:
+    from indexer.counting import count_matches
+    from indexer.scoring import top_docs
+    from indexer.searcher import Filters, _restricted, open_index, parse_query, with_compounds
+
+    start = datetime.combine(since, datetime.min.time(), UTC) if since else None
+    end = (start or datetime(2010, 1, 1, tzinfo=UTC)) + timedelta(days=days) if days else None
+    if start is None and end is None:
+        return
+    ix = open_index(small_index)
+    with ix.searcher() as searcher:
+        q = with_compounds(parse_query(text, ix.schema), searcher.reader())
+        q = _restricted(q, Filters(since=start, until=end), searcher.reader())
+        fast = top_docs(q, searcher, 12)
+        assert fast is not None
+        assert fast.total == count_matches(q, searcher.reader())
+        expected = _oracle(q, searcher)
+        assert expected is not None
+        assert sorted(d for _, d in fast.best) == sorted(expected)
