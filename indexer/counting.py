@@ -112,7 +112,7 @@ def _term_docs(leaf: Any, fieldname: str, text: Any) -> set[int]:
     field = leaf.schema[fieldname]
     try:
         btext = field.to_bytes(text)
-    except (ValueError, TypeError):
+    except Exception:  # a date field raises a bare Exception for what is no date
         return set()
     if (fieldname, btext) not in leaf:
         return set()

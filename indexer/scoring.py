@@ -20,6 +20,7 @@ fell from first to third). The tests check these scores against each term scored
 from __future__ import annotations
 
 import io
+import itertools
 import pickle
 import struct
 import zlib
@@ -38,7 +39,8 @@ from indexer.counting import raw_column
 LENGTH_OF_BYTE = np.array(_length_byte_cache, dtype=np.float64)
 
 Scores = tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]
-Postings = tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]
+# document numbers, weights, and the posting values block by block (undecoded)
+Postings = tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], list[Any]]
 _INT = struct.Struct(">i")
 
 
@@ -76,18 +78,15 @@ class _Leaf:
                 self._lengths[fieldname] = LENGTH_OF_BYTE[codes]
         return self._lengths[fieldname]
 
-    def postings(
-        self, fieldname: str, btext: bytes
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-        """The term's document numbers and weights in this segment (kept for highlights)."""
+    def postings(self, fieldname: str, btext: bytes) -> Postings:
+        """The term's document numbers, weights and values (positions) in this segment, read
+        once per search (kept for highlights)."""
         key = (fieldname, btext)
         if key not in self.read:
             self.read[key] = self._postings(fieldname, btext)
         return self.read[key]
 
-    def _postings(
-        self, fieldname: str, btext: bytes
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    def _postings(self, fieldname: str, btext: bytes) -> Postings:
         terms = getattr(self.leaf, "_terms", None)
         postfile = getattr(terms, "_postfile", None)
         info = terms.term_info(fieldname, btext) if terms is not None else None
@@ -101,7 +100,7 @@ class _Leaf:
         return _decode_blocks(postfile.get(offset, length))
 
 
-def _decode_blocks(piece: bytes) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+def _decode_blocks(piece: bytes) -> Postings:
     """Whoosh 3's posting blocks, decoded with numpy (whoosh-reloaded is pinned, ==2.7.5).
 
     After a 4-byte tag, each block is a signed big-endian length (negative for the last),
@@ -110,6 +109,7 @@ def _decode_blocks(piece: bytes) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.
     """
     ids: list[npt.NDArray[np.int64]] = []
     weights: list[npt.NDArray[np.float64]] = []
+    values: list[Any] = []
     stream = io.BytesIO(piece)
     pos = 4
     while pos < len(piece):
@@ -119,7 +119,10 @@ def _decode_blocks(piece: bytes) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.
         count, compressed = info[0], info[3]
         end = pos + _INT.size + abs(length)
         data = piece[stream.tell() : end]
-        block_ids, block_weights, _ = pickle.loads(zlib.decompress(data) if compressed else data)
+        block_ids, block_weights, block_values = pickle.loads(
+            zlib.decompress(data) if compressed else data
+        )
+        values.append(block_values)
         ids.append(np.cumsum(np.asarray(block_ids, dtype=np.int64)))
         if block_weights is None:
             weights.append(np.ones(count))
@@ -131,20 +134,34 @@ def _decode_blocks(piece: bytes) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.
             break
         pos = end
     if not ids:
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
-    return np.concatenate(ids), np.concatenate(weights)
+        return np.zeros(0, dtype=np.int64), np.zeros(0), []
+    return np.concatenate(ids), np.concatenate(weights), values
 
 
-def _from_matcher(m: Any) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+def _from_matcher(m: Any) -> Postings:
     """A posting list inlined in its term's entry (a few documents), through its matcher."""
     found = []
     while m.is_active():
-        found.append((int(m.id()), float(m.weight())))
+        found.append((int(m.id()), float(m.weight()), m.value()))
         m.next()
     return (
-        np.array([d for d, _ in found], dtype=np.int64),
-        np.array([w for _, w in found], dtype=np.float64),
+        np.array([d for d, _, _ in found], dtype=np.int64),
+        np.array([w for _, w, _ in found], dtype=np.float64),
+        [tuple(v for _, _, v in found)],
     )
+
+
+def _values_at(blocks: list[Any], at: npt.NDArray[np.int64]) -> list[bytes]:
+    """The posting values (encoded positions) at these indexes of the posting list."""
+    sizes = np.array([len(block) if block is not None else 0 for block in blocks])
+    starts = np.concatenate(([0], np.cumsum(sizes)))
+    which = np.searchsorted(starts, at, side="right") - 1
+    return [blocks[b][i - starts[b]] for b, i in zip(which.tolist(), at.tolist(), strict=True)]
+
+
+def _positions(value: bytes) -> list[int]:
+    # Whoosh's Positions format: a 4-byte count, then the pickled deltas.
+    return list(itertools.accumulate(pickle.loads(value[4:])))
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +197,7 @@ def top_docs(q: wq.Query, searcher: Any, want: int) -> Ranking | None:
             cut = -np.partition(-scores[docs], want - 1)[want - 1]
             docs = docs[scores[docs] >= cut]
         best += [(float(scores[d]), int(d) + offset) for d in docs]
-        for key, (ids, _) in context.read.items():
+        for key, (ids, _, _) in context.read.items():
             read.setdefault(key, []).append(ids + offset)
     best.sort(key=lambda pair: (-pair[0], pair[1]))
     postings = {key: np.concatenate(parts) for key, parts in read.items()}
@@ -210,7 +227,7 @@ def dated_docs(q: wq.Query, searcher: Any, want: int, *, newest: bool) -> Rankin
         found = np.flatnonzero(matched)
         keys.append(np.asarray(column)[found])
         docs.append(found + offset)
-        for key, (ids, _) in context.read.items():
+        for key, (ids, _, _) in context.read.items():
             read.setdefault(key, []).append(ids + offset)
     postings = {key: np.concatenate(parts) for key, parts in read.items()}
     if not docs:
@@ -310,6 +327,8 @@ def _score(q: wq.Query, leaf: _Leaf) -> Scores | None:
             return None
         hits = ~inner[1]
         return np.where(hits, 1.0, 0.0), hits
+    if type(q) is wq.Phrase:
+        return _phrase(q, leaf)
     if type(q) is wq.ConstantScoreQuery:
         inner = _score(q.child, leaf)
         if inner is None:
@@ -317,6 +336,43 @@ def _score(q: wq.Query, leaf: _Leaf) -> Scores | None:
         hits = inner[1]
         return np.where(hits, q.score, 0.0), hits
     return None
+
+
+def _phrase(q: wq.Phrase, leaf: _Leaf) -> Scores | None:
+    """Posts with the words next to each other, in order; scored as Whoosh's SpanNear2
+    does, by the sum of the words' scores (times the phrase's boost)."""
+    schema = leaf.searcher.schema
+    if q.slop != 1 or not q.words or q.fieldname not in schema:
+        return None  # Whoosh decides (and explains a field without positions)
+    field = schema[q.fieldname]
+    if not field.format or not field.format.supports("positions"):
+        return None
+    try:
+        btexts = [field.to_bytes(word) for word in q.words]
+    except Exception:  # a date field raises a bare Exception for what is no date
+        return _empty(leaf)
+    if any((q.fieldname, b) not in leaf.leaf for b in btexts):
+        return _empty(leaf)
+    parts = [_term(wq.Term(q.fieldname, b), leaf) for b in btexts]
+    both = np.logical_and.reduce([hits for _, hits in parts])
+    candidates = np.flatnonzero(both)
+    places = []
+    for b in btexts:
+        ids, _, blocks = leaf.postings(q.fieldname, b)
+        places.append(_values_at(blocks, np.searchsorted(ids, candidates)))
+    found = np.zeros(leaf.size, dtype=bool)
+    for k, docnum in enumerate(candidates):
+        starts = set(_positions(places[0][k]))
+        for i in range(1, len(btexts)):
+            starts &= {p - i for p in _positions(places[i][k])}
+            if not starts:
+                break
+        found[docnum] = bool(starts)
+    total = np.sum([scores for scores, _ in parts], axis=0)
+    total[~found] = 0.0
+    if q.boost != 1.0:
+        total *= q.boost
+    return total, found
 
 
 def _empty(leaf: _Leaf) -> Scores:
@@ -330,11 +386,11 @@ def _term(q: wq.Term, leaf: _Leaf) -> Scores:
     field = schema[q.fieldname]
     try:
         btext = field.to_bytes(q.text)
-    except (ValueError, TypeError):
+    except Exception:  # a date field raises a bare Exception for what is no date
         return _empty(leaf)
     if (q.fieldname, btext) not in leaf.leaf:
         return _empty(leaf)
-    ids, weights = leaf.postings(q.fieldname, btext)
+    ids, weights, _ = leaf.postings(q.fieldname, btext)
     if field.scorable:
         w = leaf.weighting
         b = w._field_B.get(q.fieldname, w.B)
