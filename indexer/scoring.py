@@ -159,11 +159,6 @@ def _values_at(blocks: list[Any], at: npt.NDArray[np.int64]) -> list[bytes]:
     return [blocks[b][i - starts[b]] for b, i in zip(which.tolist(), at.tolist(), strict=True)]
 
 
-def _positions(value: bytes) -> list[int]:
-    # Whoosh's Positions format: a 4-byte count, then the pickled deltas.
-    return list(itertools.accumulate(pickle.loads(value[4:])))
-
-
 @dataclass(frozen=True, slots=True)
 class Ranking:
     total: int  # live documents matching
@@ -361,13 +356,16 @@ def _phrase(q: wq.Phrase, leaf: _Leaf) -> Scores | None:
         ids, _, blocks = leaf.postings(q.fieldname, b)
         places.append(_values_at(blocks, np.searchsorted(ids, candidates)))
     found = np.zeros(leaf.size, dtype=bool)
-    for k, docnum in enumerate(candidates):
-        starts = set(_positions(places[0][k]))
+    loads, accumulate = pickle.loads, itertools.accumulate
+    for k, docnum in enumerate(candidates.tolist()):
+        # Whoosh's Positions format: a 4-byte count, then the pickled position deltas.
+        starts = set(accumulate(loads(places[0][k][4:])))
         for i in range(1, len(btexts)):
-            starts &= {p - i for p in _positions(places[i][k])}
+            starts &= {p - i for p in accumulate(loads(places[i][k][4:]))}
             if not starts:
                 break
-        found[docnum] = bool(starts)
+        else:
+            found[docnum] = True
     total = np.sum([scores for scores, _ in parts], axis=0)
     total[~found] = 0.0
     if q.boost != 1.0:
