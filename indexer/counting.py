@@ -9,8 +9,6 @@ arrays, a block at a time; anything else (phrases, for one) is left to Whoosh (N
 
 from __future__ import annotations
 
-import sys
-from array import array
 from typing import Any
 
 from whoosh import query as wq
@@ -34,37 +32,6 @@ def matching_docs(q: wq.Query, reader: Any) -> list[tuple[Any, int, set[int]]] |
             found -= set(leaf.deleted_docs())
         out.append((leaf, offset, found))
     return out
-
-
-def raw_column(column: Any) -> bytes | None:
-    """A fixed-width column's bytes in one read, or None for other kinds of column.
-
-    Without memory-mapping, Whoosh reads a column value with a seek and a read each; the
-    searcher needs whole columns (field lengths, dates). whoosh-reloaded is pinned
-    (==2.7.5): this reaches into its column readers on purpose.
-    """
-    needed = ("_dbfile", "_basepos", "_count", "_fixedlen")
-    if not all(hasattr(column, name) for name in needed):
-        return None
-    return bytes(column._dbfile.get(column._basepos, column._count * column._fixedlen))
-
-
-def sort_keys(leaf: Any, fieldname: str) -> Any:
-    """The raw sort keys of a numeric sortable column (as Whoosh sorts by them), or None
-    where the column is not that kind."""
-    if not leaf.has_column(fieldname):
-        return None
-    column = leaf.column_reader(fieldname, translate=False)
-    raw = raw_column(column)
-    if raw is None or not hasattr(column, "_typecode"):
-        return None
-    values = array(column._typecode, raw)
-    if sys.byteorder == "little":  # columns are big-endian on disk
-        values.byteswap()
-    missing = leaf.doc_count_all() - len(values)
-    if missing > 0:
-        values.extend([column._default] * missing)
-    return values
 
 
 def _docs(q: wq.Query, leaf: Any) -> set[int] | None:
@@ -126,7 +93,7 @@ def _ids(m: Any) -> list[int]:
         return list(m.all_ids())
     ids: list[int] = []
     while m.is_active():
-        if m._ids is None:  # whoosh-reloaded is pinned (==2.7.5); see raw_column
+        if m._ids is None:  # whoosh-reloaded is pinned (==2.7.5); see columns.py
             m._read_ids()
         ids.extend(m._ids[m._i :])
         m._next_block()

@@ -33,7 +33,7 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import _length_byte_cache
 
-from indexer.counting import raw_column
+from indexer.columns import raw_column, sort_keys
 
 # Whoosh stores a field's length per document as one byte, a logarithmic approximation.
 LENGTH_OF_BYTE = np.array(_length_byte_cache, dtype=np.float64)
@@ -66,7 +66,7 @@ class _Leaf:
                 column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
             raw = None
             if column is not None:
-                raw = getattr(column, "_data", None)  # preloaded by the searcher
+                raw = getattr(column, "_data", None)  # held whole (columns.whole_lengths)
                 if raw is None:
                     raw = raw_column(column)
             if raw is None:
@@ -203,8 +203,6 @@ def dated_docs(q: wq.Query, searcher: Any, want: int, *, newest: bool) -> Rankin
     """The first `want` live matches by publication date (newest or oldest first; ties as
     Whoosh's sort breaks them), their scores 0; None where the query is not a plain tree or
     a segment's date column cannot be read whole."""
-    from indexer.counting import sort_keys
-
     weighting = searcher.weighting
     keys: list[npt.NDArray[Any]] = []
     docs: list[npt.NDArray[np.int64]] = []
@@ -259,8 +257,6 @@ class DateRange(wq.Or):  # type: ignore[misc]  # Whoosh has no type hints
 
 def _in_range(q: DateRange, leaf: _Leaf) -> Scores | None:
     from whoosh.util.times import datetime_to_long
-
-    from indexer.counting import sort_keys
 
     column = sort_keys(leaf.leaf, "published")
     if column is None:

@@ -32,7 +32,8 @@ from crawler.model import Post
 from crawler.paths import index_path
 from crawler.store import Store
 from indexer.analysis import fold
-from indexer.counting import matching_docs, raw_column, sort_keys
+from indexer.columns import sort_keys, whole_lengths
+from indexer.counting import matching_docs
 from indexer.schema import TEXT_FIELDS, is_current
 from indexer.scoring import DateRange, dated_docs, top_docs
 from indexer.writer import open_storage, utc_naive
@@ -41,6 +42,7 @@ from indexer.writer import open_storage, utc_naive
 # scores every posting; its tree of union matchers can skip blocks that cannot reach the
 # top hits. Measured on 10,000 posts: term queries 1.5–2× faster.
 wq.Or.matcher_type = wq.Or.DEFAULT_MATCHER
+whole_lengths()
 
 Sort = Literal["relevance", "newest", "oldest"]
 Scope = Literal["all", "posts", "comments"]
@@ -342,34 +344,6 @@ def open_index(archive: Path) -> Any:
     return ix
 
 
-class _Lengths:
-    """A field-length column held in memory: BM25 asks for a document's length at every
-    posting it scores, and without memory-mapping each ask was a seek and a read."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def __getitem__(self, docnum: int) -> int:
-        return self._data[docnum] if docnum < len(self._data) else 0
-
-
-def _preload_lengths(searcher: Any) -> None:
-    # whoosh-reloaded is pinned (==2.7.5): this reaches into its W3PerDocReader on purpose.
-    # A column already replaced has no raw layout, so a second call changes nothing.
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-    for leaf, _ in searcher.reader().leaf_readers():
-        perdoc = getattr(leaf, "_perdoc", None)
-        if perdoc is None or not hasattr(perdoc, "_readers"):
-            continue
-        for name in TEXT_FIELDS:
-            lenfield = _lenfield(name)
-            column = perdoc._cached_reader(lenfield, LENGTHS_COLUMN)
-            raw = raw_column(column) if column is not None else None
-            if raw is not None:
-                perdoc._readers[lenfield] = _Lengths(raw)
-
-
 def search_ids(archive: Path, text: str, *, filters: Filters | None = None) -> list[str]:
     """Ids of every matching post, best first ("*" matches all): what export streams."""
     ix = open_index(archive)
@@ -396,7 +370,6 @@ def search(
     ix = open_index(archive)
     q = parse_query(text, ix.schema, scope)
     with reading(archive), ix.searcher() as searcher:
-        _preload_lengths(searcher)
         q = _restricted(with_compounds(q, searcher.reader()), filters, searcher.reader())
         # Not terms=True: collecting matched terms for every matching post cost more than
         # the search itself; only the shown hits need them (see _matched_fields).

@@ -18,9 +18,11 @@ from crawler.errors import IndexOutdated, StoreError
 from crawler.model import Post
 from crawler.paths import index_path
 from crawler.store import Store
+from indexer.columns import whole_lengths
 from indexer.schema import build_schema, is_current, lang_key
 
 BATCH = 500
+whole_lengths()  # the writer reads every posting's field length (see columns.py)
 
 
 class _Storage(FileStorage):  # type: ignore[misc]
