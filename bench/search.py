@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import random
 import resource
 import shutil
@@ -270,6 +271,7 @@ def main() -> None:
     limit = min(args.baseline_posts, args.posts)
     base_wall, base_cpu, base_n = build_baseline(archive, OUT / "baseline-index", limit)
     wall, cpu, count = build_ours(archive)
+    os.sync()  # queries are timed on a quiet disk, not beside the build's write-back
     base_size = _size(OUT / "baseline-index")
     ours_size = _size(archive / "index")
     print(f"{count} posts; index build (baseline on {base_n} of them):")

