@@ -1,7 +1,7 @@
 """Index build, warm query latency, cold start, incremental indexing and export on a
 generated archive, beside a plain Whoosh writer fed the same documents in the same run.
 
-Run: .venv/bin/python -m bench.search [--posts 10000] [--baseline-posts 10000]
+Run: .venv/bin/python -m bench.search [--posts 10000] [--baseline-posts 10000] [--skip-build]
 
 The archive (posts of 300–1,200 words drawn with Zipf frequencies from 6,000-word
 vocabularies, 70 % German, 0–8 comments each, tags, categories, authors, dates 2005–2025)
@@ -261,6 +261,11 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=10000)
     parser.add_argument("--baseline-posts", type=int, default=10000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--skip-build",
+        action="store_true",
+        help="reuse the archive's index: queries, cold start, incremental, export only",
+    )
     args = parser.parse_args()
     archive = OUT / f"search-{args.posts}"
     if not (archive / "archive.sqlite3").exists():
@@ -268,26 +273,27 @@ def main() -> None:
         start = time.perf_counter()
         generate(archive, args.posts)
         print(f"generated {args.posts} posts in {time.perf_counter() - start:.0f} s")
-    limit = min(args.baseline_posts, args.posts)
-    base_wall, base_cpu, base_n = build_baseline(archive, OUT / "baseline-index", limit)
-    wall, cpu, count = build_ours(archive)
-    os.sync()  # queries are timed on a quiet disk, not beside the build's write-back
-    base_size = _size(OUT / "baseline-index")
-    ours_size = _size(archive / "index")
-    print(f"{count} posts; index build (baseline on {base_n} of them):")
-    print(f"{'writer':34} {'docs/s':>8} {'docs/CPU-s':>11} {'size MB':>8}")
-    print(
-        f"{'plain Whoosh (1 process)':34} {base_n / base_wall:8.1f} {base_n / base_cpu:11.1f}"
-        f" {base_size / 1e6 * count / base_n:8.0f}  (size scaled to {count} posts)"
-    )
-    print(
-        f"{'blogarchive rebuild_index':34} {count / wall:8.1f} {count / cpu:11.1f}"
-        f" {ours_size / 1e6:8.0f}"
-    )
-    print(
-        f"ratio: {(count / wall) / (base_n / base_wall):.2f} wall,"
-        f" {(count / cpu) / (base_n / base_cpu):.2f} CPU"
-    )
+    if not args.skip_build:
+        limit = min(args.baseline_posts, args.posts)
+        base_wall, base_cpu, base_n = build_baseline(archive, OUT / "baseline-index", limit)
+        wall, cpu, count = build_ours(archive)
+        os.sync()  # queries are timed on a quiet disk, not beside the build's write-back
+        base_size = _size(OUT / "baseline-index")
+        ours_size = _size(archive / "index")
+        print(f"{count} posts; index build (baseline on {base_n} of them):")
+        print(f"{'writer':34} {'docs/s':>8} {'docs/CPU-s':>11} {'size MB':>8}")
+        print(
+            f"{'plain Whoosh (1 process)':34} {base_n / base_wall:8.1f} {base_n / base_cpu:11.1f}"
+            f" {base_size / 1e6 * count / base_n:8.0f}  (size scaled to {count} posts)"
+        )
+        print(
+            f"{'blogarchive rebuild_index':34} {count / wall:8.1f} {count / cpu:11.1f}"
+            f" {ours_size / 1e6:8.0f}"
+        )
+        print(
+            f"ratio: {(count / wall) / (base_n / base_wall):.2f} wall,"
+            f" {(count / cpu) / (base_n / base_cpu):.2f} CPU"
+        )
     times = query_mix(archive, args.rounds)
     print(f"warm query latency, ms ({args.rounds} rounds):")
     for kind, values in times.items():
