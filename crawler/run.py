@@ -182,4 +182,8 @@ def run_worker(
     process.crawl(crawler, redis_url=redis_url, once=once)
     process.start()
     spider = crawler.spider
-    return spider.answered if isinstance(spider, WorkerSpider) else 0
+    if not isinstance(spider, WorkerSpider):
+        return 0
+    if spider.failure:
+        raise ArchiveError(f"{spider.failure} The worker answered {spider.answered} pages.")
+    return spider.answered

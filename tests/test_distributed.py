@@ -34,14 +34,12 @@ pytestmark = pytest.mark.e2e
 POSTS = 120
 
 
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def _redis_server(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
     try:
         ensure_apt(["redis-server"], ["redis-server"], [])
     except Unavailable as exc:
         pytest.skip(str(exc))
     port = free_port()
-    folder = tmp_path_factory.mktemp("redis")
     server = subprocess.Popen(
         [
             shutil.which("redis-server") or "/usr/bin/redis-server",
@@ -61,6 +59,12 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             break
         except redis.ConnectionError:
             time.sleep(0.1)
+    return server, url
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server, url = _redis_server(tmp_path_factory.mktemp("redis"))
     yield url
     server.terminate()
     server.wait(10)
@@ -295,6 +299,18 @@ def test_a_second_crawl_on_the_same_database_is_refused(
     assert done.returncode == 1
     assert "Another crawl (elsewhere:1:0) is using this Redis database" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_worker_whose_redis_goes_away_says_so(tmp_path: Path) -> None:
+    server, url = _redis_server(tmp_path)
+    worker = _start(tmp_path / "unused", "worker", "--redis", url)
+    time.sleep(3)
+    server.terminate()
+    server.wait(10)
+    _, err = worker.communicate(timeout=60)
+    assert worker.returncode == 1
+    assert err.startswith("Error: Lost the connection to Redis"), err[-2000:]
+    assert "Traceback" not in err
 
 
 @pytest.mark.parametrize("command", ["crawl http://127.0.0.1:9/", "worker"])

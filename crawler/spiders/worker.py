@@ -9,6 +9,7 @@ coordinator, which alone plans requests and writes the archive.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
@@ -24,6 +25,7 @@ from crawler.shared_frontier import WorkerLink, connect, prefetch
 from crawler.spiders.blog import failure_reason
 
 IDLE_POLL = 0.1  # seconds between looks at an empty frontier
+REDIS_PATIENCE = 10.0  # seconds a worker waits for an unreachable Redis before it stops
 
 
 class Outbox:
@@ -74,15 +76,30 @@ class WorkerSpider(Spider):
         self.held: set[str] = set()  # leases taken and not yet answered
         self.answered = 0
         self.prefetch = 8
+        self.failure: str | None = None  # why the worker stopped, when it had to
 
     async def start(self) -> AsyncIterator[Any]:
         """Stream leased requests from Redis as long as there is work (or, without
         --once, for ever): Scrapy pulls from here only when it has room."""
+        from redis import RedisError
+
         self.prefetch = prefetch(self.crawler.settings)
         served: str | None = None
+        lost_since: float | None = None
         try:
             while True:
-                running = self.link.crawl_running()
+                try:
+                    running = self.link.crawl_running()
+                    taken = self.link.take() if running and len(self.held) < self.prefetch else None
+                except RedisError as exc:
+                    # A restarting Redis is waited for a little; a gone one ends the worker.
+                    lost_since = lost_since or time.monotonic()
+                    if time.monotonic() - lost_since > REDIS_PATIENCE:
+                        self.failure = f"Lost the connection to Redis ({exc})."
+                        return
+                    await asyncio.sleep(1)
+                    continue
+                lost_since = None
                 if running is None or running != served:
                     if served is not None and self.once and not self.held:
                         return  # the crawl this worker served has ended
@@ -91,7 +108,6 @@ class WorkerSpider(Spider):
                 if len(self.held) >= self.prefetch:
                     await asyncio.sleep(0.02)
                     continue
-                taken = self.link.take() if running else None
                 if taken is None:
                     await asyncio.sleep(IDLE_POLL)
                     continue
@@ -143,7 +159,15 @@ class WorkerSpider(Spider):
             "stats": {"pages": outbox.pages, "bytes": outbox.bytes, "requests": 1},
         }
         faults.reach("worker-answer")  # a worker killed holding a fetched page
-        self.link.answer(queue, lease, message)
+        from redis import RedisError
+
+        try:
+            self.link.answer(queue, lease, message)
+        except RedisError as exc:
+            # The lease stays in Redis: once this worker's heartbeat lapses, the page is
+            # given to another process. Nothing is lost; this worker cannot go on.
+            self.failure = f"Lost the connection to Redis ({exc})."
+            return
         self.held.discard(lease)
         self.answered += 1
 
