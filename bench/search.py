@@ -195,6 +195,8 @@ def query_mix(archive: Path, rounds: int) -> dict[str, list[float]]:
         ],
         "sorted by date": [(q, {"sort": "newest"}) for q in QUERIES["term"]],
         "top-10 highlights": [(q, {"highlights": True}) for q in QUERIES["term"]],
+        # not in the mix: facet counts of every match
+        "facets tag, year": [(q, {"facets": ("tag", "year")}) for q in QUERIES["term"]],
     }
     times: dict[str, list[float]] = {kind: [] for kind in mix}
     with Store(archive) as store:

@@ -165,6 +165,8 @@ class Ranking:
     best: list[tuple[float, int]]  # (score, global document number), best first
     # every term read, with the global numbers of the documents holding it
     postings: dict[tuple[str, bytes], npt.NDArray[np.int64]]
+    # per segment: its reader and which of its documents match (live ones only)
+    matched: list[tuple[Any, npt.NDArray[np.bool_]]]
 
 
 def top_docs(q: wq.Query, searcher: Any, want: int) -> Ranking | None:
@@ -176,6 +178,7 @@ def top_docs(q: wq.Query, searcher: Any, want: int) -> Ranking | None:
     best: list[tuple[float, int]] = []
     total = 0
     read: dict[tuple[str, bytes], list[npt.NDArray[np.int64]]] = {}
+    masks: list[tuple[Any, npt.NDArray[np.bool_]]] = []
     for leaf, offset in searcher.reader().leaf_readers():
         context = _Leaf(searcher, leaf, weighting)
         result = _score(q, context)
@@ -185,6 +188,7 @@ def top_docs(q: wq.Query, searcher: Any, want: int) -> Ranking | None:
         if leaf.has_deletions():
             dead = np.fromiter(leaf.deleted_docs(), dtype=np.int64)
             matched[dead[dead < len(matched)]] = False
+        masks.append((leaf, matched))
         docs = np.flatnonzero(matched)
         total += len(docs)
         if len(docs) > want:
@@ -196,7 +200,7 @@ def top_docs(q: wq.Query, searcher: Any, want: int) -> Ranking | None:
             read.setdefault(key, []).append(ids + offset)
     best.sort(key=lambda pair: (-pair[0], pair[1]))
     postings = {key: np.concatenate(parts) for key, parts in read.items()}
-    return Ranking(total, best[:want], postings)
+    return Ranking(total, best[:want], postings, masks)
 
 
 def dated_docs(q: wq.Query, searcher: Any, want: int, *, newest: bool) -> Ranking | None:
@@ -207,6 +211,7 @@ def dated_docs(q: wq.Query, searcher: Any, want: int, *, newest: bool) -> Rankin
     keys: list[npt.NDArray[Any]] = []
     docs: list[npt.NDArray[np.int64]] = []
     read: dict[tuple[str, bytes], list[npt.NDArray[np.int64]]] = {}
+    masks: list[tuple[Any, npt.NDArray[np.bool_]]] = []
     for leaf, offset in searcher.reader().leaf_readers():
         context = _Leaf(searcher, leaf, weighting)
         result = _score(q, context)
@@ -217,6 +222,7 @@ def dated_docs(q: wq.Query, searcher: Any, want: int, *, newest: bool) -> Rankin
         if leaf.has_deletions():
             dead = np.fromiter(leaf.deleted_docs(), dtype=np.int64)
             matched[dead[dead < len(matched)]] = False
+        masks.append((leaf, matched))
         found = np.flatnonzero(matched)
         keys.append(np.asarray(column)[found])
         docs.append(found + offset)
@@ -224,14 +230,32 @@ def dated_docs(q: wq.Query, searcher: Any, want: int, *, newest: bool) -> Rankin
             read.setdefault(key, []).append(ids + offset)
     postings = {key: np.concatenate(parts) for key, parts in read.items()}
     if not docs:
-        return Ranking(0, [], postings)
+        return Ranking(0, [], postings, masks)
     all_keys, all_docs = np.concatenate(keys), np.concatenate(docs)
     # Newest first: larger date, then larger number (as heapq.nlargest on (key, docnum));
     # the keys are unsigned (an undated post has the largest), so reverse rather than negate.
     order = np.lexsort((all_docs, all_keys))
     if newest:
         order = order[::-1]
-    return Ranking(len(all_docs), [(0.0, int(d)) for d in all_docs[order[:want]]], postings)
+    best = [(0.0, int(d)) for d in all_docs[order[:want]]]
+    return Ranking(len(all_docs), best, postings, masks)
+
+
+def facet_counts(ranking: Ranking, searcher: Any, fieldname: str) -> list[tuple[str, int]]:
+    """How many matching posts hold each value of a keyword field, most first: each value's
+    posting list against the matches (Whoosh's grouping visited every match in Python)."""
+    counts: dict[str, int] = {}
+    for leaf, matched in ranking.matched:
+        if fieldname not in leaf.schema or not matched.any():
+            continue
+        field = leaf.schema[fieldname]
+        context = _Leaf(searcher, leaf, searcher.weighting)
+        for btext in leaf.lexicon(fieldname):
+            ids = context.postings(fieldname, btext)[0]
+            if n := int(np.count_nonzero(matched[ids[ids < len(matched)]])):
+                label = str(field.from_bytes(btext))
+                counts[label] = counts.get(label, 0) + n
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 class DateRange(wq.Or):  # type: ignore[misc]  # Whoosh has no type hints

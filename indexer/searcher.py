@@ -35,7 +35,7 @@ from indexer.analysis import fold
 from indexer.columns import sort_keys, whole_lengths
 from indexer.counting import matching_docs
 from indexer.schema import TEXT_FIELDS, is_current
-from indexer.scoring import DateRange, dated_docs, top_docs
+from indexer.scoring import DateRange, dated_docs, facet_counts, top_docs
 from indexer.writer import open_storage, utc_naive
 
 # Whoosh preloads every match of an Or into arrays for segments under 5,000 posts, which
@@ -377,17 +377,18 @@ def search(
         if sort != "relevance":
             kwargs["sortedby"] = "published"
             kwargs["reverse"] = sort == "newest"
-        if facets:
-            kwargs["groupedby"] = _facets(facets)
         limit = max(limit, 1)
         want = max(page, 1) * limit
         run = q
-        ranked = top_docs(q, searcher, want) if sort == "relevance" and not facets else None
+        ranked = top_docs(q, searcher, want) if sort == "relevance" else None
         dated = None
-        if sort != "relevance" and not facets:
+        if sort != "relevance":
             dated = dated_docs(q, searcher, want, newest=sort == "newest")
             if dated is not None:
                 run = _only([searcher.stored_fields(d)["id"] for _, d in dated.best])
+        numpy_ranking = ranked or dated
+        if facets and numpy_ranking is None:
+            kwargs["groupedby"] = _facets(facets)
         found = None
         if ranked is None and dated is None:
             # The matches as sets of document numbers: the total, and for sorting by date
@@ -439,7 +440,12 @@ def search(
             page=page,
             limit=limit,
             hits=tuple(hits),
-            facets={name: _facet_counts(results, name) for name in facets},
+            facets={
+                name: facet_counts(numpy_ranking, searcher, name)
+                if numpy_ranking is not None
+                else _facet_counts(results, name)
+                for name in facets
+            },
             suggestion=_suggest(searcher, q, text) if total == 0 else None,
         )
 

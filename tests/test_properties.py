@@ -487,3 +487,37 @@ def test_numpy_scores_hold_across_many_posting_blocks(blocky_index: Path, text: 
             assert fast.total == len(expected) > 0
             ranked = sorted(expected.items(), key=lambda kv: (-kv[1], kv[0]))[:25]
             assert [round(s, 9) for s, _ in fast.best] == [round(s, 9) for _, s in ranked]
+
+
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    text=QUERIES,
+    sort=st.sampled_from(["relevance", "newest"]),
+    facet=st.sampled_from(["tag", "year", "author", "category"]),
+)
+@example(text="Größe", sort="relevance", facet="tag")
+@example(text="Flyer OR Newsletter", sort="newest", facet="year")
+def test_facet_counts_from_postings_are_whooshs(
+    small_index: Path, text: str, sort: str, facet: str
+) -> None:
+    from unittest import mock
+
+    from indexer import searcher
+
+    def run() -> object:
+        try:
+            r = searcher.search(small_index, text, sort=sort, facets=(facet,))  # type: ignore[arg-type]
+        except QueryError as exc:
+            return str(exc)
+        return r.total, r.facets
+
+    fast = run()
+    with (
+        mock.patch.object(searcher, "top_docs", return_value=None),
+        mock.patch.object(searcher, "dated_docs", return_value=None),
+    ):
+        assert run() == fast
