@@ -56,10 +56,17 @@ def _site(posts: int, base: str) -> tuple[Path, list[str]]:
     return root, urls
 
 
-def _nginx(root: Path, port: int) -> subprocess.Popen[bytes]:
+def _nginx(
+    root: Path, port: int, access_log: Path | None = None, prefix: Path = OUT / "nginx"
+) -> subprocess.Popen[bytes]:
+    """nginx serving `root` on a loopback port; with `access_log`, every request URI there."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    prefix = OUT / "nginx"
     prefix.mkdir(parents=True, exist_ok=True)
+    logging = (
+        f"log_format paths '$request_uri'; access_log {access_log} paths;"
+        if access_log
+        else "access_log off;"
+    )
     temps = " ".join(
         f"{name}_temp_path {prefix / name};"
         for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
@@ -69,7 +76,7 @@ def _nginx(root: Path, port: int) -> subprocess.Popen[bytes]:
         f"worker_processes 1; daemon off; pid {prefix / 'nginx.pid'};"
         f" error_log {prefix / 'error.log'}; {'user root;' if _is_root() else ''}"
         " events { worker_connections 1024; }"
-        " http { access_log off; sendfile on; keepalive_timeout 65; default_type text/html;"
+        f" http {{ {logging} sendfile on; keepalive_timeout 65; default_type text/html;"
         " types { text/html html; application/xml xml; text/plain txt; }"
         f" {temps}"
         f" server {{ listen 127.0.0.1:{port}; root {root}; index index.html; }} }}\n"

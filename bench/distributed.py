@@ -25,7 +25,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench.crawl import OUT, _free_port, _is_root, _site, _wait
+from bench.crawl import OUT, _free_port, _nginx, _site, _wait
 
 CRAWL = """
 import json, sys, time
@@ -38,30 +38,6 @@ report = crawl_blogs([SiteSpec(sys.argv[1])], Path(sys.argv[2]), redis_url=sys.a
 print(json.dumps({"wall": time.perf_counter() - start, "posts": report.posts_new,
                   "pages": report.pages, "errors": report.errors}))
 """
-
-
-def _nginx(root: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    prefix = OUT / "nginx-distributed"
-    prefix.mkdir(parents=True, exist_ok=True)
-    temps = " ".join(
-        f"{name}_temp_path {prefix / name};"
-        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    conf = prefix / "nginx.conf"
-    conf.write_text(
-        f"worker_processes 1; daemon off; pid {prefix / 'nginx.pid'};"
-        f" error_log {prefix / 'error.log'}; {'user root;' if _is_root() else ''}"
-        " events { worker_connections 1024; }"
-        " http { log_format paths '$request_uri'; sendfile on; keepalive_timeout 65;"
-        f" access_log {log} paths; default_type text/html;"
-        " types { text/html html; application/xml xml; text/plain txt; }"
-        f" {temps}"
-        f" server {{ listen 127.0.0.1:{port}; root {root}; index index.html; }} }}\n"
-    )
-    proc = subprocess.Popen([nginx, "-c", str(conf), "-p", str(prefix)])
-    _wait(port)
-    return proc
 
 
 def _redis(port: int, folder: Path) -> subprocess.Popen[bytes]:
@@ -118,7 +94,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-distributed-") as tmp:
         work = Path(tmp)
         log = work / "access.log"
-        web = _nginx(root, web_port, log)
+        web = _nginx(root, web_port, access_log=log, prefix=OUT / "nginx-distributed")
         redis = _redis(redis_port, work)
         redis_url = f"redis://127.0.0.1:{redis_port}/0"
         walls: dict[int, list[float]] = {n: [] for n in [0, *counts]}

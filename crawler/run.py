@@ -27,9 +27,15 @@ from crawler.store import Store
 POLITENESS = {"crawler.politeness.GlobalPoliteness": 950}
 
 
-def crawl_settings(archive: Path, *, progress: bool, log_level: str, **extra: object) -> Settings:
+def _project() -> Settings:
+    """blogarchive's Scrapy settings (crawler/settings.py), at the project's priority."""
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
+    return settings
+
+
+def crawl_settings(archive: Path, *, progress: bool, log_level: str, **extra: object) -> Settings:
+    settings = _project()
     settings.set("ARCHIVE_DIR", str(archive), priority="cmdline")
     settings.set("ARCHIVE_PROGRESS", progress, priority="cmdline")
     settings.set("LOG_LEVEL", log_level, priority="cmdline")
@@ -132,16 +138,14 @@ def _distributed(
 ) -> dict[str, object]:
     from crawler.shared_frontier import redis_settings
 
-    defaults = Settings()
-    defaults.setmodule("crawler.settings")
-    delay = float(extra.get("DOWNLOAD_DELAY", defaults.getfloat("DOWNLOAD_DELAY")))  # type: ignore[arg-type]
-    per_host = int(
-        extra.get(
-            "CONCURRENT_REQUESTS_PER_DOMAIN", defaults.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
-        )  # type: ignore[call-overload]
+    chosen = _project()
+    chosen.setdict(extra, priority="cmdline")
+    coordination.set_policy(
+        site,
+        delay=chosen.getfloat("DOWNLOAD_DELAY"),
+        per_host=chosen.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
     )
-    coordination.set_policy(site, delay=delay, per_host=per_host)
-    middlewares = dict(defaults.getdict("DOWNLOADER_MIDDLEWARES")) | POLITENESS
+    middlewares = dict(chosen.getdict("DOWNLOADER_MIDDLEWARES")) | POLITENESS
     return {
         **redis_settings(redis_url, site),
         "DOWNLOADER_MIDDLEWARES": middlewares,
@@ -159,10 +163,7 @@ def run_worker(
     from crawler.spiders.worker import WorkerSpider
 
     connect(redis_url)  # a wrong address fails here, in one line
-    defaults = Settings()
-    defaults.setmodule("crawler.settings")
-    settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
+    settings = _project()
     settings.setdict(
         {
             "REDIS_URL": redis_url,
@@ -172,7 +173,7 @@ def run_worker(
             "WARC_DIR": str(warc_dir) if warc_dir else None,
             "DOWNLOAD_DELAY": 0,
             "CLOSESPIDER_PAGECOUNT": 0,
-            "DOWNLOADER_MIDDLEWARES": dict(defaults.getdict("DOWNLOADER_MIDDLEWARES")) | POLITENESS,
+            "DOWNLOADER_MIDDLEWARES": dict(settings.getdict("DOWNLOADER_MIDDLEWARES")) | POLITENESS,
         },
         priority="cmdline",
     )

@@ -82,12 +82,8 @@ class WarcRecorder:
             reason = HTTPStatus(response.status).phrase
         except ValueError:
             reason = "Unknown"
-        headers = [
-            (name.decode("latin-1"), value.decode("latin-1"))
-            for name, values in response.headers.items()
-            for value in values
-            if name.lower() != b"transfer-encoding"
-        ]
+        # The body is stored de-chunked, so its Transfer-Encoding would mislead a reader.
+        headers = _pairs(response.headers, skip=b"transfer-encoding")
         protocol = response.protocol or "HTTP/1.1"
         http = StatusAndHeaders(f"{response.status} {reason}", headers, protocol=protocol)
         date = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -103,11 +99,7 @@ class WarcRecorder:
         )
         parts = urlsplit(request.url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        request_headers = [
-            (name.decode("latin-1"), value.decode("latin-1"))
-            for name, values in request.headers.items()
-            for value in values
-        ]
+        request_headers = _pairs(request.headers)
         if not any(name.lower() == "host" for name, _ in request_headers):
             request_headers.insert(0, ("Host", parts.netloc))
         sent = StatusAndHeaders(
@@ -133,3 +125,13 @@ class WarcRecorder:
 
     def close(self, spider: Any = None) -> None:
         self._close_file()
+
+
+def _pairs(headers: Any, skip: bytes = b"") -> list[tuple[str, str]]:
+    """Scrapy's headers (a name with its values) as the (name, value) lines warcio writes."""
+    return [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in headers.items()
+        for value in values
+        if name.lower() != skip
+    ]

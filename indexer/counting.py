@@ -13,6 +13,8 @@ from typing import Any
 
 from whoosh import query as wq
 
+from indexer.scoring import read_postings
+
 
 def count_matches(q: wq.Query, reader: Any) -> int | None:
     """The number of live documents matching q, or None where the tree is not plain."""
@@ -83,18 +85,4 @@ def _term_docs(leaf: Any, fieldname: str, text: Any) -> set[int]:
         return set()
     if (fieldname, btext) not in leaf:
         return set()
-    postings = leaf.postings(fieldname, btext)
-    return set(_ids(postings))
-
-
-def _ids(m: Any) -> list[int]:
-    """Every id of a posting list, a block at a time where the matcher allows it."""
-    if not hasattr(m, "_read_ids") or not hasattr(m, "_next_block"):
-        return list(m.all_ids())
-    ids: list[int] = []
-    while m.is_active():
-        if m._ids is None:  # whoosh-reloaded is pinned (==2.7.5); see columns.py
-            m._read_ids()
-        ids.extend(m._ids[m._i :])
-        m._next_block()
-    return ids
+    return set(read_postings(leaf, fieldname, btext)[0].tolist())

@@ -33,7 +33,7 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import _length_byte_cache
 
-from indexer.columns import raw_column, sort_keys
+from indexer.columns import Lengths, raw_column, sort_keys
 
 # Whoosh stores a field's length per document as one byte, a logarithmic approximation.
 LENGTH_OF_BYTE = np.array(_length_byte_cache, dtype=np.float64)
@@ -42,6 +42,10 @@ Scores = tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]
 # document numbers, weights, and the posting values block by block (undecoded)
 Postings = tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], list[Any]]
 _INT = struct.Struct(">i")
+
+
+class _Unreadable(Exception):
+    """A column this module cannot read whole: Whoosh scores the query instead."""
 
 
 class _Leaf:
@@ -56,22 +60,21 @@ class _Leaf:
         self.read: dict[tuple[str, bytes], Postings] = {}
 
     def lengths(self, fieldname: str) -> npt.NDArray[np.float64] | None:
-        """The field's length per document, as Whoosh decodes it; None without a column."""
+        """The field's length per document, as Whoosh decodes it; None without a column
+        (Whoosh then takes every length as 1)."""
         if fieldname not in self._lengths:
             from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
             perdoc = getattr(self.leaf, "_perdoc", None)
-            column = None
-            if perdoc is not None and hasattr(perdoc, "_cached_reader"):
-                column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            raw = None
-            if column is not None:
-                raw = getattr(column, "_data", None)  # held whole (columns.whole_lengths)
-                if raw is None:
-                    raw = raw_column(column)
-            if raw is None:
+            if perdoc is None or not hasattr(perdoc, "_cached_reader"):
+                raise _Unreadable(fieldname)
+            column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            if column is None:
                 self._lengths[fieldname] = None
             else:
+                raw = column._data if isinstance(column, Lengths) else raw_column(column)
+                if raw is None:
+                    raise _Unreadable(fieldname)
                 codes = np.zeros(self.size, dtype=np.uint8)
                 data = np.frombuffer(raw, dtype=np.uint8)[: self.size]
                 codes[: len(data)] = data
@@ -79,25 +82,26 @@ class _Leaf:
         return self._lengths[fieldname]
 
     def postings(self, fieldname: str, btext: bytes) -> Postings:
-        """The term's document numbers, weights and values (positions) in this segment, read
-        once per search (kept for highlights)."""
+        """The term's postings in this segment, read once per search (kept for highlights)."""
         key = (fieldname, btext)
         if key not in self.read:
-            self.read[key] = self._postings(fieldname, btext)
+            self.read[key] = read_postings(self.leaf, fieldname, btext)
         return self.read[key]
 
-    def _postings(self, fieldname: str, btext: bytes) -> Postings:
-        terms = getattr(self.leaf, "_terms", None)
-        postfile = getattr(terms, "_postfile", None)
-        info = terms.term_info(fieldname, btext) if terms is not None else None
-        if postfile is None or info is None or info.is_inlined():
-            return _from_matcher(self.leaf.postings(fieldname, btext))
-        offset, length = info.extent()
-        if isinstance(length, tuple):  # whoosh-reloaded 2.7.5 decodes it as a 1-tuple
-            length = length[0]
-        # One read of the whole posting list: without memory-mapping, Whoosh reads each
-        # block's header with many small reads (pickle takes a byte at a time from a file).
-        return _decode_blocks(postfile.get(offset, length))
+
+def read_postings(leaf: Any, fieldname: str, btext: bytes) -> Postings:
+    """A term's document numbers, weights and values (positions) in a segment."""
+    terms = getattr(leaf, "_terms", None)
+    postfile = getattr(terms, "_postfile", None)
+    info = terms.term_info(fieldname, btext) if terms is not None else None
+    if postfile is None or info is None or info.is_inlined():
+        return _from_matcher(leaf.postings(fieldname, btext))
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # whoosh-reloaded 2.7.5 decodes it as a 1-tuple
+        length = length[0]
+    # One read of the whole posting list: without memory-mapping, Whoosh reads each
+    # block's header with many small reads (pickle takes a byte at a time from a file).
+    return _decode_blocks(postfile.get(offset, length))
 
 
 def _decode_blocks(piece: bytes) -> Postings:
@@ -165,30 +169,55 @@ class Ranking:
     best: list[tuple[float, int]]  # (score, global document number), best first
     # every term read, with the global numbers of the documents holding it
     postings: dict[tuple[str, bytes], npt.NDArray[np.int64]]
-    # per segment: its reader and which of its documents match (live ones only)
-    matched: list[tuple[Any, npt.NDArray[np.bool_]]]
+    # per segment: what was read of it and which of its documents match (live ones only)
+    matched: list[tuple[_Leaf, npt.NDArray[np.bool_]]]
 
 
-def top_docs(q: wq.Query, searcher: Any, want: int) -> Ranking | None:
-    """The best `want` live matches of q with their BM25F scores; None where the query is
-    not a plain tree or the weighting is not BM25F."""
+# (segment, its first global document number, scores, live matches)
+_Matches = list[tuple[_Leaf, int, npt.NDArray[np.float64], npt.NDArray[np.bool_]]]
+
+
+def _match(q: wq.Query, searcher: Any) -> _Matches | None:
+    """q scored in every segment, deleted documents left out; None where the query is not
+    a plain tree or the weighting is not BM25F."""
     weighting = searcher.weighting
     if type(weighting) is not BM25F:
         return None
-    best: list[tuple[float, int]] = []
-    total = 0
-    read: dict[tuple[str, bytes], list[npt.NDArray[np.int64]]] = {}
-    masks: list[tuple[Any, npt.NDArray[np.bool_]]] = []
+    out = []
     for leaf, offset in searcher.reader().leaf_readers():
         context = _Leaf(searcher, leaf, weighting)
-        result = _score(q, context)
+        try:
+            result = _score(q, context)
+        except _Unreadable:
+            return None
         if result is None:
             return None
         scores, matched = result
         if leaf.has_deletions():
             dead = np.fromiter(leaf.deleted_docs(), dtype=np.int64)
             matched[dead[dead < len(matched)]] = False
-        masks.append((leaf, matched))
+        out.append((context, offset, scores, matched))
+    return out
+
+
+def _ranking(total: int, best: list[tuple[float, int]], matches: _Matches) -> Ranking:
+    read: dict[tuple[str, bytes], list[npt.NDArray[np.int64]]] = {}
+    for context, offset, _, _ in matches:
+        for key, (ids, _, _) in context.read.items():
+            read.setdefault(key, []).append(ids + offset)
+    postings = {key: np.concatenate(parts) for key, parts in read.items()}
+    return Ranking(total, best, postings, [(c, matched) for c, _, _, matched in matches])
+
+
+def top_docs(q: wq.Query, searcher: Any, want: int) -> Ranking | None:
+    """The best `want` live matches of q with their BM25F scores; None where the query is
+    not a plain tree or the weighting is not BM25F."""
+    matches = _match(q, searcher)
+    if matches is None:
+        return None
+    best: list[tuple[float, int]] = []
+    total = 0
+    for _, offset, scores, matched in matches:
         docs = np.flatnonzero(matched)
         total += len(docs)
         if len(docs) > want:
@@ -196,41 +225,28 @@ def top_docs(q: wq.Query, searcher: Any, want: int) -> Ranking | None:
             cut = -np.partition(-scores[docs], want - 1)[want - 1]
             docs = docs[scores[docs] >= cut]
         best += [(float(scores[d]), int(d) + offset) for d in docs]
-        for key, (ids, _, _) in context.read.items():
-            read.setdefault(key, []).append(ids + offset)
     best.sort(key=lambda pair: (-pair[0], pair[1]))
-    postings = {key: np.concatenate(parts) for key, parts in read.items()}
-    return Ranking(total, best[:want], postings, masks)
+    return _ranking(total, best[:want], matches)
 
 
 def dated_docs(q: wq.Query, searcher: Any, want: int, *, newest: bool) -> Ranking | None:
     """The first `want` live matches by publication date (newest or oldest first; ties as
     Whoosh's sort breaks them), their scores 0; None where the query is not a plain tree or
     a segment's date column cannot be read whole."""
-    weighting = searcher.weighting
+    matches = _match(q, searcher)
+    if matches is None:
+        return None
     keys: list[npt.NDArray[Any]] = []
     docs: list[npt.NDArray[np.int64]] = []
-    read: dict[tuple[str, bytes], list[npt.NDArray[np.int64]]] = {}
-    masks: list[tuple[Any, npt.NDArray[np.bool_]]] = []
-    for leaf, offset in searcher.reader().leaf_readers():
-        context = _Leaf(searcher, leaf, weighting)
-        result = _score(q, context)
-        column = sort_keys(leaf, "published")
-        if result is None or column is None:
+    for context, offset, _, matched in matches:
+        column = sort_keys(context.leaf, "published")
+        if column is None:
             return None
-        matched = result[1]
-        if leaf.has_deletions():
-            dead = np.fromiter(leaf.deleted_docs(), dtype=np.int64)
-            matched[dead[dead < len(matched)]] = False
-        masks.append((leaf, matched))
         found = np.flatnonzero(matched)
         keys.append(np.asarray(column)[found])
         docs.append(found + offset)
-        for key, (ids, _, _) in context.read.items():
-            read.setdefault(key, []).append(ids + offset)
-    postings = {key: np.concatenate(parts) for key, parts in read.items()}
     if not docs:
-        return Ranking(0, [], postings, masks)
+        return _ranking(0, [], matches)
     all_keys, all_docs = np.concatenate(keys), np.concatenate(docs)
     # Newest first: larger date, then larger number (as heapq.nlargest on (key, docnum));
     # the keys are unsigned (an undated post has the largest), so reverse rather than negate.
@@ -238,18 +254,18 @@ def dated_docs(q: wq.Query, searcher: Any, want: int, *, newest: bool) -> Rankin
     if newest:
         order = order[::-1]
     best = [(0.0, int(d)) for d in all_docs[order[:want]]]
-    return Ranking(len(all_docs), best, postings, masks)
+    return _ranking(len(all_docs), best, matches)
 
 
-def facet_counts(ranking: Ranking, searcher: Any, fieldname: str) -> list[tuple[str, int]]:
+def facet_counts(ranking: Ranking, fieldname: str) -> list[tuple[str, int]]:
     """How many matching posts hold each value of a keyword field, most first: each value's
     posting list against the matches (Whoosh's grouping visited every match in Python)."""
     counts: dict[str, int] = {}
-    for leaf, matched in ranking.matched:
+    for context, matched in ranking.matched:
+        leaf = context.leaf
         if fieldname not in leaf.schema or not matched.any():
             continue
         field = leaf.schema[fieldname]
-        context = _Leaf(searcher, leaf, searcher.weighting)
         for btext in leaf.lexicon(fieldname):
             ids = context.postings(fieldname, btext)[0]
             if n := int(np.count_nonzero(matched[ids[ids < len(matched)]])):

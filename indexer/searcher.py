@@ -380,34 +380,30 @@ def search(
         limit = max(limit, 1)
         want = max(page, 1) * limit
         run = q
-        ranked = top_docs(q, searcher, want) if sort == "relevance" else None
-        dated = None
-        if sort != "relevance":
-            dated = dated_docs(q, searcher, want, newest=sort == "newest")
-            if dated is not None:
-                run = _only([searcher.stored_fields(d)["id"] for _, d in dated.best])
-        numpy_ranking = ranked or dated
-        if facets and numpy_ranking is None:
-            kwargs["groupedby"] = _facets(facets)
+        # The page's posts found with numpy (see scoring.py): Whoosh fetches just those.
+        fast = (
+            top_docs(q, searcher, want)
+            if sort == "relevance"
+            else dated_docs(q, searcher, want, newest=sort == "newest")
+        )
         found = None
-        if ranked is None and dated is None:
+        if fast is not None:
+            run = _only([searcher.stored_fields(d)["id"] for _, d in fast.best])
+        else:
+            if facets:
+                kwargs["groupedby"] = _facets(facets)
             # The matches as sets of document numbers: the total, and for sorting by date
             # the page's posts, without Whoosh visiting every match (see counting.py).
             found = matching_docs(q, searcher.reader())
-        if found is not None and sort != "relevance" and not facets:
-            # Sorted, a hit's score is its date either way: Whoosh fetches just the page's.
-            ids = _by_date(found, searcher, newest=sort == "newest", want=want)
-            if ids is not None:
-                run = _only(ids)
-        elif ranked is not None:
-            # Scored with numpy (see scoring.py): Whoosh fetches just the page's posts.
-            run = _only([searcher.stored_fields(d)["id"] for _, d in ranked.best])
+            if found is not None and sort != "relevance" and not facets:
+                # Sorted, a hit's score is its date either way.
+                ids = _by_date(found, searcher, newest=sort == "newest", want=want)
+                if ids is not None:
+                    run = _only(ids)
         # Not search_page: its page object counts every match the slow way.
         results = searcher.search(run, limit=want, **kwargs)
-        if ranked is not None:
-            total = ranked.total
-        elif dated is not None:
-            total = dated.total
+        if fast is not None:
+            total = fast.total
         elif found is not None:
             total = sum(len(docs) for _, _, docs in found)
         else:  # phrases and the like are not set algebra: Whoosh counts them
@@ -416,18 +412,18 @@ def search(
         page = min(max(page, 1), last_page)
         offset = (page - 1) * limit
         shown = results[offset : offset + limit]
-        if ranked is not None:
+        if fast is not None and sort == "relevance":
             by_doc = {hit.docnum: hit for hit in results}
             shown = []
-            for score, docnum in ranked.best[offset : offset + limit]:
+            for score, docnum in fast.best[offset : offset + limit]:
                 hit = by_doc[docnum]
                 hit.score = score
                 shown.append(hit)
         results.fragmenter = ContextFragmenter(maxchars=240, surround=70)
         results.formatter = _MarkFormatter()
         docnums = [h.docnum for h in shown]
-        if (read := ranked or dated) is not None:
-            _note_ranked_terms(results, read.postings, docnums)
+        if fast is not None:
+            _note_ranked_terms(results, fast.postings, docnums)
         else:
             _note_matched_terms(results, q, searcher.reader(), docnums)
         hits: list[Hit] = []
@@ -441,9 +437,7 @@ def search(
             limit=limit,
             hits=tuple(hits),
             facets={
-                name: facet_counts(numpy_ranking, searcher, name)
-                if numpy_ranking is not None
-                else _facet_counts(results, name)
+                name: facet_counts(fast, name) if fast is not None else _facet_counts(results, name)
                 for name in facets
             },
             suggestion=_suggest(searcher, q, text) if total == 0 else None,

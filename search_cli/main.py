@@ -142,7 +142,7 @@ def crawl(
 
     Example: blogarchive crawl https://blog.example/ --delay 1 --contact me@example.org
     """
-    from crawler.sites import SiteSpec, read_sites
+    from crawler.sites import SiteSpec, crawl_settings, read_sites
 
     specs = [SiteSpec(url) for url in urls]
     if sites_file is not None:
@@ -159,8 +159,6 @@ def crawl(
         "contact": contact,
         "timeout": timeout,
     }
-    from crawler.sites import crawl_settings
-
     settings = crawl_settings(options)
     if warc_dir is not None:
         settings["WARC_DIR"] = str(warc_dir)

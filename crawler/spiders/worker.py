@@ -13,6 +13,7 @@ import time
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
+from redis import RedisError
 from scrapy import Request, Spider
 from scrapy.http import Response
 from scrapy.utils.request import request_from_dict
@@ -81,8 +82,6 @@ class WorkerSpider(Spider):
     async def start(self) -> AsyncIterator[Any]:
         """Stream leased requests from Redis as long as there is work (or, without
         --once, for ever): Scrapy pulls from here only when it has room."""
-        from redis import RedisError
-
         self.prefetch = prefetch(self.crawler.settings)
         served: str | None = None
         lost_since: float | None = None
@@ -159,8 +158,6 @@ class WorkerSpider(Spider):
             "stats": {"pages": outbox.pages, "bytes": outbox.bytes, "requests": 1},
         }
         faults.reach("worker-answer")  # a worker killed holding a fetched page
-        from redis import RedisError
-
         try:
             self.link.answer(queue, lease, message)
         except RedisError as exc:
