@@ -236,7 +236,8 @@ def worker(redis_url: str, once: bool, warc_dir: Path | None) -> None:
     takes pages from the shared frontier, so no page is fetched twice, and sends what it
     found to the crawling process, which writes the archive. Politeness (delay, requests
     at once per host) holds across all of them. A worker killed mid-page loses nothing:
-    its pages go back to the others. Without --once it waits for crawl after crawl.
+    its pages go back to the others. Without --once it waits for crawl after crawl;
+    it stops, with one line, when Redis cannot be reached for 10 s.
 
     Example: blogarchive worker --redis redis://10.0.0.5:6379/0
     """
