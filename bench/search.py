@@ -296,6 +296,8 @@ def main() -> None:
             f"ratio: {(count / wall) / (base_n / base_wall):.2f} wall,"
             f" {(count / cpu) / (base_n / base_cpu):.2f} CPU"
         )
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"largest build process: {peak:.0f} MB resident at its peak")
     times = query_mix(archive, args.rounds)
     print(f"warm query latency, ms ({args.rounds} rounds):")
     for kind, values in times.items():

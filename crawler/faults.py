@@ -3,7 +3,8 @@
 `BLOGARCHIVE_FAULT=store-write:3` kills the process with SIGKILL the third time it
 reaches the point "store-write" (in the middle of a post's transaction);
 `index-commit` is the moment the index's new table of contents is about to replace the
-old one; `worker-answer` is a distributed worker about to send what it found on a page.
+old one; `worker-answer` is a distributed worker about to send what it found on a page;
+`index-part` is a process of an index rebuild having added a post.
 Unset, as it is for users, a point costs one dictionary lookup.
 """
 

@@ -58,10 +58,25 @@ def fast_terms(text: str, lang: str | None, *, reverse: bool = False) -> list[st
     indexing spends most of its time here. lang None: folded words with positions kept
     (folding_analyzer); "de"/"en": stemming_analyzer, optionally reversed (heads_analyzer).
     """
-    words = [w.lower() for w in _WORD_RE.findall(text)]
     if lang is None:
-        return [fold(w) for w in words]
-    words = [w if w.isascii() else unaccent(w, lang) for w in words]
+        return [fold(w) for w in _lower_words(text)]
+    stems = _stems(text, lang)
+    if reverse:  # heads_de: only stems long enough to be a compound (see HEADS_MIN_LENGTH)
+        return [s[::-1] for s in stems if len(s) >= HEADS_MIN_LENGTH]
+    return list(stems)
+
+
+# A post's text is indexed in three fields (stemmed, as written, stems backwards): the
+# words and stems of the last few texts are kept, so each text is split and stemmed once.
+# (A str caches its hash, and the fields get the same str object.)
+@lru_cache(maxsize=4)
+def _lower_words(text: str) -> tuple[str, ...]:
+    return tuple([w.lower() for w in _WORD_RE.findall(text)])
+
+
+@lru_cache(maxsize=4)
+def _stems(text: str, lang: str) -> tuple[str, ...]:
+    words = [w if w.isascii() else unaccent(w, lang) for w in _lower_words(text)]
     stop = GERMAN_STOP if lang == "de" else ENGLISH_STOP
     expanded: list[str] = []
     for w in words:
@@ -69,10 +84,7 @@ def fast_terms(text: str, lang: str | None, *, reverse: bool = False) -> list[st
         if "-" in w:
             expanded += [p for p in w.split("-") if len(p) > 1]
     kept = [w for w in expanded if w not in stop]
-    stems: list[str] = (_DE if lang == "de" else _EN).stemWords(kept)
-    if reverse:  # heads_de: only stems long enough to be a compound (see HEADS_MIN_LENGTH)
-        return [s[::-1] for s in stems if len(s) >= HEADS_MIN_LENGTH]
-    return stems
+    return tuple((_DE if lang == "de" else _EN).stemWords(kept))
 
 
 def german_stem(word: str) -> str:

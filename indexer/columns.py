@@ -8,8 +8,10 @@ and `whole_lengths()` makes every per-document reader hold its length columns in
 
 from __future__ import annotations
 
+import itertools
 import sys
 from array import array
+from collections.abc import Iterator
 from typing import Any
 
 
@@ -48,11 +50,21 @@ class Lengths:
     """A field-length column held in memory: BM25 asks for a document's length at every
     posting it scores, and the writer at every posting it writes."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, size: int) -> None:
         self._data = data
+        self._size = size  # documents in the segment: the column may stop short of them
 
     def __getitem__(self, docnum: int) -> int:
         return self._data[docnum] if docnum < len(self._data) else 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __iter__(self) -> Iterator[int]:
+        # Whoosh takes min() and max() of a column (max_field_length): without this, Python
+        # would call __getitem__ with ever larger numbers, forever.
+        yield from self._data[: self._size]
+        yield from itertools.repeat(0, self._size - len(self._data))
 
 
 _installed = False
@@ -81,7 +93,7 @@ def whole_lengths() -> None:
             and not isinstance(reader, Lengths)
             and (raw := raw_column(reader)) is not None
         ):
-            reader = self._readers[fieldname] = Lengths(raw)
+            reader = self._readers[fieldname] = Lengths(raw, self._doccount)
         return reader
 
     def doc_field_length(self: Any, docnum: int, fieldname: str, default: Any = 0) -> Any:

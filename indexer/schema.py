@@ -35,9 +35,13 @@ class FastText(TEXT):  # type: ignore[misc]  # Whoosh has no type hints
         super().__init__(**kwargs)
         self.fast = fast  # (language or None for folded words, reversed)
 
-    def index(self, value: str, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+    def terms(self, value: str) -> list[str]:
+        """The field's terms of a text, word by word in order."""
         lang, backwards = self.fast
-        terms = fast_terms(value, lang, reverse=backwards)
+        return fast_terms(value, lang, reverse=backwards)
+
+    def index(self, value: str, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        terms = self.terms(value)
         boost = self.format.field_boost
         if isinstance(self.format, Positions):
             where: defaultdict[str, list[int]] = defaultdict(list)

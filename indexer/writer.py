@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,11 @@ class _Storage(FileStorage):  # type: ignore[misc]
 
     def __init__(self, path: str | Path) -> None:
         super().__init__(str(path), supports_mmap=False)
+
+    def temp_storage(self, name: str | None = None) -> FileStorage:
+        # Whoosh names a writer's temporary folder after the index alone; the processes of
+        # a rebuild each need their own, as one removes it when done.
+        return super().temp_storage(f"{name}.{os.getpid()}" if name else None)
 
     def rename_file(self, oldname: str, newname: str, safe: bool = False) -> None:
         # Whoosh commits by renaming the new table of contents over the old one.
@@ -117,6 +123,10 @@ def index_posts(archive: Path, store: Store, ids: Iterable[str], wait: float = 3
     ix = open_or_create(archive)  # also when nothing is pending: it checks the schema
     if not ids:
         return 0
+    if len(ids) > BATCH and 2 * len(ids) > len(store.all_ids()):
+        # Most of the archive is new (a first crawl): building the index afresh is many
+        # times faster than updating it.
+        return rebuild_index(archive, wait=wait)
     done = 0
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
@@ -160,25 +170,34 @@ def try_update_index(archive: Path, store: Store) -> int | None:
         return rebuild_index(archive)
 
 
-def rebuild_index(archive: Path, procs: int | None = None) -> int:
-    """Drop the index and build it again from every post in the store."""
+def rebuild_index(archive: Path, procs: int | None = None, wait: float = 30.0) -> int:
+    """Drop the index and build it again from every post in the store.
+
+    The posts are split into `procs` runs of consecutive posts (by default one a CPU, at
+    most 4, for more than 2,000 posts), each written as whole segments by a process of its
+    own (indexer/bulkwrite.py); searches see the old index until the new one is complete,
+    and writers of the old index wait (up to `wait` seconds, then LockError).
+    """
     with Store(archive, create=False) as store:
-        path = index_path(archive)
-        tmp = path.with_name(path.name + ".new")
+        ids = _all_ids(store)
+    procs = procs or (min(os.cpu_count() or 1, 4) if len(ids) > 2000 else 1)
+    path = index_path(archive)
+    tmp = path.with_name(path.name + ".new")
+    with _locked(archive, wait):
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True, mode=0o700)
-        ix = _Storage(tmp).create_index(build_schema())
-        ids = _all_ids(store)
-        procs = procs or (min(os.cpu_count() or 1, 4) if len(ids) > 2000 else 1)
-        writer = ix.writer(procs=procs, limitmb=256, multisegment=procs > 1, codec=_codec())
         try:
-            # One pass over the stored JSON, not a query per post.
-            for blob in store.post_blobs():
-                writer.add_document(**document(Post.from_dict(orjson.loads(blob))))
+            ix = _Storage(tmp).create_index(build_schema())
+            share = -(-len(ids) // procs)
+            runs = [ids[i : i + share] for i in range(0, len(ids), share)]
+            if len(runs) == 1:
+                segments = write_segments(archive, tmp, runs[0])
+            else:
+                segments = _write_in_processes(archive, ix, runs)
+            _commit_segments(ix, segments)
         except BaseException:
-            writer.cancel()
+            shutil.rmtree(tmp, ignore_errors=True)
             raise
-        writer.commit()
         # Swap in the finished index, so searches never see a half-built one.
         old = path.with_name(path.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -186,8 +205,107 @@ def rebuild_index(archive: Path, procs: int | None = None) -> int:
             path.rename(old)
         tmp.rename(path)
         shutil.rmtree(old, ignore_errors=True)
+    with Store(archive, create=False) as store:
         store.mark_all_indexed()
-        return len(ids)
+    return len(ids)
+
+
+@contextmanager
+def _locked(archive: Path, wait: float) -> Iterator[None]:
+    """The existing index's write lock, if there is an index (readable or not)."""
+    from whoosh.util.filelock import try_for
+
+    if not index_path(archive).exists():
+        yield
+        return
+    lock = open_storage(archive).lock("MAIN_WRITELOCK")
+    if not try_for(lock.acquire, timeout=wait, delay=0.1):
+        raise LockError
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def write_segments(archive: Path, index_dir: Path, ids: list[str]) -> list[Any]:
+    """Index these posts into new segments of the index in `index_dir` (not yet committed);
+    returns the segments. Runs in a process of its own during a rebuild."""
+    from indexer.bulkwrite import MAX_WORDS, BulkWriter
+
+    ix = _Storage(index_dir).open_index()
+    segments = []
+    writer = BulkWriter(ix, _lk=False, codec=_codec())
+    try:
+        with Store(archive, create=False) as store:
+            # One query for a few hundred posts, the stored JSON parsed once.
+            for blob in store.post_blobs(ids):
+                writer.add_document(**document(Post.from_dict(orjson.loads(blob))))
+                faults.reach("index-part")
+                if writer.words_held > MAX_WORDS:
+                    segments.append(writer.finish_segment())
+                    writer = BulkWriter(ix, _lk=False, codec=_codec())
+        if writer.docnum:
+            segments.append(writer.finish_segment())
+        else:
+            writer.cancel()
+    except BaseException:
+        if not writer.is_closed:
+            writer.cancel()
+        raise
+    return segments
+
+
+def _write_in_processes(archive: Path, ix: FileIndex, runs: list[list[str]]) -> list[Any]:
+    import subprocess
+    import sys
+    import tempfile
+
+    from whoosh.codec.whoosh3 import W3Segment
+
+    from indexer.rebuild_part import describe
+
+    folder = ix.storage.folder
+    procs: list[subprocess.Popen[bytes]] = []
+    jobs = tempfile.TemporaryDirectory(prefix="blogarchive-rebuild-")
+    try:
+        for n, run in enumerate(runs):
+            job = Path(jobs.name) / f"{n}.json"
+            job.write_bytes(orjson.dumps({"archive": str(archive), "index": folder, "ids": run}))
+            argv = [sys.executable, "-m", "indexer.rebuild_part", str(job)]
+            procs.append(subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE))
+        segments = []
+        for proc in procs:
+            out, err = proc.communicate()
+            if proc.returncode:
+                lines = err.decode("utf-8", "replace").strip().splitlines()
+                why = (
+                    f"was killed (signal {-proc.returncode})"
+                    if proc.returncode < 0
+                    else f"failed: {lines[-1] if lines else f'exit {proc.returncode}'}"
+                )
+                raise StoreError(f"A process rebuilding the search index {why}.")
+            for seen in orjson.loads(out):
+                segment = W3Segment(_codec(), ix.indexname, seen["doccount"])
+                segment.segid = seen["segid"]
+                segment.compound = seen["compound"]
+                segment._fieldlengths = seen["fieldlengths"]
+                assert describe(segment) == seen
+                segments.append(segment)
+        return segments
+    finally:
+        jobs.cleanup()
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+
+def _commit_segments(ix: FileIndex, segments: list[Any]) -> None:
+    from whoosh.index import TOC, clean_files
+
+    generation = ix.latest_generation() + 1
+    TOC(ix.schema, segments, generation).write(ix.storage, ix.indexname)
+    clean_files(ix.storage, ix.indexname, generation, segments)
 
 
 def _all_ids(store: Store) -> list[str]:
