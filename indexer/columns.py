@@ -28,6 +28,11 @@ def raw_column(column: Any) -> bytes | None:
     return bytes(column._dbfile.get(column._basepos, column._count * column._fixedlen))
 
 
+# The sort key of a post without a date: Whoosh's default for a DATETIME column, the largest.
+# Oldest first puts such posts last by itself; newest first must be told (searcher.py).
+UNDATED = 2**64 - 1
+
+
 def sort_keys(leaf: Any, fieldname: str) -> Any:
     """The raw sort keys of a numeric sortable column (as Whoosh sorts by them), or None
     where the column is not that kind."""

@@ -33,7 +33,7 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import _length_byte_cache
 
-from indexer.columns import Lengths, raw_column, sort_keys
+from indexer.columns import UNDATED, Lengths, raw_column, sort_keys
 
 # Whoosh stores a field's length per document as one byte, a logarithmic approximation.
 LENGTH_OF_BYTE = np.array(_length_byte_cache, dtype=np.float64)
@@ -248,11 +248,13 @@ def dated_docs(q: wq.Query, searcher: Any, want: int, *, newest: bool) -> Rankin
     if not docs:
         return _ranking(0, [], matches)
     all_keys, all_docs = np.concatenate(keys), np.concatenate(docs)
-    # Newest first: larger date, then larger number (as heapq.nlargest on (key, docnum));
-    # the keys are unsigned (an undated post has the largest), so reverse rather than negate.
-    order = np.lexsort((all_docs, all_keys))
+    # Newest first: dated posts, larger date, then larger number (as Whoosh sorts them, see
+    # searcher.py); the keys are unsigned (an undated post has the largest), so reverse
+    # rather than negate. Oldest first: undated posts last by their key alone.
     if newest:
-        order = order[::-1]
+        order = np.lexsort((all_docs, all_keys, all_keys != UNDATED))[::-1]
+    else:
+        order = np.lexsort((all_docs, all_keys))
     best = [(0.0, int(d)) for d in all_docs[order[:want]]]
     return _ranking(len(all_docs), best, matches)
 

@@ -32,7 +32,7 @@ from crawler.model import Post
 from crawler.paths import index_path
 from crawler.store import Store
 from indexer.analysis import fold
-from indexer.columns import sort_keys, whole_lengths
+from indexer.columns import UNDATED, sort_keys, whole_lengths
 from indexer.counting import matching_docs
 from indexer.schema import TEXT_FIELDS, is_current
 from indexer.scoring import DateRange, dated_docs, facet_counts, top_docs
@@ -374,9 +374,13 @@ def search(
         # Not terms=True: collecting matched terms for every matching post cost more than
         # the search itself; only the shown hits need them (see _matched_fields).
         kwargs: dict[str, object] = {}
-        if sort != "relevance":
-            kwargs["sortedby"] = "published"
-            kwargs["reverse"] = sort == "newest"
+        if sort == "oldest":
+            kwargs["sortedby"] = "published"  # undated posts last: theirs is the largest key
+        elif sort == "newest":  # undated posts last here too
+            kwargs["sortedby"] = sorting.TranslateFacet(
+                _dated_first, sorting.FieldFacet("published")
+            )
+            kwargs["reverse"] = True
         limit = max(limit, 1)
         want = max(page, 1) * limit
         run = q
@@ -449,6 +453,11 @@ def _only(ids: list[str]) -> wq.Query:
     return wq.Or([wq.Term("id", i) for i in ids]) if ids else wq.NullQuery
 
 
+def _dated_first(key: int) -> int:
+    """A sort key for newest first that puts posts without a date after all others."""
+    return -1 if key == UNDATED else key
+
+
 def _by_date(
     found: list[tuple[Any, int, set[int]]], searcher: Any, *, newest: bool, want: int
 ) -> list[str] | None:
@@ -459,7 +468,10 @@ def _by_date(
         keys = sort_keys(leaf, "published")
         if keys is None:
             return None
-        keyed += [(keys[d], offset + d) for d in docs]
+        if newest:
+            keyed += [(_dated_first(keys[d]), offset + d) for d in docs]
+        else:
+            keyed += [(keys[d], offset + d) for d in docs]
     pick = heapq.nlargest(want, keyed) if newest else heapq.nsmallest(want, keyed)
     return [searcher.stored_fields(docnum)["id"] for _, docnum in pick]
 

@@ -302,7 +302,7 @@ def _update_index() -> int:
     type=click.Choice(["relevance", "newest", "oldest"]),
     default="relevance",
     show_default=True,
-    help="Order of the hits.",
+    help="Order of the hits; by date, posts without a date come last.",
 )
 @click.option(
     "--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="Hits per page."

@@ -228,3 +228,30 @@ def test_fast_indexing_makes_the_terms_the_query_analyzers_make() -> None:
     for lang in ("de", "en"):
         assert fast_terms("Straßencafés", lang) == fast_terms("strassencafes", lang)
         assert fast_terms("Café", lang) == fast_terms("cafe", lang)
+
+
+@pytest.mark.parametrize("query", ["Kundenbrief", "kundenbrief*"])  # numpy path, Whoosh's path
+def test_posts_without_a_date_come_last_in_either_order(tmp_path: Path, query: str) -> None:
+    with Store(tmp_path) as store:
+        for n in range(12):
+            store.save_post(
+                Post(
+                    url=f"{SITE}{n}/",
+                    title=f"Kundenbrief {n}",
+                    text="Ein Kundenbrief im Archiv.",
+                    published=datetime(2010 + n, 5, 1, tzinfo=UTC) if n % 3 else None,
+                    language="de",
+                    site=SITE,
+                )
+            )
+        update_index(tmp_path, store)
+    for sort in ("newest", "oldest"):
+        dates = [
+            h.published
+            for page in (1, 2, 3)
+            for h in search(tmp_path, query, sort=sort, limit=5, page=page).hits  # type: ignore[arg-type]
+        ]
+        assert len(dates) == 12
+        dated = [d for d in dates if d is not None]
+        assert dates == [*dated, None, None, None, None]  # an "Impressum" never comes first
+        assert dated == sorted(dated, reverse=sort == "newest")
