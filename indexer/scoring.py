@@ -7,8 +7,8 @@ term's postings are read a block at a time into arrays and the BM25F formula run
 them at once: the same scores (same idf, average lengths, B and K1, boosts, sums), and the
 same order (higher score first, then lower document number, as Whoosh breaks ties).
 
-Only trees of terms, AND, OR, NOT and constant-score filters are scored here; anything else
-(phrases, wildcards, fuzzy terms) returns None and Whoosh scores it.
+Trees of terms, phrases, prefixes, wildcards, fuzzy terms, AND, OR, NOT and constant-score
+filters are scored here; anything else returns None and Whoosh scores it.
 
 Whoosh's own scores for such trees are not always these: once its collector has ten hits it
 may drop a branch of an OR from the matcher tree, and later documents then lose that branch's
@@ -362,6 +362,8 @@ def _score(q: wq.Query, leaf: _Leaf) -> Scores | None:
         return np.where(hits, 1.0, 0.0), hits
     if type(q) is wq.Phrase:
         return _phrase(q, leaf)
+    if type(q) in (wq.Prefix, wq.Wildcard, wq.FuzzyTerm):
+        return _score(_expanded(q, leaf), leaf)
     if type(q) is wq.ConstantScoreQuery:
         inner = _score(q.child, leaf)
         if inner is None:
@@ -369,6 +371,18 @@ def _score(q: wq.Query, leaf: _Leaf) -> Scores | None:
         hits = inner[1]
         return np.where(hits, q.score, 0.0), hits
     return None
+
+
+def _expanded(q: wq.MultiTerm, leaf: _Leaf) -> wq.Query:
+    """A prefix, wildcard or fuzzy term as the Or of the segment's words it stands for, as
+    Whoosh's MultiTerm.matcher builds it (in each segment, from that segment's words): one
+    word is its Term as it is (the query's boost left out), more are an Or with the boost.
+    "Constant score" does not hold in Whoosh 2.7: without a weighting, it takes the
+    searcher's own, so each word is scored BM25F like any term."""
+    words = [wq.Term(q.fieldname, word) for word in q._btexts(leaf.leaf) if word]
+    if not words:
+        return wq.NullQuery
+    return words[0] if len(words) == 1 else wq.Or(words, boost=q.boost)
 
 
 def _phrase(q: wq.Phrase, leaf: _Leaf) -> Scores | None:

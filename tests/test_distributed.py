@@ -255,7 +255,8 @@ def test_requests_at_once_per_host_hold_across_workers(redis_url: str, tmp_path:
 
     root = tmp_path / "blog"
     root.mkdir()
-    site = LoggedSite(root, slow=0.3)
+    # Slow answers, so requests overlap even when a busy machine slows the crawlers down.
+    site = LoggedSite(root, slow=0.8)
     build(root, site.url, 24)
     workers = _workers(tmp_path, redis_url, 2)
     time.sleep(1)

@@ -372,6 +372,10 @@ def _oracle(q: Any, searcher: Any) -> dict[int, float] | None:
     if type(q) is wq.ConstantScoreQuery:
         inner = _oracle(q.child, searcher)
         return None if inner is None else dict.fromkeys(inner, q.score)
+    if type(q) in (wq.Prefix, wq.Wildcard, wq.FuzzyTerm):
+        # Whoosh expands these in each segment and scores the words as an Or; unpruned
+        # (no limit, optimize=False) that is every word's BM25F summed.
+        return {h.docnum: h.score for h in searcher.search(q, limit=None, optimize=False)}
     return None
 
 
@@ -391,6 +395,8 @@ def _assert_ranked_as_oracle(fast: Any, expected: dict[int, float], want: int) -
 @example(text="Kundenbindung AND Straße", tag=None, want=3)
 @example(text="Flyer NOT Größe", tag="kundenbindung", want=5)
 @example(text='"Größe Straße" OR "Flyer Newsletter"', tag=None, want=4)
+@example(text="kund* OR flyer~", tag=None, want=8)
+@example(text="Stra*e AND title:k*", tag="größe", want=2)
 def test_numpy_scores_are_bm25f_over_the_whole_tree(
     small_index: Path, text: str, tag: str | None, want: int
 ) -> None:
@@ -413,6 +419,21 @@ def test_numpy_scores_are_bm25f_over_the_whole_tree(
         _assert_ranked_as_oracle(fast, expected, want)
         for score, docnum in fast.best:
             assert abs(expected[docnum] - score) < 1e-9
+
+
+@pytest.mark.parametrize("text", ["kund*", "flyer~", "Str*sse", "kund* AND title:gr*", "newslet*"])
+def test_wildcards_and_fuzzy_terms_are_ranked_with_numpy(small_index: Path, text: str) -> None:
+    from indexer.scoring import top_docs
+    from indexer.searcher import open_index, parse_query, with_compounds
+
+    ix = open_index(small_index)
+    with ix.searcher() as searcher:
+        q = with_compounds(parse_query(text, ix.schema), searcher.reader())
+        fast = top_docs(q, searcher, 5)
+        assert fast is not None  # not left to Whoosh
+        expected = _oracle(q, searcher)
+        assert expected  # the expansion finds posts
+        _assert_ranked_as_oracle(fast, expected, 5)
 
 
 @settings(
