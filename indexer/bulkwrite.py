@@ -115,8 +115,9 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]  # Whoosh has no type hin
     """A SegmentWriter whose postings never pass through Whoosh's pool.
 
     Takes the schema of indexer/schema.py: text fields of the FastText kind, other fields
-    without term vectors or separate spelling words. Used like Whoosh's writer:
-    add_document(...) then commit(), or, for a part of a build, add_document(...) then
+    without term vectors or separate spelling words. Used like Whoosh's writer
+    (add_document, update_document, delete_by_term, then commit(): the new documents become
+    one new segment beside the others), or, for a part of a build, add_document(...) then
     finish_segment().
     """
 
@@ -177,8 +178,8 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]  # Whoosh has no type hin
 
     def _merge_segments(self, mergetype: Any, optimize: Any, merge: Any) -> list[Any]:
         # Whoosh merges small segments through its pool, which this writer does not write:
-        # a bulk-written segment joins the others as it is.
-        return list(self.segments)
+        # a bulk-written segment joins the others as they are (less those now all deleted).
+        return [segment for segment in self.segments if segment.doc_count()]
 
     def _flush_segment(self) -> None:
         # Replaces Whoosh's: its pool is empty, the postings are here.

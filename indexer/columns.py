@@ -51,6 +51,20 @@ def sort_keys(leaf: Any, fieldname: str) -> Any:
     return values
 
 
+def deleted_docs(leaf: Any) -> frozenset[int]:
+    """A segment's deleted documents (posts replaced by newer versions).
+
+    whoosh-reloaded 2.7.5's segment reader has no `deleted_docs()`, though its other
+    readers do; it has the set as a cached property.
+    """
+    if not leaf.has_deletions():
+        return frozenset()
+    found = getattr(leaf, "deleted_docs_set", None)
+    if found is not None:
+        return frozenset(found)
+    return frozenset(d for d in range(leaf.doc_count_all()) if leaf.is_deleted(d))
+
+
 class Lengths:
     """A field-length column held in memory: BM25 asks for a document's length at every
     posting it scores, and the writer at every posting it writes."""

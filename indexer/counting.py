@@ -13,6 +13,7 @@ from typing import Any
 
 from whoosh import query as wq
 
+from indexer.columns import deleted_docs
 from indexer.scoring import read_postings
 
 
@@ -30,8 +31,7 @@ def matching_docs(q: wq.Query, reader: Any) -> list[tuple[Any, int, set[int]]] |
         found = _docs(q, leaf)
         if found is None:
             return None
-        if leaf.has_deletions():
-            found -= set(leaf.deleted_docs())
+        found -= deleted_docs(leaf)
         out.append((leaf, offset, found))
     return out
 

@@ -33,7 +33,7 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import _length_byte_cache
 
-from indexer.columns import UNDATED, Lengths, raw_column, sort_keys
+from indexer.columns import UNDATED, Lengths, deleted_docs, raw_column, sort_keys
 
 # Whoosh stores a field's length per document as one byte, a logarithmic approximation.
 LENGTH_OF_BYTE = np.array(_length_byte_cache, dtype=np.float64)
@@ -193,9 +193,9 @@ def _match(q: wq.Query, searcher: Any) -> _Matches | None:
         if result is None:
             return None
         scores, matched = result
-        if leaf.has_deletions():
-            dead = np.fromiter(leaf.deleted_docs(), dtype=np.int64)
-            matched[dead[dead < len(matched)]] = False
+        if dead := deleted_docs(leaf):
+            gone = np.fromiter(dead, dtype=np.int64)
+            matched[gone[gone < len(matched)]] = False
         out.append((context, offset, scores, matched))
     return out
 

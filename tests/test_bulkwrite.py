@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import tempfile
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -216,3 +217,40 @@ def test_most_of_the_archive_new_builds_afresh(
     updated = _results(tmp_path)
     rebuild(tmp_path)
     assert _results(tmp_path) == updated  # the update found what a rebuild finds
+
+
+def test_many_changed_posts_are_updated_as_one_new_segment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writer, "BATCH", 10)  # more than this: the bulk writer
+    rng = random.Random(9)
+    posts = [_post(rng, n, 40) for n in range(90)]
+    with Store(tmp_path) as store:
+        for post in posts:
+            store.save_post(post)
+        writer.update_index(tmp_path, store)
+        assert len(_segment_sizes(tmp_path)) == 1
+        # A third of the posts edited, three new: more than BATCH, less than half.
+        for post in posts[:30]:
+            store.save_post(replace(post, text=post.text + " Nachtrag über Messebesuche"))
+        for n in range(90, 93):
+            store.save_post(_post(rng, n, 40))
+        assert writer.update_index(tmp_path, store) == 33
+        assert store.pending_index() == []
+    # one new segment for the 33 posts written, the old one minus what was replaced
+    assert _segment_sizes(tmp_path) == [90, 33]
+    updated = _found(tmp_path)
+    assert search(tmp_path, "Messebesuche", limit=100).total == 30
+    writer.rebuild_index(tmp_path)
+    # The same posts found (scores differ: Whoosh's statistics count replaced documents
+    # until their segment is merged away).
+    assert _found(tmp_path) == updated
+
+
+def _found(archive: Path) -> list[Any]:
+    """_results without the scores."""
+    out = []
+    for total, hits, facets in _results(archive):
+        ids = sorted(h if isinstance(h, str) else h[1] for h in hits)
+        out.append((total, ids, facets))
+    return out
