@@ -244,10 +244,17 @@ def incremental(archive: Path, n: int = 10) -> float:
     return took
 
 
+def _whoosh_writer(ix: Any, wait: float) -> Any:
+    from indexer.writer import _codec
+
+    return ix.writer(timeout=wait, codec=_codec())
+
+
 def many_changed(archive: Path, n: int = 3000) -> tuple[float, float]:
     """Seconds to re-index n posts given new versions: blogarchive's update (one new segment
     written at once) and, on a second copy, Whoosh's writer in batches of 500."""
     import tempfile
+    from contextlib import ExitStack
     from dataclasses import replace
     from unittest import mock
 
@@ -265,13 +272,12 @@ def many_changed(archive: Path, n: int = 3000) -> tuple[float, float]:
                         post = store.get_post(pid)
                         assert post is not None
                         store.save_post(replace(post, text=post.text + " Nachtrag"))
-                plain = lambda ix, wait: ix.writer(timeout=wait, codec=writer._codec())  # noqa: E731
-                with (
-                    mock.patch.object(writer, "BULK_BATCH", writer.BATCH if whoosh else n),
-                    mock.patch.object(
-                        writer, "_bulk_writer", plain if whoosh else writer._bulk_writer
-                    ),
-                ):
+                with ExitStack() as patches:
+                    if whoosh:  # Whoosh's writer, batches of BATCH posts
+                        patches.enter_context(mock.patch.object(writer, "BULK_BATCH", writer.BATCH))
+                        patches.enter_context(
+                            mock.patch.object(writer, "_bulk_writer", _whoosh_writer)
+                        )
                     start = time.perf_counter()
                     assert writer.update_index(copy, store) == n
                     took.append(time.perf_counter() - start)

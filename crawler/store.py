@@ -454,6 +454,10 @@ class Store:
     def mark_all_indexed(self) -> None:
         self.db.execute("UPDATE posts SET indexed_version = version")
 
+    def post_count(self) -> int:
+        """Posts and pages in the archive, gone ones included (they stay indexed)."""
+        return int(self.db.execute("SELECT count(*) FROM posts").fetchone()[0])
+
     def all_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM posts ORDER BY published, id")]
 

@@ -26,6 +26,18 @@ def describe(segment: Any) -> dict[str, Any]:
     }
 
 
+def segment_from(described: dict[str, Any], indexname: str) -> Any:
+    """The segment `describe` told of, for the committing process's table of contents."""
+    from whoosh.codec.whoosh3 import W3Segment
+
+    from indexer.writer import _codec
+
+    segment = W3Segment(_codec(), indexname, described["doccount"], described["segid"])
+    segment.compound = described["compound"]
+    segment._fieldlengths = described["fieldlengths"]
+    return segment
+
+
 def main() -> int:
     from indexer.writer import write_segments
 

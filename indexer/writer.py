@@ -124,21 +124,18 @@ def index_posts(archive: Path, store: Store, ids: Iterable[str], wait: float = 3
     ix = open_or_create(archive)  # also when nothing is pending: it checks the schema
     if not ids:
         return 0
-    if len(ids) > BATCH and 2 * len(ids) > len(store.all_ids()):
+    # Many posts at once (a recrawl that changed many, a reparse): each batch becomes one
+    # new segment written at once; a few: Whoosh's writer, which also merges small segments.
+    bulk = len(ids) > BATCH
+    if bulk and 2 * len(ids) > store.post_count():
         # Most of the archive is new (a first crawl): building the index afresh is many
         # times faster than updating it.
         return rebuild_index(archive, wait=wait)
     done = 0
-    # Many posts at once (a recrawl that changed many, a reparse): each batch becomes one
-    # new segment written at once; a few: Whoosh's writer, which also merges small segments.
-    size = BULK_BATCH if len(ids) > BATCH else BATCH
+    size = BULK_BATCH if bulk else BATCH
     for start in range(0, len(ids), size):
         chunk = ids[start : start + size]
-        writer = (
-            _bulk_writer(ix, wait)
-            if size == BULK_BATCH
-            else ix.writer(timeout=wait, codec=_codec())
-        )
+        writer = _bulk_writer(ix, wait) if bulk else ix.writer(timeout=wait, codec=_codec())
         try:
             for pid in chunk:
                 post = store.get_post(pid)
@@ -274,9 +271,7 @@ def _write_in_processes(archive: Path, ix: FileIndex, runs: list[list[str]]) -> 
     import sys
     import tempfile
 
-    from whoosh.codec.whoosh3 import W3Segment
-
-    from indexer.rebuild_part import describe
+    from indexer.rebuild_part import segment_from
 
     folder = ix.storage.folder
     procs: list[subprocess.Popen[bytes]] = []
@@ -298,13 +293,7 @@ def _write_in_processes(archive: Path, ix: FileIndex, runs: list[list[str]]) -> 
                     else f"failed: {lines[-1] if lines else f'exit {proc.returncode}'}"
                 )
                 raise StoreError(f"A process rebuilding the search index {why}.")
-            for seen in orjson.loads(out):
-                segment = W3Segment(_codec(), ix.indexname, seen["doccount"])
-                segment.segid = seen["segid"]
-                segment.compound = seen["compound"]
-                segment._fieldlengths = seen["fieldlengths"]
-                assert describe(segment) == seen
-                segments.append(segment)
+            segments += [segment_from(seen, ix.indexname) for seen in orjson.loads(out)]
         return segments
     finally:
         jobs.cleanup()

@@ -400,40 +400,42 @@ def _assert_ranked_as_oracle(fast: Any, expected: dict[int, float], want: int) -
 def test_numpy_scores_are_bm25f_over_the_whole_tree(
     small_index: Path, text: str, tag: str | None, want: int
 ) -> None:
-    from indexer.scoring import top_docs
-    from indexer.searcher import Filters, _restricted, open_index, parse_query, with_compounds
+    from indexer.searcher import Filters
 
-    ix = open_index(small_index)
     try:
-        q = parse_query(text, ix.schema)
+        fast, expected = _ranked_and_oracle(
+            small_index, text, Filters(tags=(tag,)) if tag else None, want
+        )
     except QueryError:
         return
-    with ix.searcher() as searcher:
-        filters = Filters(tags=(tag,)) if tag else None
-        q = _restricted(with_compounds(q, searcher.reader()), filters, searcher.reader())
-        fast = top_docs(q, searcher, want)
-        expected = _oracle(q, searcher)
-        if fast is None:
-            return
-        assert expected is not None, q  # whatever numpy scores, the oracle can too
-        _assert_ranked_as_oracle(fast, expected, want)
-        for score, docnum in fast.best:
-            assert abs(expected[docnum] - score) < 1e-9
+    if fast is None:
+        return
+    assert expected is not None, text  # whatever numpy scores, the oracle can too
+    _assert_ranked_as_oracle(fast, expected, want)
+    for score, docnum in fast.best:
+        assert abs(expected[docnum] - score) < 1e-9
 
 
 @pytest.mark.parametrize("text", ["kund*", "flyer~", "Str*sse", "kund* AND title:gr*", "newslet*"])
 def test_wildcards_and_fuzzy_terms_are_ranked_with_numpy(small_index: Path, text: str) -> None:
-    from indexer.scoring import top_docs
-    from indexer.searcher import open_index, parse_query, with_compounds
+    fast, expected = _ranked_and_oracle(small_index, text, None, 5)
+    assert fast is not None  # not left to Whoosh
+    assert expected  # the expansion finds posts
+    _assert_ranked_as_oracle(fast, expected, 5)
 
-    ix = open_index(small_index)
+
+def _ranked_and_oracle(
+    index: Path, text: str, filters: Any, want: int
+) -> tuple[Any, dict[int, float] | None]:
+    """The numpy ranking of a query as the searcher builds it, and the oracle's scores."""
+    from indexer.scoring import top_docs
+    from indexer.searcher import _restricted, open_index, parse_query, with_compounds
+
+    ix = open_index(index)
     with ix.searcher() as searcher:
         q = with_compounds(parse_query(text, ix.schema), searcher.reader())
-        fast = top_docs(q, searcher, 5)
-        assert fast is not None  # not left to Whoosh
-        expected = _oracle(q, searcher)
-        assert expected  # the expansion finds posts
-        _assert_ranked_as_oracle(fast, expected, 5)
+        q = _restricted(q, filters, searcher.reader())
+        return top_docs(q, searcher, want), _oracle(q, searcher)
 
 
 @settings(
@@ -500,20 +502,14 @@ def blocky_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ["Größe", "Flyer AND Straße", "Newsletter OR marketing", "Flyer NOT Größe", '"Größe Straße"'],
 )
 def test_numpy_scores_hold_across_many_posting_blocks(blocky_index: Path, text: str) -> None:
-    from indexer.scoring import top_docs
-    from indexer.searcher import Filters, _restricted, open_index, parse_query, with_compounds
+    from indexer.searcher import Filters
 
-    ix = open_index(blocky_index)
-    with ix.searcher() as searcher:
-        for filters in (None, Filters(since=datetime(2012, 3, 1, tzinfo=UTC))):
-            q = with_compounds(parse_query(text, ix.schema), searcher.reader())
-            q = _restricted(q, filters, searcher.reader())
-            fast = top_docs(q, searcher, 25)
-            expected = _oracle(q, searcher)
-            assert fast is not None
-            assert expected is not None
-            assert len(expected) > 0
-            _assert_ranked_as_oracle(fast, expected, 25)
+    for filters in (None, Filters(since=datetime(2012, 3, 1, tzinfo=UTC))):
+        fast, expected = _ranked_and_oracle(blocky_index, text, filters, 25)
+        assert fast is not None
+        assert expected is not None
+        assert len(expected) > 0
+        _assert_ranked_as_oracle(fast, expected, 25)
 
 
 @settings(
