@@ -24,7 +24,8 @@ from crawler.sites import crawl_settings as option_settings
 from crawler.spiders.blog import BlogSpider
 from crawler.store import Store
 
-POLITENESS = {"crawler.politeness.GlobalPoliteness": 950}
+# Downloads over HTTP(S) wait for a slot of their host shared in Redis.
+POLITENESS = {scheme: "crawler.politeness.PoliteDownloadHandler" for scheme in ("http", "https")}
 
 
 def _project() -> Settings:
@@ -145,10 +146,9 @@ def _distributed(
         delay=chosen.getfloat("DOWNLOAD_DELAY"),
         per_host=chosen.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
     )
-    middlewares = dict(chosen.getdict("DOWNLOADER_MIDDLEWARES")) | POLITENESS
     return {
         **redis_settings(redis_url, site),
-        "DOWNLOADER_MIDDLEWARES": middlewares,
+        "DOWNLOAD_HANDLERS": dict(chosen.getdict("DOWNLOAD_HANDLERS")) | POLITENESS,
         "DOWNLOAD_DELAY": 0,  # the delay is kept across processes, in Redis
     }
 
@@ -173,7 +173,7 @@ def run_worker(
             "WARC_DIR": str(warc_dir) if warc_dir else None,
             "DOWNLOAD_DELAY": 0,
             "CLOSESPIDER_PAGECOUNT": 0,
-            "DOWNLOADER_MIDDLEWARES": dict(settings.getdict("DOWNLOADER_MIDDLEWARES")) | POLITENESS,
+            "DOWNLOAD_HANDLERS": dict(settings.getdict("DOWNLOAD_HANDLERS")) | POLITENESS,
         },
         priority="cmdline",
     )

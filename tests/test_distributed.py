@@ -71,9 +71,10 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 class LoggedSite:
-    """A static folder on loopback that notes (time, path) of every GET."""
+    """A static folder on loopback that notes (time, path) of every GET; answers under
+    `slow_under` take `slow` seconds more."""
 
-    def __init__(self, root: Path, slow: float = 0.0) -> None:
+    def __init__(self, root: Path, slow: float = 0.0, slow_under: str = "/") -> None:
         self.root = root
         self.log: list[tuple[float, str]] = []
         self.busy = self.most_busy = 0
@@ -87,7 +88,8 @@ class LoggedSite:
                     site.busy += 1
                     site.most_busy = max(site.most_busy, site.busy)
                 try:
-                    time.sleep(slow)
+                    if self.path.startswith(slow_under):
+                        time.sleep(slow)
                     super().do_GET()
                 finally:
                     with lock:
@@ -166,6 +168,25 @@ def _keys(redis_url: str) -> list[bytes]:
     return list(redis.Redis.from_url(redis_url).scan_iter("blogarchive:*"))
 
 
+def _live_slots(redis_url: str, host: str = "127.0.0.1") -> int:
+    """Slots of the host's shared download cap that are taken and not lapsed."""
+    import redis
+
+    server = redis.Redis.from_url(redis_url)
+    seconds, micros = server.time()
+    now_ms = seconds * 1000 + micros // 1000
+    return int(server.zcount(f"blogarchive:host:{host}:active", now_ms, "+inf"))
+
+
+def _slots_lapse(redis_url: str) -> None:
+    from crawler.politeness import SLOT_LIFETIME
+
+    deadline = time.monotonic() + SLOT_LIFETIME + 5
+    while _live_slots(redis_url) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert _live_slots(redis_url) == 0
+
+
 def test_three_workers_fetch_every_page_once_and_archive_every_post(
     generated: tuple[LoggedSite, list[str]], redis_url: str, tmp_path: Path
 ) -> None:
@@ -222,6 +243,7 @@ def test_a_worker_killed_holding_a_page_loses_nothing(
     report = json.loads(done.stdout)
     assert report["posts_new"] == POSTS, report
     assert set(_export(tmp_path / "a")) == set(urls)
+    _slots_lapse(redis_url)  # the dead worker's share of the host comes back
 
 
 def test_politeness_holds_across_workers(redis_url: str, tmp_path: Path) -> None:
@@ -268,6 +290,45 @@ def test_requests_at_once_per_host_hold_across_workers(redis_url: str, tmp_path:
     assert sum(pages) > 0
     # Each process alone would send 4 at once (12 in all); the host sees at most 4.
     assert 2 <= site.most_busy <= 4, site.most_busy
+
+
+def test_a_long_download_keeps_its_host_slot_and_a_killed_process_frees_it(
+    redis_url: str, tmp_path: Path
+) -> None:
+    import redis
+
+    from bench.crawlsite import build
+    from crawler.politeness import SLOT_LIFETIME
+
+    root = tmp_path / "blog"
+    root.mkdir()
+    site = LoggedSite(root, slow=60, slow_under="/2015/")  # posts hang; discovery answers
+    build(root, site.url, 12)
+    live_slots = partial(_live_slots, redis_url)
+    procs = [
+        *_workers(tmp_path, redis_url, 1),
+        _start(tmp_path / "a", "crawl", site.url, "--redis", redis_url),
+    ]
+    try:
+        deadline = time.monotonic() + 60
+        while site.busy < 4 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert site.busy == 4  # the host's cap: 4 downloads hang at once
+        time.sleep(SLOT_LIFETIME + 3)
+        # Running downloads renew their slots: none has lapsed, none more was let through.
+        assert live_slots() == 4
+        assert site.busy == 4
+        for proc in procs:
+            proc.kill()
+            proc.communicate(timeout=30)
+        _slots_lapse(redis_url)  # a killed process renews nothing
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate(timeout=30)
+        site.server.shutdown()
+        redis.Redis.from_url(redis_url).flushdb()  # the killed coordinator's claim too
 
 
 def test_the_test_bed_static_blog_distributed_equals_a_local_crawl(
