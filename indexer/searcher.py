@@ -24,6 +24,7 @@ from whoosh.qparser import (
     FieldAliasPlugin,
     FuzzyTermPlugin,
     MultifieldParser,
+    WildcardPlugin,
 )
 from whoosh.searching import Hit as WhooshHit
 
@@ -36,6 +37,7 @@ from indexer.columns import UNDATED, sort_keys, whole_lengths
 from indexer.counting import matching_docs
 from indexer.schema import TEXT_FIELDS, is_current
 from indexer.scoring import DateRange, dated_docs, facet_counts, top_docs
+from indexer.wildcards import WholeWildcardPlugin
 from indexer.writer import open_storage, utc_naive
 
 # Whoosh preloads every match of an Or into arrays for segments under 5,000 posts, which
@@ -148,6 +150,8 @@ def parse_query(text: str, schema: object, scope: Scope = "all") -> wq.Query:
         raise QueryError(f"Unbalanced parentheses in {text!r}.")
     fields = SCOPE_FIELDS[scope]
     parser = MultifieldParser(list(fields), schema, fieldboosts=fields, group=AndGroup)
+    parser.remove_plugin_class(WildcardPlugin)
+    parser.add_plugin(WholeWildcardPlugin())
     parser.add_plugin(FuzzyTermPlugin())
     parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
     unquoted = re.sub(r'"[^"]*"', " ", text)

@@ -70,6 +70,8 @@ def _titles(archive: Path, query: str, **kw: object) -> list[str]:
         ('tag:"Lokale Suche"', "Lokale Suche für Handwerker: So finden Kunden Ihren Betrieb"),
         ("Sauerteig AND Lehrlinge", "Ein Blog für die Bäckerei"),
         ("stammtisch*", "Warum wir Unternehmerstammtische lieben"),
+        ("Stra??enfest", "Das Strassenfest als Werbebühne"),  # two wildcards in a row
+        ("Werbeb?hne", "Das Strassenfest als Werbebühne"),
     ],
 )
 def test_queries_find_their_post(archive: Path, query: str, title: str) -> None:
@@ -255,3 +257,21 @@ def test_posts_without_a_date_come_last_in_either_order(tmp_path: Path, query: s
         dated = [d for d in dates if d is not None]
         assert dates == [*dated, None, None, None, None]  # an "Impressum" never comes first
         assert dated == sorted(dated, reverse=sort == "newest")
+
+
+@pytest.mark.parametrize(
+    ("query", "word"),
+    [
+        ("stra??e", "stra??e"),
+        ("x?*y", "x?*y"),
+        ("a*b*c", "a*b*c"),
+        ("gr*?", "gr*?"),
+        ("kund*", "kund"),
+    ],
+)
+def test_a_wildcard_keeps_every_character_of_its_word(query: str, word: str) -> None:
+    from indexer.schema import build_schema
+    from indexer.searcher import parse_query
+
+    titles = [q.text for q in parse_query(query, build_schema()).leaves() if q.fieldname == "title"]
+    assert titles == [word]  # Whoosh's own parser reads `stra??e` as `stra??`
