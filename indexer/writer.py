@@ -24,6 +24,13 @@ from indexer.schema import build_schema, is_current, lang_key
 
 BATCH = 500
 BULK_BATCH = 10_000
+# A replaced post stays in its old segment as a deleted document, and Whoosh merges only
+# small segments: large ones keep their deletions, which still count in Whoosh's statistics
+# (idf, average lengths) and cost time in every search. Past these bounds an update ends
+# with a rebuild, which restores a fresh index's size, speed and scores.
+WORN_DELETED_SHARE = 0.2
+WORN_MIN_DELETED = 100
+WORN_SEGMENTS = 32  # Whoosh's own merging keeps about 25 at most
 # Posting blocks of 1,024 postings instead of Whoosh's 128: the searcher decodes whole
 # posting lists (indexer/scoring.py), where each block costs two unpicklings and a
 # decompression. Measured on 10,000 posts: "Kunden" 13.1 → 11.9 ms, "Kunden AND Laden"
@@ -115,8 +122,11 @@ def document(post: Post) -> dict[str, Any]:
     return doc
 
 
-def index_posts(archive: Path, store: Store, ids: Iterable[str], wait: float = 30.0) -> int:
-    """Add or replace these posts in the index; returns how many were written.
+def index_posts(
+    archive: Path, store: Store, ids: Iterable[str], wait: float = 30.0, upkeep: bool = True
+) -> int:
+    """Add or replace these posts in the index; returns how many were written. With
+    `upkeep`, an index worn by many updates is rebuilt afterwards (see WORN_*).
 
     Waits up to `wait` seconds for another writer's lock, then raises whoosh's LockError.
     """
@@ -151,7 +161,18 @@ def index_posts(archive: Path, store: Store, ids: Iterable[str], wait: float = 3
         # line just means they are indexed again next time.
         store.mark_indexed(chunk)
         done += len(chunk)
+    if upkeep and worn(ix):
+        rebuild_index(archive, wait=wait)
     return done
+
+
+def worn(ix: FileIndex) -> bool:
+    """Whether the index holds so many deleted documents or segments that a rebuild pays."""
+    segments = ix._segments()
+    total = sum(seg.doc_count_all() for seg in segments)
+    deleted = total - sum(seg.doc_count() for seg in segments)
+    too_many_deleted = deleted >= WORN_MIN_DELETED and deleted > WORN_DELETED_SHARE * total
+    return too_many_deleted or len(segments) > WORN_SEGMENTS
 
 
 def _bulk_writer(ix: FileIndex, wait: float) -> Any:
@@ -172,9 +193,10 @@ def update_index(archive: Path, store: Store) -> int:
 
 
 def try_update_index(archive: Path, store: Store) -> int | None:
-    """Like update_index, but None at once when another process is writing the index."""
+    """Like update_index, but None at once when another process is writing the index, and
+    no rebuild of a worn index: a search should not wait for one, the next crawl does it."""
     try:
-        return index_posts(archive, store, store.pending_index(), wait=0.0)
+        return index_posts(archive, store, store.pending_index(), wait=0.0, upkeep=False)
     except LockError:
         return None
     except IndexOutdated:

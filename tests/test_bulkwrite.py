@@ -254,3 +254,37 @@ def _found(archive: Path) -> list[Any]:
         ids = sorted(h if isinstance(h, str) else h[1] for h in hits)
         out.append((total, ids, facets))
     return out
+
+
+def test_an_index_worn_by_updates_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writer, "BATCH", 10)  # more than this: the bulk writer
+    monkeypatch.setattr(writer, "WORN_MIN_DELETED", 10)
+    rng = random.Random(11)
+    posts = [_post(rng, n, 40) for n in range(90)]
+
+    def edit(some: list[Post]) -> None:
+        for post in some:
+            store.save_post(replace(post, text=post.text + " Nachtrag über Messebesuche"))
+        assert writer.update_index(tmp_path, store) == len(some)
+
+    with Store(tmp_path) as store:
+        for post in posts:
+            store.save_post(post)
+        writer.update_index(tmp_path, store)
+        edit(posts[:15])  # 15 of 105 documents deleted: left as they are
+        assert _segment_sizes(tmp_path) == [90, 15]
+        edit(posts[15:30])  # 30 of 120, past a fifth: the update ends with a rebuild
+        assert _segment_sizes(tmp_path) == [90]
+        compacted = _results(tmp_path)
+        writer.rebuild_index(tmp_path)
+        assert _results(tmp_path) == compacted  # scores too: no deleted documents counted
+
+        monkeypatch.setattr(writer, "WORN_SEGMENTS", 3)
+        for batch in range(3):  # new posts only, each update a segment of its own
+            for n in range(100 + 11 * batch, 111 + 11 * batch):
+                store.save_post(_post(rng, n, 40))
+            writer.update_index(tmp_path, store)
+        assert _segment_sizes(tmp_path) == [123]  # the fourth segment was one too many
+        assert store.pending_index() == []
