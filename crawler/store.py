@@ -12,7 +12,7 @@ import itertools
 import os
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -445,14 +445,27 @@ class Store:
         rows = self.db.execute("SELECT id FROM posts WHERE indexed_version != version")
         return [r[0] for r in rows]
 
-    def mark_indexed(self, ids: Iterable[str]) -> None:
+    def current_versions(self, ids: Iterable[str] | None = None) -> dict[str, int]:
+        """The current version of these posts (all, oldest first, when None); a post not in
+        the archive is left out."""
+        sql = "SELECT id, version FROM posts"
+        if ids is None:
+            return dict(self.db.execute(sql + " ORDER BY published, id"))
+        found: dict[str, int] = {}
+        it = iter(ids)
+        while batch := list(itertools.islice(it, 500)):
+            marks = ",".join("?" * len(batch))
+            found.update(self.db.execute(f"{sql} WHERE id IN ({marks})", batch))
+        return found
+
+    def mark_indexed(self, versions: Mapping[str, int]) -> None:
+        """Record that the index holds these versions (or newer ones: a version saved while
+        the index was written is indexed again, never taken for indexed)."""
         with self.transaction():
             self.db.executemany(
-                "UPDATE posts SET indexed_version = version WHERE id = ?", [(i,) for i in ids]
+                "UPDATE posts SET indexed_version = ? WHERE id = ?",
+                [(v, i) for i, v in versions.items()],
             )
-
-    def mark_all_indexed(self) -> None:
-        self.db.execute("UPDATE posts SET indexed_version = version")
 
     def post_count(self) -> int:
         """Posts and pages in the archive, gone ones included (they stay indexed)."""

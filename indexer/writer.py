@@ -145,6 +145,8 @@ def index_posts(
     size = BULK_BATCH if bulk else BATCH
     for start in range(0, len(ids), size):
         chunk = ids[start : start + size]
+        # The versions before reading them: one saved meanwhile stays pending.
+        versions = store.current_versions(chunk)
         writer = _bulk_writer(ix, wait) if bulk else ix.writer(timeout=wait, codec=_codec())
         try:
             for pid in chunk:
@@ -159,7 +161,7 @@ def index_posts(
         writer.commit()
         # Only now does the store learn the index has these versions: a crash before this
         # line just means they are indexed again next time.
-        store.mark_indexed(chunk)
+        store.mark_indexed(versions)
         done += len(chunk)
     if upkeep and worn(ix):
         rebuild_index(archive, wait=wait)
@@ -212,7 +214,9 @@ def rebuild_index(archive: Path, procs: int | None = None, wait: float = 30.0) -
     and writers of the old index wait (up to `wait` seconds, then LockError).
     """
     with Store(archive, create=False) as store:
-        ids = _all_ids(store)
+        # The versions before the build reads them: one saved meanwhile stays pending.
+        versions = _all_versions(store)
+    ids = list(versions)
     procs = procs or (min(os.cpu_count() or 1, 4) if len(ids) > 2000 else 1)
     path = index_path(archive)
     tmp = path.with_name(path.name + ".new")
@@ -239,7 +243,7 @@ def rebuild_index(archive: Path, procs: int | None = None, wait: float = 30.0) -
         tmp.rename(path)
         shutil.rmtree(old, ignore_errors=True)
     with Store(archive, create=False) as store:
-        store.mark_all_indexed()
+        store.mark_indexed(versions)
     return len(ids)
 
 
@@ -333,8 +337,8 @@ def _commit_segments(ix: FileIndex, segments: list[Any]) -> None:
     clean_files(ix.storage, ix.indexname, generation, segments)
 
 
-def _all_ids(store: Store) -> list[str]:
-    ids = store.all_ids()
-    if not ids:
+def _all_versions(store: Store) -> dict[str, int]:
+    versions = store.current_versions()
+    if not versions:
         raise StoreError("The archive holds no posts yet. Run: blogarchive crawl URL")
-    return ids
+    return versions

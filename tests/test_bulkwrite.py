@@ -288,3 +288,59 @@ def test_an_index_worn_by_updates_is_rebuilt(
             writer.update_index(tmp_path, store)
         assert _segment_sizes(tmp_path) == [123]  # the fourth segment was one too many
         assert store.pending_index() == []
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_a_post_saved_while_the_index_is_written_stays_pending(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: bool
+) -> None:
+    """Another process (a crawl) saves a new version of a post the index writer has read."""
+    monkeypatch.setattr(writer, "BATCH", 10 if bulk else 500)
+    rng = random.Random(13)
+    posts = [_post(rng, n, 30) for n in range(40)]
+    with Store(tmp_path) as store:
+        for post in posts:
+            store.save_post(post)
+        writer.update_index(tmp_path, store)  # a rebuild: most of the archive is new
+        for post in posts[:12]:
+            store.save_post(replace(post, text=post.text + " Nachtrag"))
+        late = replace(posts[0], text=posts[0].text + " Spätzünder")
+        read = Store.get_post
+
+        def get_post(self: Store, ref: str) -> Post | None:
+            found = read(self, ref)
+            if ref == late.id:
+                with Store(tmp_path) as other:
+                    other.save_post(late)
+            return found
+
+        monkeypatch.setattr(Store, "get_post", get_post)
+        assert writer.update_index(tmp_path, store) == 12
+        monkeypatch.undo()
+        assert store.pending_index() == [late.id]  # its new version is not in the index
+        assert search(tmp_path, "Spätzünder").total == 0
+        assert writer.update_index(tmp_path, store) == 1
+        assert search(tmp_path, "Spätzünder").total == 1
+
+
+def test_a_post_saved_while_the_index_is_rebuilt_stays_pending(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(17)
+    posts = [_post(rng, n, 30) for n in range(20)]
+    late = replace(posts[3], text=posts[3].text + " Spätzünder")
+    build = writer.write_segments
+
+    def write_segments(archive: Path, index_dir: Path, ids: list[str]) -> list[Any]:
+        segments = build(archive, index_dir, ids)
+        with Store(archive) as other:
+            other.save_post(late)
+        return segments
+
+    with Store(tmp_path) as store:
+        for post in posts:
+            store.save_post(post)
+    monkeypatch.setattr(writer, "write_segments", write_segments)
+    assert writer.rebuild_index(tmp_path, procs=1) == 20
+    with Store(tmp_path) as store:
+        assert store.pending_index() == [late.id]

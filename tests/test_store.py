@@ -48,9 +48,13 @@ def test_index_bookkeeping(tmp_path: Path) -> None:
     with Store(tmp_path) as store:
         store.save_post(_post())
         assert store.pending_index() == [_post().id]
-        store.mark_indexed([_post().id])
+        seen = store.current_versions([_post().id, "no-such-post"])
+        assert list(seen) == [_post().id]
+        store.mark_indexed(seen)
         assert store.pending_index() == []
         store.save_post(_post(text="anders"))
+        assert store.pending_index() == [_post().id]
+        store.mark_indexed(seen)  # the version read before this one was saved
         assert store.pending_index() == [_post().id]
 
 
