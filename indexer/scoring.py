@@ -329,6 +329,8 @@ def _score(q: wq.Query, leaf: _Leaf) -> Scores | None:
             return _score(subs[0], leaf)
         if isinstance(q, wq.Or) and getattr(q, "scale", None) is not None:
             return None
+        if type(q) is wq.Or and all(type(sub) is wq.Term for sub in subs):
+            return _terms_or(subs, q.boost, leaf)
         parts = [_score(sub, leaf) for sub in subs]
         if any(p is None for p in parts):
             return None
@@ -362,7 +364,7 @@ def _score(q: wq.Query, leaf: _Leaf) -> Scores | None:
         return np.where(hits, 1.0, 0.0), hits
     if type(q) is wq.Phrase:
         return _phrase(q, leaf)
-    if type(q) in (wq.Prefix, wq.Wildcard, wq.FuzzyTerm):
+    if type(q) in (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.TermRange):
         return _score(_expanded(q, leaf), leaf)
     if type(q) is wq.ConstantScoreQuery:
         inner = _score(q.child, leaf)
@@ -374,9 +376,10 @@ def _score(q: wq.Query, leaf: _Leaf) -> Scores | None:
 
 
 def _expanded(q: wq.MultiTerm, leaf: _Leaf) -> wq.Query:
-    """A prefix, wildcard or fuzzy term as the Or of the segment's words it stands for, as
-    Whoosh's MultiTerm.matcher builds it (in each segment, from that segment's words): one
-    word is its Term as it is (the query's boost left out), more are an Or with the boost.
+    """A prefix, wildcard, fuzzy term or range of words as the Or of the segment's words it
+    stands for, as Whoosh's MultiTerm.matcher builds it (in each segment, from that
+    segment's words): one word is its Term as it is (the query's boost left out), more are
+    an Or with the boost.
     "Constant score" does not hold in Whoosh 2.7: without a weighting, it takes the
     searcher's own, so each word is scored BM25F like any term."""
     words = [wq.Term(q.fieldname, word) for word in q._btexts(leaf.leaf) if word]
@@ -430,16 +433,27 @@ def _empty(leaf: _Leaf) -> Scores:
 
 
 def _term(q: wq.Term, leaf: _Leaf) -> Scores:
+    ids, values = _term_postings(q, leaf)
+    scores = np.zeros(leaf.size)
+    hits = np.zeros(leaf.size, dtype=bool)
+    scores[ids] = values
+    hits[ids] = True
+    return scores, hits
+
+
+def _term_postings(q: wq.Term, leaf: _Leaf) -> tuple[npt.NDArray[np.int64], npt.NDArray[Any]]:
+    """The documents holding the term and their BM25F scores."""
     searcher, schema = leaf.searcher, leaf.searcher.schema
+    nothing = np.zeros(0, dtype=np.int64), np.zeros(0)
     if q.fieldname not in schema:
-        return _empty(leaf)
+        return nothing
     field = schema[q.fieldname]
     try:
         btext = field.to_bytes(q.text)
     except Exception:  # a date field raises a bare Exception for what is no date
-        return _empty(leaf)
+        return nothing
     if (q.fieldname, btext) not in leaf.leaf:
-        return _empty(leaf)
+        return nothing
     ids, weights, _ = leaf.postings(q.fieldname, btext)
     if field.scorable:
         w = leaf.weighting
@@ -454,8 +468,19 @@ def _term(q: wq.Term, leaf: _Leaf) -> Scores:
         values = weights  # Whoosh's WeightScorer: the posting's weight
     if q.boost != 1.0:
         values = values * q.boost
-    scores = np.zeros(leaf.size)
+    return ids, values
+
+
+def _terms_or(terms: list[wq.Term], boost: float, leaf: _Leaf) -> Scores:
+    """An OR of plain terms (a wildcard's words can be thousands) summed sparsely: the same
+    sums in the same order as adding whole arrays term by term, without a pass over every
+    document for each term."""
+    parts = [_term_postings(term, leaf) for term in terms]
+    ids = np.concatenate([p[0] for p in parts])
+    weights = np.concatenate([p[1] for p in parts]).astype(np.float64)
+    total = np.bincount(ids, weights=weights, minlength=leaf.size).astype(np.float64, copy=False)
     hits = np.zeros(leaf.size, dtype=bool)
-    scores[ids] = values
     hits[ids] = True
-    return scores, hits
+    if boost != 1.0:
+        total *= boost
+    return total, hits

@@ -372,7 +372,7 @@ def _oracle(q: Any, searcher: Any) -> dict[int, float] | None:
     if type(q) is wq.ConstantScoreQuery:
         inner = _oracle(q.child, searcher)
         return None if inner is None else dict.fromkeys(inner, q.score)
-    if type(q) in (wq.Prefix, wq.Wildcard, wq.FuzzyTerm):
+    if type(q) in (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.TermRange):
         # Whoosh expands these in each segment and scores the words as an Or; unpruned
         # (no limit, optimize=False) that is every word's BM25F summed.
         return {h.docnum: h.score for h in searcher.search(q, limit=None, optimize=False)}
@@ -416,8 +416,13 @@ def test_numpy_scores_are_bm25f_over_the_whole_tree(
         assert abs(expected[docnum] - score) < 1e-9
 
 
-@pytest.mark.parametrize("text", ["kund*", "flyer~", "Str*sse", "kund* AND title:gr*", "newslet*"])
-def test_wildcards_and_fuzzy_terms_are_ranked_with_numpy(small_index: Path, text: str) -> None:
+@pytest.mark.parametrize(
+    "text",
+    ["kund*", "flyer~", "Str*sse", "kund* AND title:gr*", "newslet*", "[a TO]", "title:[f TO l]"],
+)
+def test_wildcards_fuzzy_terms_and_ranges_of_words_are_ranked_with_numpy(
+    small_index: Path, text: str
+) -> None:
     fast, expected = _ranked_and_oracle(small_index, text, None, 5)
     assert fast is not None  # not left to Whoosh
     assert expected  # the expansion finds posts
