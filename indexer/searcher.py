@@ -159,6 +159,11 @@ def parse_query(text: str, schema: object, scope: Scope = "all") -> wq.Query:
         if name.lower() not in QUERYABLE and name.lower() not in _ALIASES:
             known = ", ".join(sorted(("title", "tag", "category", "author", "site", "lang")))
             raise QueryError(f"Unknown field {name!r} in the query; fields are: {known}.")
+    phrases_kept = re.sub(r'"[^"]*"', '""', text)  # a phrase is something after a field
+    if empty := re.search(r"(?<![\w\"])([^\W\d]\w*):(?=\s|\)|$)", phrases_kept):
+        # Whoosh would search for the field's name as a word ("tag" is German for day).
+        name = empty.group(1)
+        raise QueryError(f'Nothing after {name}: in {text!r}; write {name}:WORD or {name}:"WORDS".')
     try:
         q = parser.parse(_exact_phrases(text, scope))
     except Exception as exc:  # Whoosh raises assorted errors for odd syntax

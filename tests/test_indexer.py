@@ -128,6 +128,9 @@ def test_search_ids_for_export(archive: Path) -> None:
         ('"kleinen Laden', "Unbalanced quotes"),
         ("(kunden OR laden", "Unbalanced parentheses"),
         ("farbe:rot", "Unknown field 'farbe'"),
+        ("tag:", "Nothing after tag:"),
+        ("kunden title: laden", "Nothing after title:"),
+        ("(autor:)", "Nothing after autor:"),
     ],
 )
 def test_bad_queries_raise_query_error(archive: Path, query: str, message: str) -> None:
