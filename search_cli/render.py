@@ -14,7 +14,11 @@ from crawler.model import Post, iso
 def console(stderr: bool = False) -> Any:
     from rich.console import Console
 
-    return Console(file=sys.stderr if stderr else sys.stdout, highlight=False, soft_wrap=True)
+    # No markup: queries, titles and tags are the user's and the blogs' words, and rich would
+    # take "[a TO]" or a tag "[Update]" for a style and drop it.
+    return Console(
+        file=sys.stderr if stderr else sys.stdout, highlight=False, soft_wrap=True, markup=False
+    )
 
 
 def write_json(data: Any) -> None:

@@ -94,3 +94,32 @@ def test_export_to_an_unwritable_place_is_one_line(tmp_path: Path) -> None:
     target = tmp_path / "no" / "such" / "folder" / "x.jsonl"
     result = CliRunner().invoke(cli, ["--archive", str(tmp_path), "export", "-o", str(target)])
     assert "No such file or directory" in _one_line_error(result, 1)
+
+
+def test_brackets_in_queries_titles_and_tags_are_printed_as_written(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from crawler.model import Post
+    from indexer.writer import update_index
+
+    post = Post(
+        url="http://blog.test/update/",
+        title="[Update] Preise [bold]neu[/bold]",
+        text="Neue Preise ab Oktober für alle Kunden.",
+        tags=("[Update]",),
+        site="http://blog.test/",
+        published=datetime(2010, 10, 27, tzinfo=UTC),
+        fetched_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    with Store(tmp_path) as store:
+        store.save_post(post)
+        update_index(tmp_path, store)
+    result = CliRunner().invoke(
+        cli, ["--archive", str(tmp_path), "search", "[a TO]", "--facets", "tag"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 post matches '[a TO]'" in result.output  # rich took it for a style and dropped it
+    assert "[Update] Preise [bold]neu[/bold]" in result.output
+    assert "tag: [Update] (1)" in result.output
+    stats = CliRunner().invoke(cli, ["--archive", str(tmp_path), "stats"])
+    assert "Top tags: [Update] (1)" in stats.output
