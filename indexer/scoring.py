@@ -364,6 +364,8 @@ def _score(q: wq.Query, leaf: _Leaf) -> Scores | None:
         return np.where(hits, 1.0, 0.0), hits
     if type(q) is wq.Phrase:
         return _phrase(q, leaf)
+    if type(q) is wq.Every:
+        return _every(q, leaf)
     if type(q) in (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.TermRange):
         return _score(_expanded(q, leaf), leaf)
     if type(q) is wq.ConstantScoreQuery:
@@ -373,6 +375,26 @@ def _score(q: wq.Query, leaf: _Leaf) -> Scores | None:
         hits = inner[1]
         return np.where(hits, q.score, 0.0), hits
     return None
+
+
+def _every(q: wq.Every, leaf: _Leaf) -> Scores | None:
+    """Every document, or every one with something in the field: Whoosh reads the posting
+    list of every word of the field for that (seconds for `*` in a larger query); a
+    document's length in the field says the same. Scored the query's boost, as Whoosh does."""
+    hits = np.zeros(leaf.size, dtype=bool)
+    if q.fieldname is None:
+        hits[:] = True
+    else:
+        schema = leaf.searcher.schema
+        if q.fieldname not in schema or not schema[q.fieldname].scorable:
+            return None  # no lengths: Whoosh decides
+        lengths = leaf.lengths(q.fieldname)
+        if lengths is not None:
+            hits[: len(lengths)] = lengths[: leaf.size] > 0
+        elif leaf.leaf.field_length(q.fieldname):
+            return None  # words in the field but no lengths: Whoosh decides
+        # else no document of the segment has the field: its writer made no length column
+    return np.where(hits, float(q.boost), 0.0), hits
 
 
 def _expanded(q: wq.MultiTerm, leaf: _Leaf) -> wq.Query:

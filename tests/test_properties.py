@@ -372,7 +372,7 @@ def _oracle(q: Any, searcher: Any) -> dict[int, float] | None:
     if type(q) is wq.ConstantScoreQuery:
         inner = _oracle(q.child, searcher)
         return None if inner is None else dict.fromkeys(inner, q.score)
-    if type(q) in (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.TermRange):
+    if type(q) in (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.TermRange, wq.Every):
         # Whoosh expands these in each segment and scores the words as an Or; unpruned
         # (no limit, optimize=False) that is every word's BM25F summed.
         return {h.docnum: h.score for h in searcher.search(q, limit=None, optimize=False)}
@@ -418,7 +418,10 @@ def test_numpy_scores_are_bm25f_over_the_whole_tree(
 
 @pytest.mark.parametrize(
     "text",
-    ["kund*", "flyer~", "Str*sse", "kund* AND title:gr*", "newslet*", "[a TO]", "title:[f TO l]"],
+    [
+        *("kund*", "flyer~", "Str*sse", "kund* AND title:gr*", "newslet*"),
+        *("[a TO]", "title:[f TO l]", "* NOT kunden", "title:* AND flyer"),
+    ],
 )
 def test_wildcards_fuzzy_terms_and_ranges_of_words_are_ranked_with_numpy(
     small_index: Path, text: str
@@ -549,3 +552,22 @@ def test_facet_counts_from_postings_are_whooshs(
         mock.patch.object(searcher, "dated_docs", return_value=None),
     ):
         assert run() == fast
+
+
+def test_every_word_of_a_field_counts_in_segments_without_that_field(tmp_path: Path) -> None:
+    """`*` over segments where some field has no document at all (no length column)."""
+    from indexer.writer import _codec, document, open_or_create
+
+    posts = _sample_posts()
+    ix = open_or_create(tmp_path)
+    for part in (posts[:6], [p for p in posts[6:] if p.language == "de"]):
+        w = ix.writer(codec=_codec())
+        for post in part:
+            w.add_document(**document(post))
+        w.commit(merge=False)  # a segment of German posts only: no English body
+    assert len(ix._segments()) == 2
+    for text in ("*", "body_en:* OR flyer", "* NOT kunden"):
+        fast, expected = _ranked_and_oracle(tmp_path, text, None, 8)
+        assert fast is not None, text
+        assert expected
+        _assert_ranked_as_oracle(fast, expected, 8)
