@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from whoosh import query as wq
+from whoosh.fields import DATETIME
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import _length_byte_cache
 
@@ -366,6 +367,8 @@ def _score(q: wq.Query, leaf: _Leaf) -> Scores | None:
         return _phrase(q, leaf)
     if type(q) is wq.Every:
         return _every(q, leaf)
+    if isinstance(q, wq.NumericRange):
+        return _dates_between(q, leaf)
     if type(q) in (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.TermRange):
         return _score(_expanded(q, leaf), leaf)
     if type(q) is wq.ConstantScoreQuery:
@@ -375,6 +378,29 @@ def _score(q: wq.Query, leaf: _Leaf) -> Scores | None:
         hits = inner[1]
         return np.where(hits, q.score, 0.0), hits
     return None
+
+
+def _dates_between(q: wq.NumericRange, leaf: _Leaf) -> Scores | None:
+    """A date range in the query (`published:2010`, `published:[2010 TO 2012]`) read from
+    the date column; Whoosh matches it through its date terms and scores it its boost."""
+    schema = leaf.searcher.schema
+    if not q.constantscore or not isinstance(schema[q.fieldname], DATETIME):
+        return None
+    column = sort_keys(leaf.leaf, q.fieldname)
+    if column is None:
+        return None
+    keys = np.asarray(column)[: leaf.size]
+    found = keys != np.iinfo(keys.dtype).max  # an undated post has no date to compare
+    try:
+        if q.start is not None:
+            found &= keys > q.start if q.startexcl else keys >= q.start
+        if q.end is not None:
+            found &= keys < q.end if q.endexcl else keys <= q.end
+    except OverflowError:  # a bound the column's numbers cannot hold
+        return None
+    hits = np.zeros(leaf.size, dtype=bool)
+    hits[: len(keys)] = found
+    return np.where(hits, float(q.boost), 0.0), hits
 
 
 def _every(q: wq.Every, leaf: _Leaf) -> Scores | None:

@@ -372,7 +372,9 @@ def _oracle(q: Any, searcher: Any) -> dict[int, float] | None:
     if type(q) is wq.ConstantScoreQuery:
         inner = _oracle(q.child, searcher)
         return None if inner is None else dict.fromkeys(inner, q.score)
-    if type(q) in (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.TermRange, wq.Every):
+    if type(q) in (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.TermRange, wq.Every) or isinstance(
+        q, wq.NumericRange
+    ):
         # Whoosh expands these in each segment and scores the words as an Or; unpruned
         # (no limit, optimize=False) that is every word's BM25F summed.
         return {h.docnum: h.score for h in searcher.search(q, limit=None, optimize=False)}
@@ -421,6 +423,8 @@ def test_numpy_scores_are_bm25f_over_the_whole_tree(
     [
         *("kund*", "flyer~", "Str*sse", "kund* AND title:gr*", "newslet*"),
         *("[a TO]", "title:[f TO l]", "* NOT kunden", "title:* AND flyer"),
+        *("published:2012", "published:[2011 TO 2013] AND kund*", "published:{2011 TO 2013]"),
+        *("published:[TO 2011-06] OR flyer", "published:201203 NOT kunden"),
     ],
 )
 def test_wildcards_fuzzy_terms_and_ranges_of_words_are_ranked_with_numpy(
