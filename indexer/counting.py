@@ -65,7 +65,7 @@ def _docs(q: wq.Query, leaf: Any) -> set[int] | None:
         return _docs(q.child, leaf)
     if isinstance(q, wq.Every):
         return set(range(leaf.doc_count_all()))
-    if q is wq.NullQuery:
+    if isinstance(q, type(wq.NullQuery)):  # the parser makes instances of its own
         return set()
     if isinstance(q, wq.MultiTerm):  # prefixes, wildcards, fuzzy terms: their expansion
         out = set()

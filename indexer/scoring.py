@@ -320,7 +320,7 @@ def _score(q: wq.Query, leaf: _Leaf) -> Scores | None:
         return result
     if isinstance(q, wq.Term):
         return _term(q, leaf)
-    if q is wq.NullQuery:
+    if isinstance(q, type(wq.NullQuery)):  # the parser makes instances of its own
         return _empty(leaf)
     if type(q) in (wq.Or, wq.And, DateRange):
         subs = q.subqueries

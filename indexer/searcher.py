@@ -160,6 +160,13 @@ def parse_query(text: str, schema: object, scope: Scope = "all") -> wq.Query:
             known = ", ".join(sorted(("title", "tag", "category", "author", "site", "lang")))
             raise QueryError(f"Unknown field {name!r} in the query; fields are: {known}.")
     phrases_kept = re.sub(r'"[^"]*"', '""', text)  # a phrase is something after a field
+    if compared := re.search(r"(?<![\w\"])([^\W\d]\w*):[<>]", phrases_kept):
+        # Whoosh's parser would read it as nothing at all (no posts found).
+        name = compared.group(1)
+        raise QueryError(
+            f"{name}:< and {name}:> are not supported in {text!r}; write a range,"
+            f" {name}:[2010 TO 2012] or {name}:[TO 2011] (or use --since/--until)."
+        )
     if empty := re.search(r"(?<![\w\"])([^\W\d]\w*):(?=\s|\)|$)", phrases_kept):
         # Whoosh would search for the field's name as a word ("tag" is German for day).
         name = empty.group(1)
@@ -168,7 +175,7 @@ def parse_query(text: str, schema: object, scope: Scope = "all") -> wq.Query:
         q = parser.parse(_exact_phrases(text, scope))
     except Exception as exc:  # Whoosh raises assorted errors for odd syntax
         raise QueryError(f"Cannot read the query {text!r}: {exc}") from exc
-    if q is wq.NullQuery:
+    if isinstance(q, type(wq.NullQuery)):  # the parser makes instances of its own
         raise QueryError(f"The query {text!r} has no words to search for.")
     _check_dates(q, schema, text)
     return q

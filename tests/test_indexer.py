@@ -131,6 +131,7 @@ def test_search_ids_for_export(archive: Path) -> None:
         ("tag:", "Nothing after tag:"),
         ("kunden title: laden", "Nothing after title:"),
         ("(autor:)", "Nothing after autor:"),
+        ("kunden published:<2012", "published:< and published:> are not supported"),
     ],
 )
 def test_bad_queries_raise_query_error(archive: Path, query: str, message: str) -> None:
