@@ -405,15 +405,21 @@ def _dates_between(q: wq.NumericRange, leaf: _Leaf) -> Scores | None:
 
 def _every(q: wq.Every, leaf: _Leaf) -> Scores | None:
     """Every document, or every one with something in the field: Whoosh reads the posting
-    list of every word of the field for that (seconds for `*` in a larger query); a
-    document's length in the field says the same. Scored the query's boost, as Whoosh does."""
+    list of every word of the field for that (seconds for `*` in a larger query); for a
+    text field a document's length in it says the same. Scored the query's boost, as
+    Whoosh does."""
     hits = np.zeros(leaf.size, dtype=bool)
     if q.fieldname is None:
         hits[:] = True
     else:
         schema = leaf.searcher.schema
-        if q.fieldname not in schema or not schema[q.fieldname].scorable:
-            return None  # no lengths: Whoosh decides
+        if q.fieldname not in schema:
+            return None
+        if not schema[q.fieldname].scorable:  # tags, authors: few words, short lists
+            for btext in leaf.leaf.lexicon(q.fieldname):
+                ids = read_postings(leaf.leaf, q.fieldname, btext)[0]
+                hits[ids[ids < leaf.size]] = True
+            return np.where(hits, float(q.boost), 0.0), hits
         lengths = leaf.lengths(q.fieldname)
         if lengths is not None:
             hits[: len(lengths)] = lengths[: leaf.size] > 0

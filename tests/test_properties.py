@@ -425,6 +425,7 @@ def test_numpy_scores_are_bm25f_over_the_whole_tree(
         *("[a TO]", "title:[f TO l]", "* NOT kunden", "title:* AND flyer"),
         *("published:2012", "published:[2011 TO 2013] AND kund*", "published:{2011 TO 2013]"),
         *("published:[TO 2011-06] OR flyer", "published:201203 NOT kunden", "kund* OR published:*"),
+        *("tag:* NOT title:flyer", "tag:* AND title:k*"),
     ],
 )
 def test_wildcards_fuzzy_terms_and_ranges_of_words_are_ranked_with_numpy(
