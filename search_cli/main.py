@@ -39,6 +39,12 @@ class Cli(click.Group):
         except click.UsageError as exc:  # a wrong option: one line, not Click's usage block
             where = exc.ctx.command_path if exc.ctx else "blogarchive"
             message = exc.format_message().rstrip(".")
+            if isinstance(exc, click.NoSuchOption) and where.endswith((" search", " export")):
+                # `search -kunden`: click takes the query for options
+                message += (
+                    f". A query starting with '-' goes after '--' ({where} -- '-kunden');"
+                    " to leave a word out, write NOT kunden"
+                )
             raise BadQuery(f"{message}. See: {where} --help") from exc
         except ArchiveError as exc:
             if ctx.meta.get("debug"):

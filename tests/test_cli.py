@@ -123,3 +123,12 @@ def test_brackets_in_queries_titles_and_tags_are_printed_as_written(tmp_path: Pa
     assert "tag: [Update] (1)" in result.output
     stats = CliRunner().invoke(cli, ["--archive", str(tmp_path), "stats"])
     assert "Top tags: [Update] (1)" in stats.output
+
+
+def test_a_query_starting_with_a_dash_gets_a_hint(tmp_path: Path) -> None:
+    Store(tmp_path).close()
+    result = CliRunner().invoke(cli, ["--archive", str(tmp_path), "search", "-kunden"])
+    line = _one_line_error(result, 2)
+    assert "No such option '-k'" in line
+    assert "goes after '--' (cli search -- '-kunden')" in line  # the runner's program name
+    assert "NOT kunden" in line
