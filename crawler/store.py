@@ -422,14 +422,20 @@ class Store:
             for _, data in self.db.execute(sql + " ORDER BY p.published, p.id"):
                 yield zlib.decompress(data)
             return
-        # A few hundred ids a query, in the order asked for.
-        it = iter(ids)
-        while batch := list(itertools.islice(it, 500)):
-            marks = ",".join("?" * len(batch))
-            rows = dict(self.db.execute(f"{sql} WHERE p.id IN ({marks})", batch))
+        for batch, rows in self._by_ids(sql, "p.id", ids):  # in the order asked for
             for pid in batch:
                 if (data := rows.get(pid)) is not None:
                     yield zlib.decompress(data)
+
+    def _by_ids(
+        self, sql: str, column: str, ids: Iterable[str]
+    ) -> Iterator[tuple[list[str], dict[str, Any]]]:
+        """A query whose rows are (id, value), a few hundred ids at a time: each batch of
+        ids with its values by id."""
+        it = iter(ids)
+        while batch := list(itertools.islice(it, 500)):
+            marks = ",".join("?" * len(batch))
+            yield batch, dict(self.db.execute(f"{sql} WHERE {column} IN ({marks})", batch))
 
     def versions(self, pid: str) -> list[tuple[int, str, str]]:
         return self.db.execute(
@@ -452,10 +458,8 @@ class Store:
         if ids is None:
             return dict(self.db.execute(sql + " ORDER BY published, id"))
         found: dict[str, int] = {}
-        it = iter(ids)
-        while batch := list(itertools.islice(it, 500)):
-            marks = ",".join("?" * len(batch))
-            found.update(self.db.execute(f"{sql} WHERE id IN ({marks})", batch))
+        for _, rows in self._by_ids(sql, "id", ids):
+            found.update(rows)
         return found
 
     def mark_indexed(self, versions: Mapping[str, int]) -> None:

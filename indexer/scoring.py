@@ -7,8 +7,9 @@ term's postings are read a block at a time into arrays and the BM25F formula run
 them at once: the same scores (same idf, average lengths, B and K1, boosts, sums), and the
 same order (higher score first, then lower document number, as Whoosh breaks ties).
 
-Trees of terms, phrases, prefixes, wildcards, fuzzy terms, AND, OR, NOT and constant-score
-filters are scored here; anything else returns None and Whoosh scores it.
+Trees of terms, phrases, prefixes, wildcards, fuzzy terms, ranges of words, `*` and
+`field:*`, date ranges, AND, OR, NOT and constant-score filters are scored here; anything
+else returns None and Whoosh scores it.
 
 Whoosh's own scores for such trees are not always these: once its collector has ten hits it
 may drop a branch of an OR from the matcher tree, and later documents then lose that branch's
@@ -301,18 +302,38 @@ class DateRange(wq.Or):  # type: ignore[misc]  # Whoosh has no type hints
 def _in_range(q: DateRange, leaf: _Leaf) -> Scores | None:
     from whoosh.util.times import datetime_to_long
 
-    column = sort_keys(leaf.leaf, "published")
+    since = None if q.since is None else datetime_to_long(q.since)
+    until = None if q.until is None else datetime_to_long(q.until)
+    hits = _dated_within(leaf, "published", since, until, end_excluded=True)
+    return None if hits is None else (np.zeros(leaf.size), hits)
+
+
+def _dated_within(
+    leaf: _Leaf,
+    fieldname: str,
+    start: int | None,
+    end: int | None,
+    *,
+    start_excluded: bool = False,
+    end_excluded: bool = False,
+) -> npt.NDArray[np.bool_] | None:
+    """The posts whose date (as the date column holds it) lies from start to end (either
+    may be open); None where the column cannot be read whole."""
+    column = sort_keys(leaf.leaf, fieldname)
     if column is None:
         return None
     keys = np.asarray(column)[: leaf.size]
+    found = keys != UNDATED  # an undated post has no date to compare
+    try:
+        if start is not None:
+            found &= keys > start if start_excluded else keys >= start
+        if end is not None:
+            found &= keys < end if end_excluded else keys <= end
+    except OverflowError:  # a bound the column's numbers cannot hold
+        return None
     hits = np.zeros(leaf.size, dtype=bool)
-    found = keys != np.iinfo(keys.dtype).max  # an undated post has no date to compare
-    if q.since is not None:
-        found &= keys >= datetime_to_long(q.since)
-    if q.until is not None:
-        found &= keys < datetime_to_long(q.until)
     hits[: len(keys)] = found
-    return np.zeros(leaf.size), hits
+    return hits
 
 
 def _score(q: wq.Query, leaf: _Leaf) -> Scores | None:
@@ -383,24 +404,12 @@ def _score(q: wq.Query, leaf: _Leaf) -> Scores | None:
 def _dates_between(q: wq.NumericRange, leaf: _Leaf) -> Scores | None:
     """A date range in the query (`published:2010`, `published:[2010 TO 2012]`) read from
     the date column; Whoosh matches it through its date terms and scores it its boost."""
-    schema = leaf.searcher.schema
-    if not q.constantscore or not isinstance(schema[q.fieldname], DATETIME):
+    if not q.constantscore or not isinstance(leaf.searcher.schema[q.fieldname], DATETIME):
         return None
-    column = sort_keys(leaf.leaf, q.fieldname)
-    if column is None:
-        return None
-    keys = np.asarray(column)[: leaf.size]
-    found = keys != np.iinfo(keys.dtype).max  # an undated post has no date to compare
-    try:
-        if q.start is not None:
-            found &= keys > q.start if q.startexcl else keys >= q.start
-        if q.end is not None:
-            found &= keys < q.end if q.endexcl else keys <= q.end
-    except OverflowError:  # a bound the column's numbers cannot hold
-        return None
-    hits = np.zeros(leaf.size, dtype=bool)
-    hits[: len(keys)] = found
-    return np.where(hits, float(q.boost), 0.0), hits
+    hits = _dated_within(
+        leaf, q.fieldname, q.start, q.end, start_excluded=q.startexcl, end_excluded=q.endexcl
+    )
+    return None if hits is None else (np.where(hits, float(q.boost), 0.0), hits)
 
 
 def _every(q: wq.Every, leaf: _Leaf) -> Scores | None:
@@ -409,23 +418,20 @@ def _every(q: wq.Every, leaf: _Leaf) -> Scores | None:
     text field a document's length in it says the same. Scored the query's boost, as
     Whoosh does."""
     hits = np.zeros(leaf.size, dtype=bool)
+    schema = leaf.searcher.schema
     if q.fieldname is None:
         hits[:] = True
-    else:
-        schema = leaf.searcher.schema
-        if q.fieldname not in schema:
-            return None
-        if not schema[q.fieldname].scorable:  # tags, authors: few words, short lists
-            for btext in leaf.leaf.lexicon(q.fieldname):
-                ids = read_postings(leaf.leaf, q.fieldname, btext)[0]
-                hits[ids[ids < leaf.size]] = True
-            return np.where(hits, float(q.boost), 0.0), hits
-        lengths = leaf.lengths(q.fieldname)
-        if lengths is not None:
-            hits[: len(lengths)] = lengths[: leaf.size] > 0
-        elif leaf.leaf.field_length(q.fieldname):
-            return None  # words in the field but no lengths: Whoosh decides
-        # else no document of the segment has the field: its writer made no length column
+    elif q.fieldname not in schema:
+        return None
+    elif not schema[q.fieldname].scorable:  # tags, authors: few words, short lists
+        for btext in leaf.leaf.lexicon(q.fieldname):
+            ids = read_postings(leaf.leaf, q.fieldname, btext)[0]
+            hits[ids[ids < leaf.size]] = True
+    elif (lengths := leaf.lengths(q.fieldname)) is not None:
+        hits[: len(lengths)] = lengths[: leaf.size] > 0
+    elif leaf.leaf.field_length(q.fieldname):
+        return None  # words in the field but no lengths: Whoosh decides
+    # (else no document of the segment has the field: its writer made no length column)
     return np.where(hits, float(q.boost), 0.0), hits
 
 

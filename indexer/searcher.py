@@ -148,29 +148,13 @@ def parse_query(text: str, schema: object, scope: Scope = "all") -> wq.Query:
         raise QueryError(f'Unbalanced quotes in {text!r}: close the phrase with another ".')
     if text.count("(") != text.count(")"):
         raise QueryError(f"Unbalanced parentheses in {text!r}.")
+    _check_fields(text)
     fields = SCOPE_FIELDS[scope]
     parser = MultifieldParser(list(fields), schema, fieldboosts=fields, group=AndGroup)
     parser.remove_plugin_class(WildcardPlugin)
     parser.add_plugin(WholeWildcardPlugin())
     parser.add_plugin(FuzzyTermPlugin())
     parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
-    unquoted = re.sub(r'"[^"]*"', " ", text)
-    for name in re.findall(r"(?<![\w\"])([^\W\d]\w*):(?!//)", unquoted):
-        if name.lower() not in QUERYABLE and name.lower() not in _ALIASES:
-            known = ", ".join(sorted(("title", "tag", "category", "author", "site", "lang")))
-            raise QueryError(f"Unknown field {name!r} in the query; fields are: {known}.")
-    phrases_kept = re.sub(r'"[^"]*"', '""', text)  # a phrase is something after a field
-    if compared := re.search(r"(?<![\w\"])([^\W\d]\w*):[<>]", phrases_kept):
-        # Whoosh's parser would read it as nothing at all (no posts found).
-        name = compared.group(1)
-        raise QueryError(
-            f"{name}:< and {name}:> are not supported in {text!r}; write a range,"
-            f" {name}:[2010 TO 2012] or {name}:[TO 2011] (or use --since/--until)."
-        )
-    if empty := re.search(r"(?<![\w\"])([^\W\d]\w*):(?=\s|\)|$)", phrases_kept):
-        # Whoosh would search for the field's name as a word ("tag" is German for day).
-        name = empty.group(1)
-        raise QueryError(f'Nothing after {name}: in {text!r}; write {name}:WORD or {name}:"WORDS".')
     try:
         q = parser.parse(_exact_phrases(text, scope))
     except Exception as exc:  # Whoosh raises assorted errors for odd syntax
@@ -179,6 +163,32 @@ def parse_query(text: str, schema: object, scope: Scope = "all") -> wq.Query:
         raise QueryError(f"The query {text!r} has no words to search for.")
     _check_dates(q, schema, text)
     return q
+
+
+# A field name and the character after its colon (not a URL's `//`).
+FIELD_NAME = re.compile(r"(?<!\w)([^\W\d]\w*):(?!//)(.?)")
+
+
+def _check_fields(text: str) -> None:
+    """Field names the index knows, each with something to search for: Whoosh would take
+    an unknown field for words, search for the name of an empty one (`tag:`, "tag" being
+    German for day) and read a comparison (`published:<2012`) as nothing at all."""
+    # Phrases as "": their words are no field names, and they are something after a field.
+    masked = re.sub(r'"[^"]*"', '""', text)
+    for m in FIELD_NAME.finditer(masked):
+        name, after = m.groups()
+        if name.lower() not in QUERYABLE and name.lower() not in _ALIASES:
+            known = ", ".join(sorted(("title", "tag", "category", "author", "site", "lang")))
+            raise QueryError(f"Unknown field {name!r} in the query; fields are: {known}.")
+        if after in ("<", ">"):
+            raise QueryError(
+                f"{name}:< and {name}:> are not supported in {text!r}; write a range,"
+                f" {name}:[2010 TO 2012] or {name}:[TO 2011] (or use --since/--until)."
+            )
+        if after in ("", ")") or after.isspace():
+            raise QueryError(
+                f'Nothing after {name}: in {text!r}; write {name}:WORD or {name}:"WORDS".'
+            )
 
 
 def _check_dates(q: wq.Query, schema: Any, text: str) -> None:
