@@ -28,8 +28,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from crawler.model import Comment, Post
-from crawler.store import Store
+from crawler.archive.model import Comment, Post
+from crawler.archive.store import Store
 
 OUT = Path(__file__).resolve().parent / "out"
 GERMAN = (

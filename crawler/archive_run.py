@@ -1,7 +1,8 @@
 """One crawl's hold on the archive: the lock, the store, the run record and its frontier.
 
 The spider (which plans requests) and the pipeline (which saves posts) share it through
-`ArchiveRun.of(crawler)`, whichever Scrapy opens first.
+`ArchiveRun.of(crawler)`, whichever Scrapy opens first. It is also the `crawler.pages.PageSink`
+of a local crawl: what a page says about the archive (unchanged, gone, done) is written here.
 """
 
 from __future__ import annotations
@@ -11,17 +12,19 @@ import sqlite3
 from contextlib import AbstractContextManager
 from typing import Any
 
-from crawler.errors import StoreError
-from crawler.lock import crawl_lock
-from crawler.model import CrawlReport
-from crawler.paths import archive_dir
-from crawler.store import Store
+from crawler.archive.errors import StoreError
+from crawler.archive.lock import crawl_lock
+from crawler.archive.model import CrawlReport
+from crawler.archive.paths import archive_dir
+from crawler.archive.store import Store
+from crawler.parsers.urls import canonical
 
 logger = logging.getLogger(__name__)
 
 
 class ArchiveRun:
     def __init__(self, crawler: Any, site: str) -> None:
+        self.crawler = crawler
         self.archive = archive_dir(crawler.settings.get("ARCHIVE_DIR"))
         # `scrapy crawl` comes without the command line's lock; take it (or share it).
         self._lock: AbstractContextManager[None] = crawl_lock(self.archive)
@@ -30,10 +33,10 @@ class ArchiveRun:
             self.store = Store(self.archive)
             killed = self.store.interrupted_run(site)
             self.todo: list[str] = []
-            self.done: set[str] = set()
+            self.fetched: set[str] = set()  # what the killed crawl had fetched
             if killed is not None:
                 # The lock is ours, so no live process owns that run: its process was killed.
-                self.todo, self.done = self.store.frontier(killed)
+                self.todo, self.fetched = self.store.frontier(killed)
                 self.store.abandon_run(killed)
             self.resumed_from = killed
             self.report = CrawlReport(
@@ -41,7 +44,7 @@ class ArchiveRun:
             )
             if killed is not None:
                 self.store.frontier_add(self.report.run_id, self.todo)
-                for url in self.done:
+                for url in self.fetched:
                     self.store.frontier_done(self.report.run_id, url)
                 self.store.frontier_clear([killed])
         except sqlite3.Error as exc:
@@ -73,6 +76,27 @@ class ArchiveRun:
 
     def finished(self, url: str) -> None:
         self.store.frontier_done(self.run_id, url)
+
+    # --- what a page says about the archive (`crawler.pages.PageSink`) -----------------
+
+    def unchanged(self, url: str) -> None:
+        self.store.touch(url)
+
+    def gone(self, url: str) -> None:
+        if self.store.mark_gone(url):
+            self.report.posts_gone += 1
+
+    def done(self, url: str) -> None:
+        if url:
+            self.finished(url)
+
+    def count(self, reason: str) -> None:
+        self.crawler.stats.inc_value(f"blogarchive/errors/{reason}")
+
+    def validators(self, url: str, status: int, etag: str | None, modified: str | None) -> None:
+        """A listing's ETag or Last-Modified, so the next crawl can ask "changed since?"."""
+        headers = {"etag": etag or "", "last-modified": modified or ""}
+        self.store.record_fetch(canonical(url), status, headers)
 
     def close(self, stats: dict[str, Any]) -> None:
         if self.closed:

@@ -1,216 +1,229 @@
-"""Reading a blog's own lists of its posts: sitemaps, feeds and the WordPress REST API.
+"""Discovery, the first phase of a crawl: what the blog itself says its posts are.
 
-Pure functions from bytes to `Lead`s, so the spider stays about scheduling. Each lead may
-carry what its source says about the post's version (sitemap lastmod, REST `modified_gmt`, a
-feed's comment count): the next crawl compares that with what it said last time and fetches
-only the posts that changed.
+A `Discovery` owns the requests and callbacks of robots.txt, sitemaps, the feed and the
+WordPress REST API, and what they named (`leads`). The spider asks it for its first requests,
+hands it the home page, and reads the leads when discovery has gone quiet; the readers of
+each source's bytes are pure functions in `crawler.sources`.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from typing import Literal
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 
-import orjson
-from lxml import etree
+from scrapy import Request
+from scrapy.http import HtmlResponse, Response
+from scrapy.utils.sitemap import sitemap_urls_from_robots
+from twisted.python.failure import Failure
 
-from crawler.parsers.urls import canonical, resolve
+from crawler import sources
+from crawler.parsers.urls import is_trap, same_site
+from crawler.sources import LISTING_SITEMAP, Lead
 
-Source = Literal["sitemap", "rest", "feed"]
-
-
-@dataclass(frozen=True, slots=True)
-class Lead:
-    """A post URL that a discovery source names, with what the source says about it."""
-
-    url: str  # canonical
-    source: Source
-    version: str | None = None  # changes when the post (or its comment count) changes
-    wp_id: int | None = None  # WordPress post id, to match REST comments to posts
-
-
-# Sitemaps of listings (terms, authors): WordPress core, Yoast, Rank Math and others.
-LISTING_SITEMAP = re.compile(
-    r"(wp-sitemap-(taxonomies|users)-|/(category|post_tag|tag|author|user|"
-    r"product_cat|product_tag|format)[-_]?sitemap\d*\.xml)",
-    re.IGNORECASE,
-)
-# Listing URLs in an all-in-one sitemap (Hugo, Jekyll, Pelican plugins): terms and pagination.
-LISTING_PATH = re.compile(
-    r"/(tags?|categor(y|ies)|author|authors|page|archives?|kategorie|schlagwort)(/[^/]+)?/?$",
-    re.IGNORECASE,
-)
-
-_XML = etree.XMLParser(
-    recover=True, resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True
-)
+MAX_SITEMAPS = 1000
+MAX_FEED_PAGES = 1000
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # once decompressed
+# Where sitemaps live when robots.txt names none: WordPress core, Yoast and most others.
+SITEMAP_GUESSES = ("/wp-sitemap.xml", "/sitemap_index.xml", "/sitemap.xml")
+REST_FIELDS = "per_page=100&_fields=id,link,modified_gmt"
+PRIORITY = 10  # discovery before posts, after the home page
 
 
-def _tree(body: bytes) -> etree._Element | None:
+class Discovery:
+    """The state and callbacks of one blog's discovery sources."""
+
+    def __init__(self, site: str, count: Callable[[str], None]) -> None:
+        self.site = site
+        self.count = count  # an error of a source, by reason, for the crawl report
+        self.leads: dict[str, list[Lead]] = defaultdict(list)
+        self.complete: set[str] = set()  # URLs named by a complete source
+        self.feed_urls: set[str] = set()
+        self.feed: tuple[str, str] | None = None  # (first page URL, how it pages)
+        self.feed_paged = False
+        self.rest_root: str | None = None
+        self.wp_ids: dict[int, str] = {}
+        self.commented: set[int] = set()  # WordPress post ids with new comments
+        self.sitemaps_seen: set[str] = set()
+
+    # --- what the spider reads -----------------------------------------------------------
+
+    def missing_from_complete(self) -> set[str]:
+        """Feed items that no complete source (sitemap, REST API) named."""
+        return self.feed_urls - self.complete
+
+    def commented_urls(self) -> set[str]:
+        """Posts the REST API says have comments since the last crawl."""
+        return {self.wp_ids[i] for i in self.commented if i in self.wp_ids}
+
+    def page_back_through_feed(self) -> Request | None:
+        """Without a complete source, page back through the feed once before links are
+        followed: the request for its second page, or None when that is done or impossible."""
+        if self.complete or not self.feed or self.feed_paged:
+            return None
+        self.feed_paged = True
+        return self.feed_request(2)
+
+    # --- robots.txt and sitemaps ---------------------------------------------------------
+
+    def robots_request(self) -> Request:
+        root = "/".join(self.site.split("/", 3)[:3])
+        return Request(
+            root + "/robots.txt",
+            callback=self.parse_robots,
+            errback=self.ignore,
+            dont_filter=True,
+            priority=PRIORITY,
+            meta={"handle_httpstatus_all": True},
+        )
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        body = response.body if response.status == 200 else b""
+        sitemaps = list(sitemap_urls_from_robots(body, base_url=response.url))
+        if not sitemaps:
+            sitemaps = [response.urljoin(path) for path in SITEMAP_GUESSES]
+        for url in sitemaps:
+            yield from self.sitemap_request(url)
+
+    def sitemap_request(self, url: str) -> Iterator[Request]:
+        if (
+            not same_site(url, self.site)
+            or url in self.sitemaps_seen
+            or len(self.sitemaps_seen) >= MAX_SITEMAPS
+            or LISTING_SITEMAP.search(url)
+        ):
+            return
+        self.sitemaps_seen.add(url)
+        yield Request(url, callback=self.parse_sitemap, errback=self.ignore, priority=PRIORITY)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        sitemap = sources.read_sitemap(_gunzipped(response.body))
+        if sitemap is None:
+            if response.status == 200 and response.url.endswith((".xml", ".xml.gz")):
+                self.count("broken sitemap")
+            return
+        if sitemap.is_index:
+            for loc, _ in sitemap.entries:
+                yield from self.sitemap_request(loc)
+            return
+        for lead in sources.sitemap_leads(sitemap):
+            if same_site(lead.url, self.site) and not is_trap(lead.url):
+                self.add_lead(lead, complete=True)
+
+    # --- the home page: the REST API and the feed it names -------------------------------
+
+    def from_home(self, response: Response, since: str | None) -> Iterator[Request]:
+        """The REST API and the feed the home page names; `since` is when the last finished
+        crawl started, for the comments written since (None on a first crawl)."""
+        if not isinstance(response, HtmlResponse):
+            return
+        root = sources.rest_root(response.body, response.headers.get("Link"))
+        if root and same_site(response.urljoin(root), self.site):
+            self.rest_root = response.urljoin(root)
+            for kind in ("posts", "pages"):
+                yield self.rest_request(kind, 1)
+            if since:
+                yield self.rest_comments_request(since, 1)
+        for href in sources.feed_links(response.body)[:1]:
+            url = response.urljoin(href)
+            if same_site(url, self.site):
+                yield Request(url, callback=self.parse_feed, errback=self.ignore, priority=PRIORITY)
+
+    # --- the WordPress REST API ----------------------------------------------------------
+
+    def rest_url(self, route: str, query: str) -> str:
+        assert self.rest_root is not None
+        joiner = "&" if "?" in self.rest_root else "?"
+        return f"{self.rest_root}{route}{joiner}{query}"
+
+    def rest_request(self, kind: str, page: int) -> Request:
+        return Request(
+            self.rest_url(f"wp/v2/{kind}", f"{REST_FIELDS}&page={page}"),
+            callback=self.parse_rest,
+            errback=self.ignore,
+            priority=PRIORITY,
+            cb_kwargs={"kind": kind, "page": page},
+        )
+
+    def rest_comments_request(self, since: str, page: int) -> Request:
+        # A margin for the site's time zone and for comments approved late.
+        after = (datetime.fromisoformat(since) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S")
+        return Request(
+            self.rest_url("wp/v2/comments", f"per_page=100&_fields=post&after={after}&page={page}"),
+            callback=self.parse_rest_comments,
+            errback=self.ignore,
+            priority=PRIORITY,
+            cb_kwargs={"since": since, "page": page},
+        )
+
+    def parse_rest(self, response: Response, kind: str, page: int) -> Iterator[Request]:
+        for lead in sources.read_rest_posts(response.body):
+            if same_site(lead.url, self.site):
+                self.add_lead(lead, complete=True)
+                if lead.wp_id is not None:
+                    self.wp_ids[lead.wp_id] = lead.url
+        if page == 1:
+            for more in range(2, _total_pages(response) + 1):
+                yield self.rest_request(kind, more)
+
+    def parse_rest_comments(self, response: Response, since: str, page: int) -> Iterator[Request]:
+        self.commented |= sources.read_rest_comment_posts(response.body)
+        if page == 1:
+            for more in range(2, _total_pages(response) + 1):
+                yield self.rest_comments_request(since, more)
+
+    # --- the feed ------------------------------------------------------------------------
+
+    def parse_feed(self, response: Response, page: int = 1) -> Iterator[Request]:
+        leads = sources.read_feed(response.body, response.url)
+        if leads is None:
+            if response.status == 200:
+                self.count("broken feed")
+            return
+        fresh = 0
+        for lead in leads:
+            if same_site(lead.url, self.site):
+                fresh += lead.url not in self.leads
+                self.add_lead(lead, complete=False)
+                self.feed_urls.add(lead.url)
+        if page == 1:
+            if pager := sources.feed_pager(response.url, response.body):
+                self.feed = (response.url, pager)
+        elif fresh and self.feed and page < MAX_FEED_PAGES:
+            yield self.feed_request(page + 1)
+
+    def feed_request(self, page: int) -> Request:
+        assert self.feed is not None
+        return Request(
+            sources.feed_page(*self.feed, page),
+            callback=self.parse_feed,
+            errback=self.ignore,
+            priority=PRIORITY,
+            cb_kwargs={"page": page},
+        )
+
+    def add_lead(self, lead: Lead, *, complete: bool) -> None:
+        self.leads[lead.url].append(lead)
+        if complete:
+            self.complete.add(lead.url)
+
+    def ignore(self, failure: Failure) -> None:
+        """Optional sources (robots.txt, sitemaps, feeds, the API) may be missing."""
+
+
+def _gunzipped(body: bytes) -> bytes:
+    if body[:2] != b"\x1f\x8b":
+        return body
+    from scrapy.utils.gz import gunzip
+
     try:
-        root = etree.fromstring(body.lstrip(), parser=_XML)
-    except (etree.XMLSyntaxError, ValueError):
-        return None
-    return root
+        return gunzip(body, max_size=MAX_SITEMAP_BYTES)
+    except OSError:
+        return b""
 
 
-def _local(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
-
-
-def _children(node: etree._Element, name: str) -> list[etree._Element]:
-    return [child for child in node if _local(child.tag) == name]
-
-
-def _text(node: etree._Element, name: str) -> str | None:
-    for child in node:
-        if _local(child.tag) == name:
-            return (child.text or "").strip() or None
-    return None
-
-
-@dataclass(frozen=True, slots=True)
-class Sitemap:
-    is_index: bool
-    entries: tuple[tuple[str, str | None], ...]  # (loc, lastmod)
-
-
-def read_sitemap(body: bytes) -> Sitemap | None:
-    """A sitemap or sitemap index, or None when the bytes are not one."""
-    root = _tree(body)
-    if root is None or _local(root.tag) not in ("urlset", "sitemapindex"):
-        return None
-    child = "sitemap" if _local(root.tag) == "sitemapindex" else "url"
-    entries = []
-    for node in _children(root, child):
-        loc = _text(node, "loc")
-        if loc:
-            entries.append((loc, _text(node, "lastmod")))
-    return Sitemap(_local(root.tag) == "sitemapindex", tuple(entries))
-
-
-def sitemap_leads(sitemap: Sitemap) -> list[Lead]:
-    return [
-        Lead(canonical(loc), "sitemap", lastmod)
-        for loc, lastmod in sitemap.entries
-        if not LISTING_PATH.search(loc.split("?", 1)[0])
-    ]
-
-
-def read_feed(body: bytes, base: str = "") -> list[Lead] | None:
-    """Items of an RSS 2.0, RSS 1.0 or Atom feed, with their comment counts where given;
-    None when the bytes are not a feed (broken XML, an HTML page).
-
-    Relative item links (rare, but seen) are read against `base`, the feed's own URL.
-    """
-    root = _tree(body)
-    if root is None or _local(root.tag) not in ("rss", "rdf", "feed"):
-        return None
-    leads = []
-    for item in root.iter():
-        name = _local(item.tag)
-        if name not in ("item", "entry"):
-            continue
-        url = None
-        comments = updated = None
-        for child in item:
-            tag = _local(child.tag)
-            if tag == "link":
-                href = child.get("href")
-                if href and child.get("rel", "alternate") == "alternate":
-                    url = href.strip()
-                elif not href and child.text:
-                    url = child.text.strip()
-            elif tag in ("comments", "total") and (child.text or "").strip().isdigit():
-                comments = child.text.strip()  # slash:comments, thr:total
-            elif tag in ("updated", "modified"):
-                updated = (child.text or "").strip() or None
-        if url and (url := resolve(base, url) if base else url):
-            version = "|".join(v for v in (updated, comments) if v) or None
-            leads.append(Lead(canonical(url), "feed", version))
-    return leads
-
-
-def feed_pager(feed_url: str, body: bytes) -> str | None:
-    """How the feed pages back in time: "wordpress" (`?paged=N`), "blogger" (`start-index`)."""
-    head = body[:4000].lower()
-    if b"wordpress.org" in head and b"<generator" in head:
-        return "wordpress"
-    if "/feeds/posts/" in feed_url or b"blogger.com" in head:
-        return "blogger"
-    return None
-
-
-def feed_page(feed_url: str, pager: str, page: int) -> str:
-    """Page `page` (from 1) of a feed that pages the way `pager` says."""
-    base, _, query = feed_url.partition("?")
-    params = [p for p in query.split("&") if p and not p.startswith(("paged=", "start-index="))]
-    if pager == "wordpress":
-        params.append(f"paged={page}")
-    else:  # Blogger: 25 entries a page unless max-results says otherwise
-        params += [] if any(p.startswith("max-results=") for p in params) else ["max-results=25"]
-        size = int(next(p for p in params if p.startswith("max-results=")).split("=")[1] or 25)
-        params.append(f"start-index={(page - 1) * size + 1}")
-    return f"{base}?{'&'.join(params)}"
-
-
-def feed_links(html: bytes | str) -> list[str]:
-    """rel=alternate feed links named in a page's head (RSS first)."""
-    from parsel import Selector
-
-    text = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
-    head = Selector(text=text[:200_000])
-    found = []
-    for kind in ("application/rss+xml", "application/atom+xml"):
-        for href in head.xpath(f'//link[@rel="alternate"][@type="{kind}"]/@href').getall():
-            if "comments" not in href.lower():
-                found.append(href.strip())
-    return found
-
-
-def rest_root(html: bytes | str, link_header: bytes | None = None) -> str | None:
-    """The WordPress REST API root a page announces (`<link rel="https://api.w.org/">`)."""
-    if link_header:
-        m = re.search(rb'<([^>]+)>;\s*rel="https://api\.w\.org/"', link_header)
-        if m:
-            return m.group(1).decode("latin-1")
-    text = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
-    m = re.search(r'<link[^>]+rel=["\']https://api\.w\.org/["\'][^>]*>', text[:200_000])
-    if m and (href := re.search(r'href=["\']([^"\']+)', m.group(0))):
-        return href.group(1)
-    return None
-
-
-def read_rest_posts(body: bytes) -> list[Lead]:
-    """`/wp/v2/posts` or `/wp/v2/pages` with `_fields=id,link,modified_gmt`."""
+def _total_pages(response: Response) -> int:
     try:
-        items = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return []
-    if not isinstance(items, list):
-        return []
-    leads = []
-    for item in items:
-        if isinstance(item, dict) and isinstance(item.get("link"), str):
-            wp_id = item.get("id")
-            leads.append(
-                Lead(
-                    canonical(item["link"]),
-                    "rest",
-                    str(item.get("modified_gmt") or "") or None,
-                    wp_id if isinstance(wp_id, int) else None,
-                )
-            )
-    return leads
-
-
-def read_rest_comment_posts(body: bytes) -> set[int]:
-    """WordPress post ids named by a `/wp/v2/comments?_fields=post` answer."""
-    try:
-        items = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return set()
-    if not isinstance(items, list):
-        return set()
-    return {i["post"] for i in items if isinstance(i, dict) and isinstance(i.get("post"), int)}
+        return min(int(response.headers.get("X-WP-TotalPages") or 1), 1000)
+    except ValueError:
+        return 1

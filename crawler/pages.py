@@ -1,8 +1,9 @@
 """What one fetched page leads to, the same in a local crawl and on a distributed worker.
 
 `handle_page` parses a response, fetches a post's further comment pages, and tells a
-`PageSink` what it found: the local spider writes that to the archive and its frontier at
-once, a distributed worker sends it to the crawl's coordinator through Redis.
+`PageSink` what it found and a `Frontier` where it leads: in a local crawl the archive run
+and the spider, which write that to the archive and the frontier at once; on a distributed
+worker one `Outbox`, sent to the crawl's coordinator through Redis.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, Protocol
 from scrapy import Request
 from scrapy.http import HtmlResponse, Response
 
-from crawler.model import ParsedPage, Post, PostItem, RawPage
+from crawler.archive.model import ParsedPage, Post, PostItem, RawPage
 from crawler.parsers import merge_comment_pages, parse_page
 from crawler.parsers.urls import comment_page
 
@@ -22,11 +23,18 @@ MAX_COMMENT_PAGES = 500
 
 
 class PageSink(Protocol):
+    """Where what a page says about the archive goes."""
+
     def unchanged(self, url: str) -> None: ...
     def gone(self, url: str) -> None: ...
     def done(self, url: str) -> None: ...
     def count(self, reason: str) -> None: ...
     def validators(self, url: str, status: int, etag: str | None, modified: str | None) -> None: ...
+
+
+class Frontier(Protocol):
+    """Where the links a page leads to go; it answers with the requests to make."""
+
     def revisit(self, url: str) -> list[Request]: ...
     def follow(self, links: Iterable[str], barren: int, *, is_post: bool) -> list[Request]: ...
 
@@ -55,7 +63,9 @@ def parse_response(response: Response) -> ParsedPage:
     return parse_page(response.url, response.body, content_type=content_type, date=date)
 
 
-async def handle_page(crawler: Any, response: Response, sink: PageSink) -> AsyncIterator[Any]:
+async def handle_page(
+    crawler: Any, response: Response, sink: PageSink, frontier: Frontier
+) -> AsyncIterator[Any]:
     """Parse a page; yield its post (a `PostItem`) and the requests it leads to."""
     requested = response.meta.get("requested", "")
     if response.status == 304:
@@ -83,10 +93,12 @@ async def handle_page(crawler: Any, response: Response, sink: PageSink) -> Async
         return
     if page.comment_page_of:
         sink.done(requested)
-        for request in sink.revisit(page.comment_page_of):
+        for request in frontier.revisit(page.comment_page_of):
             yield request
         return
-    links = sink.follow(page.links, response.meta.get("barren", 0), is_post=page.post is not None)
+    links = frontier.follow(
+        page.links, response.meta.get("barren", 0), is_post=page.post is not None
+    )
     if page.post is None:
         raw = raw_page(response, 0)
         if raw.etag or raw.last_modified:

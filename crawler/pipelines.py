@@ -11,11 +11,11 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 from scrapy.utils.defer import deferred_from_coro
 
-from crawler import faults
+from crawler.archive import faults
+from crawler.archive.errors import StoreError
+from crawler.archive.model import Post, PostItem
+from crawler.archive.store import Store
 from crawler.archive_run import ArchiveRun
-from crawler.errors import StoreError
-from crawler.model import Post, PostItem
-from crawler.store import Store
 
 logger = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
-from crawler.discovery import Lead
-from crawler.store import KnownPost
+from crawler.archive.store import KnownPost
+from crawler.sources import Lead
 
 Decision = Literal["fetch", "check", "skip"]
 

@@ -10,7 +10,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from crawler.model import PostItem
+from crawler.archive.model import PostItem
 
 
 class Progress:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from crawler.model import Post
+from crawler.archive.model import Post
+from crawler.archive.store import Store, StoredPage
 from crawler.parsers import merge_comment_pages, parse_page
-from crawler.store import Store, StoredPage
 
 
 def reparse_archive(store: Store, on_error: Callable[[str, Exception], None]) -> dict[str, int]:

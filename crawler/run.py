@@ -15,17 +15,19 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.exceptions import ScrapyDeprecationWarning
 from scrapy.settings import Settings
 
-from crawler.errors import ArchiveError
-from crawler.lock import crawl_lock
-from crawler.model import CrawlReport
+from crawler.archive.errors import ArchiveError
+from crawler.archive.lock import crawl_lock
+from crawler.archive.model import CrawlReport
+from crawler.archive.store import Store
 from crawler.parsers.urls import check_url
 from crawler.sites import SiteSpec
 from crawler.sites import crawl_settings as option_settings
 from crawler.spiders.blog import BlogSpider
-from crawler.store import Store
 
 # Downloads over HTTP(S) wait for a slot of their host shared in Redis.
-POLITENESS = {scheme: "crawler.politeness.PoliteDownloadHandler" for scheme in ("http", "https")}
+POLITENESS = {
+    scheme: "crawler.distributed.politeness.PoliteDownloadHandler" for scheme in ("http", "https")
+}
 
 
 def _project() -> Settings:
@@ -94,7 +96,7 @@ def crawl_blogs(
         pass
     coordination = None
     if redis_url is not None:
-        from crawler.shared_frontier import Coordination, connect
+        from crawler.distributed.frontier import Coordination, connect
 
         coordination = Coordination(connect(redis_url), [s.url for s in specs])
     try:
@@ -137,7 +139,7 @@ def _spider_for(extra: dict[str, object]) -> type[BlogSpider]:
 def _distributed(
     redis_url: str, site: str, extra: dict[str, object], coordination: Any
 ) -> dict[str, object]:
-    from crawler.shared_frontier import redis_settings
+    from crawler.distributed.frontier import redis_settings
 
     chosen = _project()
     chosen.setdict(extra, priority="cmdline")
@@ -159,8 +161,8 @@ def run_worker(
     """Fetch and parse pages for whatever crawl the Redis database holds, until stopped
     (Ctrl-C) or, with `once`, until the crawl it served has ended. Returns the number of
     pages it answered for."""
-    from crawler.shared_frontier import connect
-    from crawler.spiders.worker import WorkerSpider
+    from crawler.distributed.frontier import connect
+    from crawler.distributed.worker import WorkerSpider
 
     connect(redis_url)  # a wrong address fails here, in one line
     settings = _project()
@@ -169,7 +171,7 @@ def run_worker(
             "REDIS_URL": redis_url,
             "LOG_LEVEL": log_level,
             "ITEM_PIPELINES": {},
-            "EXTENSIONS": {"crawler.warc.WarcRecorder": 600},
+            "EXTENSIONS": {"crawler.warc.writer.WarcRecorder": 600},
             "WARC_DIR": str(warc_dir) if warc_dir else None,
             "DOWNLOAD_DELAY": 0,
             "CLOSESPIDER_PAGECOUNT": 0,

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from crawler.errors import ArchiveError
+from crawler.archive.errors import ArchiveError
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 MIN_EVERY = 60  # a blog recrawled more often than once a minute is being hammered

@@ -43,7 +43,7 @@ DEPTH_LIMIT = 500
 CLOSESPIDER_PAGECOUNT = 50_000
 
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
-EXTENSIONS = {"crawler.progress.Progress": 500, "crawler.warc.WarcRecorder": 600}
+EXTENSIONS = {"crawler.progress.Progress": 500, "crawler.warc.writer.WarcRecorder": 600}
 
 # `crawl --warc DIR`: every request and response also goes to WARC files there, rotated at
 # WARC_MAX_SIZE bytes.

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crawler.errors import ArchiveError
+from crawler.archive.errors import ArchiveError
 from crawler.parsers.urls import check_url
 
 OPTIONS = ("delay", "max-pages", "max-depth", "timeout", "ignore-robots", "contact")

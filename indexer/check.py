@@ -8,8 +8,8 @@ from pathlib import Path
 
 import orjson
 
-from crawler.errors import IndexMissing
-from crawler.store import Store
+from crawler.archive.errors import IndexMissing
+from crawler.archive.store import Store
 
 
 @dataclass

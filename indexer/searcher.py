@@ -28,10 +28,16 @@ from whoosh.qparser import (
 )
 from whoosh.searching import Hit as WhooshHit
 
-from crawler.errors import ArchiveError, IndexDamaged, IndexMissing, IndexOutdated, QueryError
-from crawler.model import Post
-from crawler.paths import index_path
-from crawler.store import Store
+from crawler.archive.errors import (
+    ArchiveError,
+    IndexDamaged,
+    IndexMissing,
+    IndexOutdated,
+    QueryError,
+)
+from crawler.archive.model import Post
+from crawler.archive.paths import index_path
+from crawler.archive.store import Store
 from indexer.analysis import fold
 from indexer.columns import UNDATED, sort_keys, whole_lengths
 from indexer.counting import matching_docs

@@ -14,11 +14,11 @@ import orjson
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex, LockError
 
-from crawler import faults
-from crawler.errors import IndexOutdated, StoreError
-from crawler.model import Post
-from crawler.paths import index_path
-from crawler.store import Store
+from crawler.archive import faults
+from crawler.archive.errors import IndexOutdated, StoreError
+from crawler.archive.model import Post
+from crawler.archive.paths import index_path
+from crawler.archive.store import Store
 from indexer.columns import whole_lengths
 from indexer.schema import build_schema, is_current, lang_key
 

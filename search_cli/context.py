@@ -14,6 +14,6 @@ def archive() -> Path:
 
 
 def store(create: bool = False) -> Any:
-    from crawler.store import Store
+    from crawler.archive.store import Store
 
     return Store(archive(), create=create)

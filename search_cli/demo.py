@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from crawler.paths import STORE_FILE, index_path
+from crawler.archive.paths import STORE_FILE, index_path
 
 # Each shows one thing the archive does: inflection, ß/ss spelling, comments, English.
 EXAMPLES = (
@@ -29,8 +29,8 @@ def _wipe(archive: Path) -> None:
 
 
 def run_demo(archive: Path, *, fresh: bool = True) -> None:
+    from crawler.archive.store import Store
     from crawler.run import crawl_blog  # pulls in Scrapy and Twisted
-    from crawler.store import Store
     from indexer.searcher import search
     from indexer.writer import update_index
     from search_cli.render import print_results

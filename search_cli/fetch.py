@@ -6,7 +6,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from crawler.errors import ArchiveError
+from crawler.archive.errors import ArchiveError
 
 USER_AGENT = "blogarchive/0.1 (+https://pypi.org/project/blogarchive/; parse command)"
 MAX_BYTES = 20 * 1024 * 1024

@@ -13,8 +13,8 @@ from typing import Any
 
 import click
 
-from crawler.errors import ArchiveError, QueryError
-from crawler.paths import ENV_VAR, archive_dir, index_path
+from crawler.archive.errors import ArchiveError, QueryError
+from crawler.archive.paths import ENV_VAR, archive_dir, index_path
 from search_cli.context import archive as _archive
 from search_cli.context import store as _store
 from search_cli.options import filter_options, make_filters
@@ -276,7 +276,7 @@ def _print_report(data: dict[str, Any]) -> None:
 def _current_index(run: Any) -> Any:
     """Run a search; an index that is damaged or from an older blogarchive is rebuilt from
     the archive first, once."""
-    from crawler.errors import IndexDamaged, IndexOutdated
+    from crawler.archive.errors import IndexDamaged, IndexOutdated
 
     try:
         return run()

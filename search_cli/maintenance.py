@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from crawler.errors import ArchiveError
+from crawler.archive.errors import ArchiveError
 from search_cli.context import archive, store
 
 
@@ -47,8 +47,8 @@ def import_(file: Path) -> None:
 
     Example: blogarchive export -o all.jsonl && blogarchive --archive copy import all.jsonl
     """
-    from crawler.importer import import_posts
-    from crawler.lock import crawl_lock
+    from crawler.archive.formats.jsonl import import_posts
+    from crawler.archive.lock import crawl_lock
     from indexer.writer import update_index
 
     with crawl_lock(archive()), store(create=True) as db:
@@ -80,8 +80,8 @@ def import_warc(files: tuple[Path, ...], site: str | None, as_json: bool) -> Non
 
     Example: blogarchive import-warc captures/*.warc.gz --site https://blog.example/
     """
-    from crawler.lock import crawl_lock
-    from crawler.warc_import import import_warcs
+    from crawler.archive.lock import crawl_lock
+    from crawler.warc.importer import import_warcs
     from indexer.writer import update_index
 
     paths: list[Path] = []

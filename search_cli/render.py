@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from crawler.model import Post, iso
+from crawler.archive.model import Post, iso
 
 
 def console(stderr: bool = False) -> Any:

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from crawler.errors import ArchiveError
+from crawler.archive.errors import ArchiveError
 from search_cli.context import archive as _archive
 from search_cli.context import store as _store
 

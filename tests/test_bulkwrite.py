@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh.codec.whoosh3 import W3Codec
 
-from crawler.errors import StoreError
-from crawler.model import Comment, Post
-from crawler.store import Store
+from crawler.archive.errors import StoreError
+from crawler.archive.model import Comment, Post
+from crawler.archive.store import Store
 from indexer import writer
 from indexer.bulkwrite import BulkWriter
 from indexer.schema import build_schema

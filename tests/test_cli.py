@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crawler.store import Store
+from crawler.archive.store import Store
 from search_cli.main import cli
 from tests.conftest import ROOT
 from tests.schema_check import check_post, validator
@@ -99,7 +99,7 @@ def test_export_to_an_unwritable_place_is_one_line(tmp_path: Path) -> None:
 def test_brackets_in_queries_titles_and_tags_are_printed_as_written(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
-    from crawler.model import Post
+    from crawler.archive.model import Post
     from indexer.writer import update_index
 
     post = Post(

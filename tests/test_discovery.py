@@ -5,7 +5,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from crawler.discovery import (
+from crawler.archive.store import KnownPost, Store
+from crawler.middlewares import retry_after
+from crawler.plan import decide, signals_of
+from crawler.sources import (
     Lead,
     feed_links,
     feed_page,
@@ -17,9 +20,6 @@ from crawler.discovery import (
     rest_root,
     sitemap_leads,
 )
-from crawler.middlewares import retry_after
-from crawler.plan import decide, signals_of
-from crawler.store import KnownPost, Store
 
 SITEMAP_INDEX = b"""<?xml version="1.0" encoding="UTF-8"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">

@@ -179,7 +179,7 @@ def _live_slots(redis_url: str, host: str = "127.0.0.1") -> int:
 
 
 def _slots_lapse(redis_url: str) -> None:
-    from crawler.politeness import SLOT_LIFETIME
+    from crawler.distributed.politeness import SLOT_LIFETIME
 
     deadline = time.monotonic() + SLOT_LIFETIME + 5
     while _live_slots(redis_url) and time.monotonic() < deadline:
@@ -298,7 +298,7 @@ def test_a_long_download_keeps_its_host_slot_and_a_killed_process_frees_it(
     import redis
 
     from bench.crawlsite import build
-    from crawler.politeness import SLOT_LIFETIME
+    from crawler.distributed.politeness import SLOT_LIFETIME
 
     root = tmp_path / "blog"
     root.mkdir()

@@ -183,7 +183,7 @@ def test_interrupted_crawl_leaves_a_readable_archive(
 
 
 def test_second_crawl_on_a_busy_archive_says_so(sample_site: SampleSite, tmp_path: Path) -> None:
-    from crawler.lock import crawl_lock
+    from crawler.archive.lock import crawl_lock
 
     with crawl_lock(tmp_path):  # this test process plays the crawl that is running
         done = run_cli(tmp_path, "crawl", sample_site.url)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.faults import ENV_VAR as FAULT
+from crawler.archive.faults import ENV_VAR as FAULT
 from tests.conftest import cli_env, run_cli, start_cli
 from tests.sites import Answer, serve
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.errors import IndexMissing, QueryError
-from crawler.model import Comment, Post
-from crawler.store import Store
+from crawler.archive.errors import IndexMissing, QueryError
+from crawler.archive.model import Comment, Post
+from crawler.archive.store import Store
 from indexer.searcher import Filters, search, search_ids
 from indexer.writer import rebuild_index, update_index
 from search_cli.sampleblog.content import load_posts

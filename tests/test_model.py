@@ -4,7 +4,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta, timezone
 
-from crawler.model import Comment, Post, post_id
+from crawler.archive.model import Comment, Post, post_id
 
 
 def _post(**kw: object) -> Post:
@@ -54,7 +54,7 @@ def test_naive_dates_are_exported_with_an_offset() -> None:
 
 def test_model_imports_no_scrapy_twisted_or_whoosh() -> None:
     code = (
-        "import sys, crawler.model, crawler.store, crawler.paths;"
+        "import sys, crawler.archive.model, crawler.archive.store, crawler.archive.paths;"
         "print(sorted(m for m in sys.modules"
         " if m.split('.')[0] in {'scrapy', 'twisted', 'whoosh'}))"
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.errors import ParseError
+from crawler.archive.errors import ParseError
 from crawler.parsers import merge_comment_pages, parse_page, parse_post
 from search_cli.sampleblog.build import build_site
 from search_cli.sampleblog.content import SamplePost

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from crawler.errors import QueryError
-from crawler.importer import import_posts
-from crawler.model import Comment, Post
+from crawler.archive.errors import QueryError
+from crawler.archive.formats.jsonl import import_posts
+from crawler.archive.model import Comment, Post
+from crawler.archive.store import Store
 from crawler.parsers import parse_page
-from crawler.store import Store
 from tests.schema_check import check_post, validator
 from tests.test_security import assert_safe_html
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from crawler.model import post_id
-from crawler.store import Store
+from crawler.archive.model import post_id
+from crawler.archive.store import Store
 from tests.conftest import run_cli, start_cli
 from tests.testbed.score import load
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from crawler.store import Store
+from crawler.archive.store import Store
 from indexer.searcher import Filters, search
 
 

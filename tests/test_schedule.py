@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from crawler.errors import ArchiveError
+from crawler.archive.errors import ArchiveError
 from crawler.schedule import Timing, check_cron, parse_every
 from search_cli.sampleblog.serve import SampleSite
 from tests.conftest import run_cli, start_cli

@@ -183,7 +183,7 @@ def test_nothing_crawled_reaches_a_shell_eval_or_pickle() -> None:
 def test_the_index_stores_crawled_text_as_plain_values(tmp_path: Path) -> None:
     """Whoosh keeps stored fields with pickle; ours are only strings and datetimes, which
     unpickle as data, never as code. The index is ours alone (see the test above)."""
-    from crawler.store import Store
+    from crawler.archive.store import Store
     from indexer.writer import open_or_create, update_index
 
     post = parse_page("https://blog.example/boese/", HOSTILE_BODY.encode()).post

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from scrapy import Request, Spider
 
-from crawler import redis_codec
-from crawler.errors import ArchiveError
-from crawler.model import Post, PostItem, RawPage
+from crawler.archive.errors import ArchiveError
+from crawler.archive.model import Post, PostItem, RawPage
+from crawler.distributed import codec as redis_codec
 from crawler.sites import SiteSpec, crawl_settings, read_sites
 
 

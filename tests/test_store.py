@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.errors import StoreError
-from crawler.model import Comment, CrawlReport, Post
-from crawler.store import Store
+from crawler.archive.errors import StoreError
+from crawler.archive.model import Comment, CrawlReport, Post
+from crawler.archive.store import Store
 
 SITE = "https://blog.example/"
 

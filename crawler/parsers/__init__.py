@@ -11,8 +11,8 @@ from types import ModuleType
 from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
-from crawler.errors import ParseError
-from crawler.model import ParsedPage, Post
+from crawler.archive.errors import ParseError
+from crawler.archive.model import ParsedPage, Post
 from crawler.parsers import (
     blogger,
     generic,

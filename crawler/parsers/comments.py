@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from crawler.model import Comment, CommentType
+from crawler.archive.model import Comment, CommentType
 from crawler.parsers.dates import parse_date
 from crawler.parsers.meta import PageMeta, ld_name
 from crawler.parsers.select import Node, compiled, inside, select, selector_list, text_of

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from crawler.model import PageKind, ParsedPage, Post
+from crawler.archive.model import PageKind, ParsedPage, Post
 from crawler.parsers.comments import DEFAULT as DEFAULT_COMMENTS
 from crawler.parsers.comments import CommentSelectors, extract_comments
 from crawler.parsers.dates import find_date, parse_date

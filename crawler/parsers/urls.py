@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from w3lib.url import url_query_cleaner
 
-from crawler.errors import ArchiveError
+from crawler.archive.errors import ArchiveError
 
 # Parameters that never change what a page shows: analytics, share counters, reply forms.
 TRACKING_PARAMS = (

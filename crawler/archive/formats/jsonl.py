@@ -9,8 +9,8 @@ from typing import Any
 
 import orjson
 
-from crawler.model import Post
-from crawler.store import Store
+from crawler.archive.model import Post
+from crawler.archive.store import Store
 
 
 @dataclass

@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from crawler.model import Post, PostItem, RawPage
+from crawler.archive.model import Post, PostItem, RawPage
 
 _BYTES = "__bytes__"
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from crawler.errors import ArchiveError
-from crawler.model import Post, RawPage
+from crawler.archive.errors import ArchiveError
+from crawler.archive.model import Post, RawPage
+from crawler.archive.store import Store
 from crawler.parsers import merge_comment_pages, parse_page
 from crawler.parsers.urls import canonical, check_url
-from crawler.store import Store
 
 MAX_BODY = 20 * 1024 * 1024  # the crawler's own size cap: larger bodies are traps or files
 

@@ -24,7 +24,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from crawler.errors import ArchiveError
+from crawler.archive.errors import ArchiveError
 
 WARC_MAX_SIZE = 1_000_000_000  # bytes per file, as Heritrix and wget do by default
 SOFTWARE = "blogarchive/0.1 (warcio)"

@@ -20,9 +20,9 @@ from typing import Any, Literal
 
 import orjson
 
-from crawler.errors import StoreError
-from crawler.model import CrawlReport, Post, iso, post_id
-from crawler.paths import store_path
+from crawler.archive.errors import StoreError
+from crawler.archive.model import CrawlReport, Post, iso, post_id
+from crawler.archive.paths import store_path
 
 SCHEMA_VERSION = 2
 

@@ -16,7 +16,7 @@ The crawl is finished when queue, inbox and leases are all empty.
 
 Keys, all under `blogarchive:`: `crawl` (the coordinator, with a time to live), `sites` (the
 blogs being crawled), `<site>:queue|seen|inbox|leases|seq`, `worker:<id>` (heartbeats),
-`host:<host>:next|active` (politeness, see `crawler.politeness`), `policy`.
+`host:<host>:next|active` (politeness, see `crawler.distributed.politeness`), `policy`.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from scrapy.core.scheduler import Scheduler as LocalScheduler
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
 
-from crawler import redis_codec
-from crawler.errors import ArchiveError
+from crawler.archive.errors import ArchiveError
+from crawler.distributed import codec as redis_codec
 
 PREFIX = "blogarchive:"
 CRAWL_KEY = PREFIX + "crawl"
@@ -79,12 +79,12 @@ def redis_settings(url: str, site: str) -> dict[str, object]:
     k = keys(site)
     return {
         "REDIS_URL": url,
-        "SCHEDULER": "crawler.shared_frontier.SharedScheduler",
-        "SCHEDULER_QUEUE_CLASS": "crawler.shared_frontier.LeasedQueue",
+        "SCHEDULER": "crawler.distributed.frontier.SharedScheduler",
+        "SCHEDULER_QUEUE_CLASS": "crawler.distributed.frontier.LeasedQueue",
         "SCHEDULER_QUEUE_KEY": k["queue"],
         "SCHEDULER_DUPEFILTER_KEY": k["seen"],
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
-        "SCHEDULER_SERIALIZER": "crawler.redis_codec",
+        "SCHEDULER_SERIALIZER": "crawler.distributed.codec",
         "SCHEDULER_FLUSH_ON_START": True,  # a resumed crawl re-plans from the archive
         "SCHEDULER_PERSIST": False,
     }
@@ -187,7 +187,7 @@ class Coordination:
         self._beat.start()
 
     def set_policy(self, site: str, *, delay: float, per_host: int) -> None:
-        """The host's delay and concurrency cap, for every process (`crawler.politeness`)."""
+        """The host's delay and concurrency cap, for every process (see `politeness`)."""
         host = urlsplit(site).hostname or ""
         self.server.hset(POLICY_KEY, host, f"{delay} {per_host}")
 

@@ -10,59 +10,24 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from typing import Any
 
 from redis import RedisError
-from scrapy import Request, Spider
+from scrapy import Spider
 from scrapy.http import Response
 from scrapy.utils.request import request_from_dict
 from twisted.python.failure import Failure
 
-from crawler import faults, redis_codec
-from crawler.model import PostItem
+from crawler.archive import faults
+from crawler.archive.model import PostItem
+from crawler.distributed.frontier import WorkerLink, connect, prefetch
+from crawler.distributed.inbox import Outbox
+from crawler.failures import failure_reason
 from crawler.pages import handle_page
-from crawler.shared_frontier import WorkerLink, connect, prefetch
-from crawler.spiders.blog import failure_reason
 
 IDLE_POLL = 0.1  # seconds between looks at an empty frontier
 REDIS_PATIENCE = 10.0  # seconds a worker waits for an unreachable Redis before it stops
-
-
-class Outbox:
-    """What one page led to, collected for the coordinator (a `crawler.pages.PageSink`)."""
-
-    def __init__(self) -> None:
-        self.events: list[list[Any]] = []
-        self.pages = 0
-        self.bytes = 0
-
-    def unchanged(self, url: str) -> None:
-        self.events.append(["unchanged", url])
-
-    def gone(self, url: str) -> None:
-        self.events.append(["gone", url])
-
-    def done(self, url: str) -> None:
-        if url:
-            self.events.append(["done", url])
-
-    def count(self, reason: str) -> None:
-        self.events.append(["count", reason])
-
-    def validators(self, url: str, status: int, etag: str | None, modified: str | None) -> None:
-        self.events.append(["validators", url, status, etag, modified])
-
-    def revisit(self, url: str) -> list[Request]:
-        self.events.append(["revisit", url])
-        return []
-
-    def follow(self, links: Iterable[str], barren: int, *, is_post: bool) -> list[Request]:
-        self.events.append(["follow", list(links), barren, is_post])
-        return []
-
-    def post(self, item: PostItem) -> None:
-        self.events.append(["post", redis_codec.item_to_dict(item)])
 
 
 class WorkerSpider(Spider):
@@ -124,11 +89,9 @@ class WorkerSpider(Spider):
         outbox = Outbox()
         requested = response.meta.get("requested", "")
         try:
-            async for out in handle_page(self.crawler, response, outbox):
+            async for out in handle_page(self.crawler, response, outbox, outbox):
                 if isinstance(out, PostItem):
                     outbox.post(out)
-                    outbox.pages += len(out.pages)
-                    outbox.bytes += sum(len(raw.body) for raw in out.pages)
             if not outbox.pages:
                 outbox.pages, outbox.bytes = 1, len(response.body)
         except Exception as exc:  # a bug must not lose the lease's answer
@@ -153,10 +116,7 @@ class WorkerSpider(Spider):
         queue, lease = meta.get("lease", ("", ""))
         if not lease:
             return
-        message = {
-            "events": outbox.events,
-            "stats": {"pages": outbox.pages, "bytes": outbox.bytes, "requests": 1},
-        }
+        message = outbox.message()
         faults.reach("worker-answer")  # a worker killed holding a fetched page
         try:
             self.link.answer(queue, lease, message)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from crawler.errors import StoreError
+from crawler.archive.errors import StoreError
 
 LOCK_FILE = "crawl.lock"
 _held: dict[Path, int] = {}  # locks this process holds, so nested holders share one

@@ -27,7 +27,7 @@ from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
-from crawler.shared_frontier import POLICY_KEY, PREFIX, connect
+from crawler.distributed.frontier import POLICY_KEY, PREFIX, connect
 
 # KEYS: next-start time, active slots (sorted set by expiry). ARGV: per_host, delay ms,
 # slot lifetime ms, slot token. Returns 0 when the slot is taken, else ms to wait.

@@ -1,0 +1,1 @@
+"""Posts into and out of the archive in the formats other tools read, one module a format."""

@@ -1,0 +1,1 @@
+"""Distributed crawls: a frontier shared through Redis, workers, and politeness across them."""
