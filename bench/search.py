@@ -174,7 +174,8 @@ def build_baseline(archive: Path, target: Path, limit: int) -> tuple[float, floa
 
 
 def query_mix(archive: Path, rounds: int) -> dict[str, list[float]]:
-    from indexer.searcher import Filters, search
+    from indexer.query import Filters
+    from indexer.search import search
 
     mix: dict[str, list[tuple[str, dict[str, Any]]]] = {
         "term": [(q, {}) for q in QUERIES["term"]],
@@ -245,9 +246,9 @@ def incremental(archive: Path, n: int = 10) -> float:
 
 
 def _whoosh_writer(ix: Any, wait: float) -> Any:
-    from indexer.writer import _codec
+    from indexer.segments.codec import ArchiveCodec
 
-    return ix.writer(timeout=wait, codec=_codec())
+    return ix.writer(timeout=wait, codec=ArchiveCodec())
 
 
 def many_changed(archive: Path, n: int = 3000) -> dict[str, float]:

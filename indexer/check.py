@@ -70,11 +70,11 @@ def _unreadable_posts(store: Store) -> int:
 
 
 def _indexed_ids(archive: Path) -> list[str]:
-    from indexer.searcher import open_index, reading
+    from indexer.search import open_index, reading
 
     try:
         ix = open_index(archive)
         with reading(archive), ix.reader() as reader:
             return [fields["id"] for fields in reader.all_stored_fields()]
     except IndexMissing as exc:  # missing, outdated or damaged: say which, without the hint
-        raise IndexMissing(str(exc).split(" Run:")[0].rstrip(".")) from exc
+        raise IndexMissing(exc.message.rstrip(".")) from exc

@@ -11,34 +11,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import orjson
 
 
-def describe(segment: Any) -> dict[str, Any]:
-    """What the committing process needs to know of a segment written by another."""
-    return {
-        "segid": segment.segid,
-        "doccount": segment.doc_count_all(),
-        "compound": segment.compound,
-        "fieldlengths": dict(segment._fieldlengths),
-    }
-
-
-def segment_from(described: dict[str, Any], indexname: str) -> Any:
-    """The segment `describe` told of, for the committing process's table of contents."""
-    from whoosh.codec.whoosh3 import W3Segment
-
-    from indexer.writer import _codec
-
-    segment = W3Segment(_codec(), indexname, described["doccount"], described["segid"])
-    segment.compound = described["compound"]
-    segment._fieldlengths = described["fieldlengths"]
-    return segment
-
-
 def main() -> int:
+    from indexer.segments.codec import describe
     from indexer.writer import write_segments
 
     job = orjson.loads(Path(sys.argv[1]).read_bytes())

@@ -55,9 +55,10 @@ class FastText(TEXT):  # type: ignore[misc]  # Whoosh has no type hints
                 yield term.encode("utf-8"), n, n * boost, pack_uint(n)
 
 
-# Bumped whenever analysis changes the terms of a field: an index without this field's
+# Bumped whenever analysis changes the terms of a field, or the index is written another way
+# (3: segments written with indexer.segments.codec): an index without this field's
 # name is rebuilt (see is_current).
-ANALYSIS_VERSION = "analysis_2"
+ANALYSIS_VERSION = "analysis_3"
 
 
 def build_schema() -> Schema:

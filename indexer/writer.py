@@ -19,8 +19,8 @@ from crawler.archive.errors import IndexOutdated, StoreError
 from crawler.archive.model import Post
 from crawler.archive.paths import index_path
 from crawler.archive.store import Store
-from indexer.columns import whole_lengths
 from indexer.schema import build_schema, is_current, lang_key
+from indexer.segments.codec import ArchiveCodec, segment_from, segments_of
 
 BATCH = 500
 BULK_BATCH = 10_000
@@ -31,20 +31,6 @@ BULK_BATCH = 10_000
 WORN_DELETED_SHARE = 0.2
 WORN_MIN_DELETED = 100
 WORN_SEGMENTS = 32  # Whoosh's own merging keeps about 25 at most
-# Posting blocks of 1,024 postings instead of Whoosh's 128: the searcher decodes whole
-# posting lists (indexer/scoring.py), where each block costs two unpicklings and a
-# decompression. Measured on 10,000 posts: "Kunden" 13.1 → 11.9 ms, "Kunden AND Laden"
-# 16.8 → 13.0 ms, the build 8 % faster. Indexes with smaller blocks read as before.
-BLOCK_POSTINGS = 1024
-
-
-def _codec() -> Any:
-    from whoosh.codec.whoosh3 import W3Codec
-
-    return W3Codec(blocklimit=BLOCK_POSTINGS)
-
-
-whole_lengths()  # the writer reads every posting's field length (see columns.py)
 
 
 class _Storage(FileStorage):  # type: ignore[misc]
@@ -147,7 +133,7 @@ def index_posts(
         chunk = ids[start : start + size]
         # The versions before reading them: one saved meanwhile stays pending.
         versions = store.current_versions(chunk)
-        writer = _bulk_writer(ix, wait) if bulk else ix.writer(timeout=wait, codec=_codec())
+        writer = _bulk_writer(ix, wait) if bulk else ix.writer(timeout=wait, codec=ArchiveCodec())
         try:
             for pid in chunk:
                 post = store.get_post(pid)
@@ -170,7 +156,7 @@ def index_posts(
 
 def worn(ix: FileIndex) -> bool:
     """Whether the index holds so many deleted documents or segments that a rebuild pays."""
-    segments = ix._segments()
+    segments = segments_of(ix)
     total = sum(seg.doc_count_all() for seg in segments)
     deleted = total - sum(seg.doc_count() for seg in segments)
     too_many_deleted = deleted >= WORN_MIN_DELETED and deleted > WORN_DELETED_SHARE * total
@@ -178,9 +164,9 @@ def worn(ix: FileIndex) -> bool:
 
 
 def _bulk_writer(ix: FileIndex, wait: float) -> Any:
-    from indexer.bulkwrite import BulkWriter
+    from indexer.segments.bulkwrite import BulkWriter
 
-    return BulkWriter(ix, timeout=wait, codec=_codec())
+    return BulkWriter(ix, timeout=wait, codec=ArchiveCodec())
 
 
 def update_index(archive: Path, store: Store) -> int:
@@ -267,11 +253,11 @@ def _locked(archive: Path, wait: float) -> Iterator[None]:
 def write_segments(archive: Path, index_dir: Path, ids: list[str]) -> list[Any]:
     """Index these posts into new segments of the index in `index_dir` (not yet committed);
     returns the segments. Runs in a process of its own during a rebuild."""
-    from indexer.bulkwrite import MAX_WORDS, BulkWriter
+    from indexer.segments.bulkwrite import MAX_WORDS, BulkWriter
 
     ix = _Storage(index_dir).open_index()
     segments = []
-    writer = BulkWriter(ix, _lk=False, codec=_codec())
+    writer = BulkWriter(ix, _lk=False, codec=ArchiveCodec())
     try:
         with Store(archive, create=False) as store:
             # One query for a few hundred posts, the stored JSON parsed once.
@@ -280,7 +266,7 @@ def write_segments(archive: Path, index_dir: Path, ids: list[str]) -> list[Any]:
                 faults.reach("index-part")
                 if writer.words_held > MAX_WORDS:
                     segments.append(writer.finish_segment())
-                    writer = BulkWriter(ix, _lk=False, codec=_codec())
+                    writer = BulkWriter(ix, _lk=False, codec=ArchiveCodec())
         if writer.docnum:
             segments.append(writer.finish_segment())
         else:
@@ -296,8 +282,6 @@ def _write_in_processes(archive: Path, ix: FileIndex, runs: list[list[str]]) -> 
     import subprocess
     import sys
     import tempfile
-
-    from indexer.rebuild_part import segment_from
 
     folder = ix.storage.folder
     procs: list[subprocess.Popen[bytes]] = []
@@ -340,5 +324,5 @@ def _commit_segments(ix: FileIndex, segments: list[Any]) -> None:
 def _all_versions(store: Store) -> dict[str, int]:
     versions = store.current_versions()
     if not versions:
-        raise StoreError("The archive holds no posts yet. Run: blogarchive crawl URL")
+        raise StoreError("The archive holds no posts yet.", hint="blogarchive crawl URL")
     return versions

@@ -31,7 +31,7 @@ def _wipe(archive: Path) -> None:
 def run_demo(archive: Path, *, fresh: bool = True) -> None:
     from crawler.archive.store import Store
     from crawler.run import crawl_blog  # pulls in Scrapy and Twisted
-    from indexer.searcher import search
+    from indexer.search import search
     from indexer.writer import update_index
     from search_cli.render import print_results
     from search_cli.sampleblog.serve import serve_sample_blog

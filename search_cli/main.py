@@ -284,7 +284,7 @@ def _current_index(run: Any) -> Any:
         from indexer.writer import rebuild_index
 
         why = (
-            str(exc).split(". Run:")[0]
+            exc.message.rstrip(".")
             if isinstance(exc, IndexDamaged)
             else ("The search index is from an older blogarchive")
         )
@@ -350,8 +350,8 @@ def search(
 
     Example: blogarchive search 'kundenbindung OR stammkunden' --tag Einzelhandel --json
     """
-    from indexer.searcher import FACETS
-    from indexer.searcher import search as run_search
+    from indexer.search import FACETS
+    from indexer.search import search as run_search
     from indexer.writer import try_update_index
 
     wanted = tuple(f.strip() for f in facets.split(",") if f.strip())
@@ -418,7 +418,7 @@ def export(query: str | None, fmt: str, output: Path | None, **filters: Any) -> 
     with _store() as store:
         ids = None
         if query or any(filters.values()):
-            from indexer.searcher import search_ids
+            from indexer.search import search_ids
 
             ids = _current_index(lambda: search_ids(_archive(), query or "*", filters=flt))
         out = output.open("wb") if output else sys.stdout.buffer

@@ -66,7 +66,7 @@ def filter_options(func: F) -> F:
 
 
 def make_filters(kwargs: dict[str, Any]) -> Any:
-    from indexer.searcher import Filters
+    from indexer.query import Filters
 
     since, until = kwargs.get("since"), kwargs.get("until")
     if since and until and since[0] >= until[1]:

@@ -19,9 +19,9 @@ from crawler.archive.errors import StoreError
 from crawler.archive.model import Comment, Post
 from crawler.archive.store import Store
 from indexer import writer
-from indexer.bulkwrite import BulkWriter
 from indexer.schema import build_schema
-from indexer.searcher import search
+from indexer.search import search
+from indexer.segments.bulkwrite import BulkWriter
 
 WORDS = (
     "Kunden Kundin Läden Straße Strasse größtenteils grösstenteils Kleinunternehmen"
@@ -102,7 +102,9 @@ def _assert_same_index(a: Any, b: Any) -> None:
 def test_bulk_segment_is_what_whoosh_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("indexer.bulkwrite.CHUNK_POSTINGS", 7)  # blocks made in many chunks
+    monkeypatch.setattr(
+        "indexer.segments.bulkwrite.CHUNK_POSTINGS", 7
+    )  # blocks made in many chunks
     rng = random.Random(7)
     docs = [writer.document(_post(rng, n, rng.choice([0, 3, 40, 400]))) for n in range(60)]
     _assert_same_index(
@@ -165,7 +167,9 @@ def test_rebuild_in_processes_and_segments_finds_the_same(
     assert _segment_sizes(archive) == [80, 80, 80]
     assert _results(archive) == alone
 
-    monkeypatch.setattr("indexer.bulkwrite.MAX_WORDS", 5000)  # a new segment every few posts
+    monkeypatch.setattr(
+        "indexer.segments.bulkwrite.MAX_WORDS", 5000
+    )  # a new segment every few posts
     assert writer.rebuild_index(archive, procs=1) == 240
     sizes = _segment_sizes(archive)
     assert len(sizes) > 5

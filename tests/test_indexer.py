@@ -10,7 +10,8 @@ import pytest
 from crawler.archive.errors import IndexMissing, QueryError
 from crawler.archive.model import Comment, Post
 from crawler.archive.store import Store
-from indexer.searcher import Filters, search, search_ids
+from indexer.query import Filters
+from indexer.search import search, search_ids
 from indexer.writer import rebuild_index, update_index
 from search_cli.sampleblog.content import load_posts
 
@@ -196,7 +197,7 @@ def test_search_side_indexing_does_not_wait_for_a_busy_writer(tmp_path: Path) ->
 def test_date_filters_become_few_coarse_terms() -> None:
     from datetime import date
 
-    from indexer.searcher import date_terms
+    from indexer.query import date_terms
 
     def names(since: date | None, until: date | None) -> list[str]:
         return [f"{t.fieldname}:{t.text}" for t in date_terms(since, until, [2009, 2012])]
@@ -274,8 +275,8 @@ def test_posts_without_a_date_come_last_in_either_order(tmp_path: Path, query: s
     ],
 )
 def test_a_wildcard_keeps_every_character_of_its_word(query: str, word: str) -> None:
+    from indexer.query import parse_query
     from indexer.schema import build_schema
-    from indexer.searcher import parse_query
 
     titles = [q.text for q in parse_query(query, build_schema()).leaves() if q.fieldname == "title"]
     assert titles == [word]  # Whoosh's own parser reads `stra??e` as `stra??`

@@ -189,7 +189,7 @@ QUERIES = st.one_of(
 def test_no_exception_but_a_query_error_escapes_the_query_layer(
     small_index: Path, text: str, scope: str
 ) -> None:
-    from indexer.searcher import search
+    from indexer.search import search
 
     try:
         result = search(small_index, text, scope=scope, facets=("tag", "year"))  # type: ignore[arg-type]
@@ -288,8 +288,9 @@ def test_export_then_import_round_trips_exactly(
 )
 @given(text=QUERIES, tag=st.sampled_from([None, "kundenbindung", "größe"]))
 def test_the_fast_count_is_whooshs_count(small_index: Path, text: str, tag: str | None) -> None:
-    from indexer.counting import count_matches
-    from indexer.searcher import Filters, _restricted, open_index, parse_query, with_compounds
+    from indexer.query import Filters, parse_query, restricted, with_compounds
+    from indexer.search import open_index
+    from indexer.segments.scoring import top_docs
 
     ix = open_index(small_index)
     try:
@@ -298,10 +299,10 @@ def test_the_fast_count_is_whooshs_count(small_index: Path, text: str, tag: str 
         return
     with ix.searcher() as searcher:
         filters = Filters(tags=(tag,)) if tag else None
-        q = _restricted(with_compounds(q, searcher.reader()), filters, searcher.reader())
-        fast = count_matches(q, searcher.reader())
+        q = restricted(with_compounds(q, searcher.reader()), filters, searcher.reader())
+        fast = top_docs(q, searcher, 1)
         if fast is not None:
-            assert fast == len(searcher.search(q, limit=None))
+            assert fast.total == len(searcher.search(q, limit=None))
 
 
 @settings(
@@ -313,25 +314,23 @@ def test_the_fast_count_is_whooshs_count(small_index: Path, text: str, tag: str 
 def test_sorting_by_date_from_posting_sets_matches_whoosh(
     small_index: Path, text: str, newest: bool, page: int
 ) -> None:
-    from unittest import mock
+    from indexer.search import Ranker, search
 
-    from indexer import searcher
-
-    def run() -> object:
+    def run(ranker: Ranker) -> object:
         try:
-            r = searcher.search(
-                small_index, text, sort="newest" if newest else "oldest", limit=4, page=page
+            r = search(
+                small_index,
+                text,
+                sort="newest" if newest else "oldest",
+                limit=4,
+                page=page,
+                ranker=ranker,
             )
         except QueryError as exc:
             return str(exc)
         return r.total, r.page, [(h.id, h.published, h.matched_in) for h in r.hits]
 
-    fast = run()
-    with (
-        mock.patch.object(searcher, "dated_docs", return_value=None),
-        mock.patch.object(searcher, "_by_date", return_value=None),
-    ):
-        assert run() == fast  # Whoosh sorting every match
+    assert run("whoosh") == run("numpy")  # Whoosh sorting every match
 
 
 def _oracle(q: Any, searcher: Any) -> dict[int, float] | None:
@@ -339,7 +338,7 @@ def _oracle(q: Any, searcher: Any) -> dict[int, float] | None:
     sums and boosts applied by hand: what BM25F over the whole tree means."""
     from whoosh import query as wq
 
-    from indexer.scoring import DateRange
+    from indexer.segments.scoring import DateRange
 
     if isinstance(q, wq.Term):
         return {h.docnum: h.score for h in searcher.search(q, limit=None, optimize=False)}
@@ -376,8 +375,12 @@ def _oracle(q: Any, searcher: Any) -> dict[int, float] | None:
         q, wq.NumericRange
     ):
         # Whoosh expands these in each segment and scores the words as an Or; unpruned
-        # (no limit, optimize=False) that is every word's BM25F summed.
-        return {h.docnum: h.score for h in searcher.search(q, limit=None, optimize=False)}
+        # (no limit, optimize=False) and with its tree of union matchers (its preloading
+        # matcher scores a constant) that is every word's BM25F summed.
+        from unittest import mock
+
+        with mock.patch.object(wq.Or, "matcher_type", wq.Or.DEFAULT_MATCHER):
+            return {h.docnum: h.score for h in searcher.search(q, limit=None, optimize=False)}
     return None
 
 
@@ -402,7 +405,7 @@ def _assert_ranked_as_oracle(fast: Any, expected: dict[int, float], want: int) -
 def test_numpy_scores_are_bm25f_over_the_whole_tree(
     small_index: Path, text: str, tag: str | None, want: int
 ) -> None:
-    from indexer.searcher import Filters
+    from indexer.query import Filters
 
     try:
         fast, expected = _ranked_and_oracle(
@@ -441,13 +444,14 @@ def _ranked_and_oracle(
     index: Path, text: str, filters: Any, want: int
 ) -> tuple[Any, dict[int, float] | None]:
     """The numpy ranking of a query as the searcher builds it, and the oracle's scores."""
-    from indexer.scoring import top_docs
-    from indexer.searcher import _restricted, open_index, parse_query, with_compounds
+    from indexer.query import parse_query, restricted, with_compounds
+    from indexer.search import open_index
+    from indexer.segments.scoring import top_docs
 
     ix = open_index(index)
     with ix.searcher() as searcher:
         q = with_compounds(parse_query(text, ix.schema), searcher.reader())
-        q = _restricted(q, filters, searcher.reader())
+        q = restricted(q, filters, searcher.reader())
         return top_docs(q, searcher, want), _oracle(q, searcher)
 
 
@@ -464,9 +468,9 @@ def _ranked_and_oracle(
 def test_a_date_filter_from_the_date_column_is_the_date_terms(
     small_index: Path, text: str, since: date | None, days: int | None
 ) -> None:
-    from indexer.counting import count_matches
-    from indexer.scoring import top_docs
-    from indexer.searcher import Filters, _restricted, open_index, parse_query, with_compounds
+    from indexer.query import Filters, parse_query, restricted, with_compounds
+    from indexer.search import open_index
+    from indexer.segments.scoring import top_docs
 
     start = datetime.combine(since, datetime.min.time(), UTC) if since else None
     end = (start or datetime(2010, 1, 1, tzinfo=UTC)) + timedelta(days=days) if days else None
@@ -475,10 +479,10 @@ def test_a_date_filter_from_the_date_column_is_the_date_terms(
     ix = open_index(small_index)
     with ix.searcher() as searcher:
         q = with_compounds(parse_query(text, ix.schema), searcher.reader())
-        q = _restricted(q, Filters(since=start, until=end), searcher.reader())
+        q = restricted(q, Filters(since=start, until=end), searcher.reader())
         fast = top_docs(q, searcher, 12)
         assert fast is not None
-        assert fast.total == count_matches(q, searcher.reader())
+        assert fast.total == len(searcher.search(q, limit=None))
         expected = _oracle(q, searcher)
         assert expected is not None
         assert sorted(d for _, d in fast.best) == sorted(expected)
@@ -490,10 +494,11 @@ def blocky_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from unittest import mock
 
     from indexer import writer
+    from indexer.segments import codec
 
     archive = tmp_path_factory.mktemp("blocky")
     words = "Kundenbindung Größe Straße Flyer Newsletter marketing customers Bäckerei".split()
-    with Store(archive) as store, mock.patch.object(writer, "BLOCK_POSTINGS", 16):
+    with Store(archive) as store, mock.patch.object(codec, "BLOCK_POSTINGS", 16):
         for n in range(300):
             store.save_post(
                 Post(
@@ -515,7 +520,7 @@ def blocky_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ["Größe", "Flyer AND Straße", "Newsletter OR marketing", "Flyer NOT Größe", '"Größe Straße"'],
 )
 def test_numpy_scores_hold_across_many_posting_blocks(blocky_index: Path, text: str) -> None:
-    from indexer.searcher import Filters
+    from indexer.query import Filters
 
     for filters in (None, Filters(since=datetime(2012, 3, 1, tzinfo=UTC))):
         fast, expected = _ranked_and_oracle(blocky_index, text, filters, 25)
@@ -540,37 +545,31 @@ def test_numpy_scores_hold_across_many_posting_blocks(blocky_index: Path, text: 
 def test_facet_counts_from_postings_are_whooshs(
     small_index: Path, text: str, sort: str, facet: str
 ) -> None:
-    from unittest import mock
+    from indexer.search import Ranker, search
 
-    from indexer import searcher
-
-    def run() -> object:
+    def run(ranker: Ranker) -> object:
         try:
-            r = searcher.search(small_index, text, sort=sort, facets=(facet,))  # type: ignore[arg-type]
+            r = search(small_index, text, sort=sort, facets=(facet,), ranker=ranker)  # type: ignore[arg-type]
         except QueryError as exc:
             return str(exc)
         return r.total, r.facets
 
-    fast = run()
-    with (
-        mock.patch.object(searcher, "top_docs", return_value=None),
-        mock.patch.object(searcher, "dated_docs", return_value=None),
-    ):
-        assert run() == fast
+    assert run("whoosh") == run("numpy")
 
 
 def test_every_word_of_a_field_counts_in_segments_without_that_field(tmp_path: Path) -> None:
     """`*` over segments where some field has no document at all (no length column)."""
-    from indexer.writer import _codec, document, open_or_create
+    from indexer.segments.codec import ArchiveCodec, segments_of
+    from indexer.writer import document, open_or_create
 
     posts = _sample_posts()
     ix = open_or_create(tmp_path)
     for part in (posts[:6], [p for p in posts[6:] if p.language == "de"]):
-        w = ix.writer(codec=_codec())
+        w = ix.writer(codec=ArchiveCodec())
         for post in part:
             w.add_document(**document(post))
         w.commit(merge=False)  # a segment of German posts only: no English body
-    assert len(ix._segments()) == 2
+    assert len(segments_of(ix)) == 2
     for text in ("*", "body_en:* OR flyer", "* NOT kunden"):
         fast, expected = _ranked_and_oracle(tmp_path, text, None, 8)
         assert fast is not None, text

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from crawler.archive.store import Store
-from indexer.searcher import Filters, search
+from indexer.query import Filters
+from indexer.search import search
 
 
 @dataclass(frozen=True)

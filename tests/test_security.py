@@ -138,11 +138,12 @@ UNPICKLING_ALLOWED = {
     # itself unpickles there (whoosh3.W3LeafMatcher._read_data): document numbers, weights
     # and positions, never crawled text. Crawled text reaches Whoosh only as terms (not
     # pickled) and stored fields (plain strings: the test below).
-    "indexer/scoring.py",
+    "indexer/segments/postings.py",
+    "indexer/segments/scoring.py",  # a phrase's positions, from the same posting blocks
 }
 # Our own modules that may pickle but never unpickle: the bulk segment writer writes posting
 # blocks in Whoosh's own layout (pickled tuples of numbers and position bytes).
-PICKLING_ONLY = {"indexer/bulkwrite.py"}
+PICKLING_ONLY = {"indexer/segments/bulkwrite.py"}
 
 
 def test_nothing_crawled_reaches_a_shell_eval_or_pickle() -> None:

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 
 class ArchiveError(Exception):
-    """Base for errors that we report to the user without a traceback."""
+    """Base for errors that we report to the user without a traceback.
+
+    `message` says what is wrong in one sentence; `hint`, where there is one, is the command
+    that puts it right. The command line renders both ("… Run: blogarchive reindex");
+    `str()` gives the same line to logs and reports.
+    """
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} Run: {self.hint}" if self.hint else self.message
 
 
 class ParseError(ArchiveError):

@@ -126,7 +126,7 @@ class Store:
         if not path.exists():
             if not create:
                 raise StoreError(
-                    f"No archive at {archive}. Run: blogarchive crawl URL (or --archive DIR)"
+                    f"No archive at {archive}.", hint="blogarchive crawl URL (or --archive DIR)"
                 )
             # Archives hold other people's words and our users' research: user-only access.
             archive.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -20,11 +20,8 @@ fell from first to third). The tests check these scores against each term scored
 
 from __future__ import annotations
 
-import io
 import itertools
 import pickle
-import struct
-import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,15 +32,14 @@ from whoosh.fields import DATETIME
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import _length_byte_cache
 
-from indexer.columns import UNDATED, Lengths, deleted_docs, raw_column, sort_keys
+from indexer.segments.codec import WholeLengthsReader
+from indexer.segments.columns import UNDATED, Lengths, deleted_docs, raw_column, sort_keys
+from indexer.segments.postings import Postings, read_postings, values_at, words_of
 
 # Whoosh stores a field's length per document as one byte, a logarithmic approximation.
 LENGTH_OF_BYTE = np.array(_length_byte_cache, dtype=np.float64)
 
 Scores = tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]
-# document numbers, weights, and the posting values block by block (undecoded)
-Postings = tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], list[Any]]
-_INT = struct.Struct(">i")
 
 
 class _Unreadable(Exception):
@@ -65,16 +61,14 @@ class _Leaf:
         """The field's length per document, as Whoosh decodes it; None without a column
         (Whoosh then takes every length as 1)."""
         if fieldname not in self._lengths:
-            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
             perdoc = getattr(self.leaf, "_perdoc", None)
-            if perdoc is None or not hasattr(perdoc, "_cached_reader"):
+            if not isinstance(perdoc, WholeLengthsReader):  # a segment of another codec
                 raise _Unreadable(fieldname)
-            column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            column = perdoc.lengths_column(fieldname)
             if column is None:
                 self._lengths[fieldname] = None
             else:
-                raw = column._data if isinstance(column, Lengths) else raw_column(column)
+                raw = column.data if isinstance(column, Lengths) else raw_column(column)
                 if raw is None:
                     raise _Unreadable(fieldname)
                 codes = np.zeros(self.size, dtype=np.uint8)
@@ -89,80 +83,6 @@ class _Leaf:
         if key not in self.read:
             self.read[key] = read_postings(self.leaf, fieldname, btext)
         return self.read[key]
-
-
-def read_postings(leaf: Any, fieldname: str, btext: bytes) -> Postings:
-    """A term's document numbers, weights and values (positions) in a segment."""
-    terms = getattr(leaf, "_terms", None)
-    postfile = getattr(terms, "_postfile", None)
-    info = terms.term_info(fieldname, btext) if terms is not None else None
-    if postfile is None or info is None or info.is_inlined():
-        return _from_matcher(leaf.postings(fieldname, btext))
-    offset, length = info.extent()
-    if isinstance(length, tuple):  # whoosh-reloaded 2.7.5 decodes it as a 1-tuple
-        length = length[0]
-    # One read of the whole posting list: without memory-mapping, Whoosh reads each
-    # block's header with many small reads (pickle takes a byte at a time from a file).
-    return _decode_blocks(postfile.get(offset, length))
-
-
-def _decode_blocks(piece: bytes) -> Postings:
-    """Whoosh 3's posting blocks, decoded with numpy (whoosh-reloaded is pinned, ==2.7.5).
-
-    After a 4-byte tag, each block is a signed big-endian length (negative for the last),
-    the pickled block info (count, max id, max weight, compressed?, lengths), and the
-    pickled (ids delta-encoded, weights, values), zlib-compressed when the info says so.
-    """
-    ids: list[npt.NDArray[np.int64]] = []
-    weights: list[npt.NDArray[np.float64]] = []
-    values: list[Any] = []
-    stream = io.BytesIO(piece)
-    pos = 4
-    while pos < len(piece):
-        (length,) = _INT.unpack_from(piece, pos)
-        stream.seek(pos + _INT.size)
-        info = pickle.load(stream)
-        count, compressed = info[0], info[3]
-        end = pos + _INT.size + abs(length)
-        data = piece[stream.tell() : end]
-        block_ids, block_weights, block_values = pickle.loads(
-            zlib.decompress(data) if compressed else data
-        )
-        values.append(block_values)
-        ids.append(np.cumsum(np.asarray(block_ids, dtype=np.int64)))
-        if block_weights is None:
-            weights.append(np.ones(count))
-        elif isinstance(block_weights, float):
-            weights.append(np.full(count, block_weights))
-        else:
-            weights.append(np.asarray(block_weights, dtype=np.float64))
-        if length < 0:
-            break
-        pos = end
-    if not ids:
-        return np.zeros(0, dtype=np.int64), np.zeros(0), []
-    return np.concatenate(ids), np.concatenate(weights), values
-
-
-def _from_matcher(m: Any) -> Postings:
-    """A posting list inlined in its term's entry (a few documents), through its matcher."""
-    found = []
-    while m.is_active():
-        found.append((int(m.id()), float(m.weight()), m.value()))
-        m.next()
-    return (
-        np.array([d for d, _, _ in found], dtype=np.int64),
-        np.array([w for _, w, _ in found], dtype=np.float64),
-        [tuple(v for _, _, v in found)],
-    )
-
-
-def _values_at(blocks: list[Any], at: npt.NDArray[np.int64]) -> list[bytes]:
-    """The posting values (encoded positions) at these indexes of the posting list."""
-    sizes = np.array([len(block) if block is not None else 0 for block in blocks])
-    starts = np.concatenate(([0], np.cumsum(sizes)))
-    which = np.searchsorted(starts, at, side="right") - 1
-    return [blocks[b][i - starts[b]] for b, i in zip(which.tolist(), at.tolist(), strict=True)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -442,7 +362,7 @@ def _expanded(q: wq.MultiTerm, leaf: _Leaf) -> wq.Query:
     an Or with the boost.
     "Constant score" does not hold in Whoosh 2.7: without a weighting, it takes the
     searcher's own, so each word is scored BM25F like any term."""
-    words = [wq.Term(q.fieldname, word) for word in q._btexts(leaf.leaf) if word]
+    words = [wq.Term(q.fieldname, word) for word in words_of(q, leaf.leaf)]
     if not words:
         return wq.NullQuery
     return words[0] if len(words) == 1 else wq.Or(words, boost=q.boost)
@@ -469,7 +389,7 @@ def _phrase(q: wq.Phrase, leaf: _Leaf) -> Scores | None:
     places = []
     for b in btexts:
         ids, _, blocks = leaf.postings(q.fieldname, b)
-        places.append(_values_at(blocks, np.searchsorted(ids, candidates)))
+        places.append(values_at(blocks, np.searchsorted(ids, candidates)))
     found = np.zeros(leaf.size, dtype=bool)
     loads, accumulate = pickle.loads, itertools.accumulate
     for k, docnum in enumerate(candidates.tolist()):

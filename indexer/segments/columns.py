@@ -2,8 +2,8 @@
 the index is not memory-mapped (and it is not: see writer.open_storage), and the searcher and
 the writer need whole columns (field lengths at every posting, dates for sorting).
 
-whoosh-reloaded is pinned (==2.7.5): this module reaches into its column readers on purpose,
-and `whole_lengths()` makes every per-document reader hold its length columns in memory.
+whoosh-reloaded is pinned (==2.7.5): this module reaches into its column readers on purpose;
+the codec (codec.py) makes every per-document reader hold its length columns in memory.
 """
 
 from __future__ import annotations
@@ -70,11 +70,11 @@ class Lengths:
     posting it scores, and the writer at every posting it writes."""
 
     def __init__(self, data: bytes, size: int) -> None:
-        self._data = data
+        self.data = data
         self._size = size  # documents in the segment: the column may stop short of them
 
     def __getitem__(self, docnum: int) -> int:
-        return self._data[docnum] if docnum < len(self._data) else 0
+        return self.data[docnum] if docnum < len(self.data) else 0
 
     def __len__(self) -> int:
         return self._size
@@ -82,56 +82,5 @@ class Lengths:
     def __iter__(self) -> Iterator[int]:
         # Whoosh takes min() and max() of a column (max_field_length): without this, Python
         # would call __getitem__ with ever larger numbers, forever.
-        yield from self._data[: self._size]
-        yield from itertools.repeat(0, self._size - len(self._data))
-
-
-_installed = False
-
-
-def whole_lengths() -> None:
-    """From now on, a per-document reader reads each field-length column in one piece and
-    answers `doc_field_length` from memory, as Whoosh would from disk.
-
-    Measured building an index of 1,000 long posts: a fifth of the time went to reading
-    lengths a byte at a time. Idempotent.
-    """
-    global _installed
-    if _installed:
-        return
-    from whoosh.codec import whoosh3
-    from whoosh.util.numeric import byte_to_length
-
-    original = whoosh3.W3PerDocReader._cached_reader
-
-    def cached_reader(self: Any, fieldname: str, column: Any) -> Any:
-        reader = original(self, fieldname, column)
-        if (
-            column is whoosh3.LENGTHS_COLUMN
-            and reader is not None
-            and not isinstance(reader, Lengths)
-            and (raw := raw_column(reader)) is not None
-        ):
-            reader = self._readers[fieldname] = Lengths(raw, self._doccount)
-        return reader
-
-    def doc_field_length(self: Any, docnum: int, fieldname: str, default: Any = 0) -> Any:
-        if docnum > self._doccount:
-            raise IndexError(f"Asked for docnum {docnum!r} of {self._doccount}")
-        lenfield = whoosh3._lenfield(fieldname)
-        reader = self._readers.get(lenfield) or self._cached_reader(
-            lenfield, whoosh3.LENGTHS_COLUMN
-        )
-        if reader is None:
-            return default
-        if isinstance(reader, Lengths):  # inlined: called once per posting written or scored
-            data = reader._data
-            lbyte = data[docnum] if docnum < len(data) else 0
-        else:
-            lbyte = reader[docnum]
-        # Whoosh returns None for a zero byte (no length stored): kept as it is.
-        return byte_to_length(lbyte) if lbyte else None
-
-    whoosh3.W3PerDocReader._cached_reader = cached_reader
-    whoosh3.W3PerDocReader.doc_field_length = doc_field_length
-    _installed = True
+        yield from self.data[: self._size]
+        yield from itertools.repeat(0, self._size - len(self.data))
