@@ -17,7 +17,7 @@ from crawler.archive.errors import ArchiveError, QueryError
 from crawler.archive.paths import ENV_VAR, archive_dir, index_path
 from search_cli.context import archive as _archive
 from search_cli.context import store as _store
-from search_cli.options import filter_options, make_filters
+from search_cli.options import crawl_options, filter_options, make_filters, search_options
 
 
 class BadQuery(click.ClickException):
@@ -95,20 +95,7 @@ def cli(ctx: click.Context, archive: Path | None, debug: bool) -> None:
     is_flag=True,
     help="Write the crawl report as JSON to stdout (an array of them for several blogs).",
 )
-@click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt (use with care).")
-@click.option("--delay", type=click.FloatRange(min=0), help="Seconds between requests to the host.")
-@click.option("--max-pages", type=click.IntRange(min=1), help="Stop after this many pages.")
-@click.option(
-    "--max-depth", type=click.IntRange(min=1), help="Follow links at most this deep (default 500)."
-)
-@click.option(
-    "--contact", metavar="EMAIL|URL", help="How site owners can reach you (sent in User-Agent)."
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    help="Give up on a page after this many seconds (default 60; retried 3 times).",
-)
+@crawl_options
 @click.option(
     "--redis",
     "redis_url",
@@ -125,14 +112,9 @@ def crawl(
     urls: tuple[str, ...],
     sites_file: Path | None,
     as_json: bool,
-    ignore_robots: bool,
-    delay: float | None,
-    max_pages: int | None,
-    max_depth: int | None,
-    contact: str | None,
-    timeout: float | None,
     redis_url: str | None,
     warc_dir: Path | None,
+    **options: Any,
 ) -> None:
     """Crawl blogs into the archive, then update the search index.
 
@@ -148,6 +130,27 @@ def crawl(
 
     Example: blogarchive crawl https://blog.example/ --delay 1 --contact me@example.org
     """
+    specs, settings = _crawl_plan(urls, sites_file, warc_dir, options)
+    from crawler.run import crawl_blogs  # pulls in Scrapy and Twisted
+
+    debug = click.get_current_context().find_root().meta.get("debug")
+    progress, level = sys.stderr.isatty() and not debug, "DEBUG" if debug else "WARNING"
+    reports = crawl_blogs(
+        specs, _archive(), progress=progress, log_level=level, redis_url=redis_url, **settings
+    )
+    _check_crawled(reports)
+    indexed = _update_index()
+    _check_fetched(reports)
+    out = [r.to_dict() | {"indexed": indexed, "archive": str(_archive())} for r in reports]
+    _print_reports(out, as_json)
+    if any(r.finish_reason not in ("finished", "closespider_pagecount") for r in reports):
+        sys.exit(1)
+
+
+def _crawl_plan(
+    urls: tuple[str, ...], sites_file: Path | None, warc_dir: Path | None, options: dict[str, Any]
+) -> tuple[list[Any], dict[str, Any]]:
+    """The blogs to crawl, and the Scrapy settings of the command line's options."""
     from crawler.sites import SiteSpec, crawl_settings, read_sites
 
     specs = [SiteSpec(url) for url in urls]
@@ -155,30 +158,16 @@ def crawl(
         specs += read_sites(sites_file)
     if not specs:
         raise click.UsageError("Name a blog's URL, or a sites file with --sites")
-    if ignore_robots:
+    if options["ignore_robots"]:
         click.echo("Warning: ignoring robots.txt; be kind to the site.", err=True)
-    options = {
-        "ignore-robots": ignore_robots or None,
-        "delay": delay,
-        "max-pages": max_pages,
-        "max-depth": max_depth,
-        "contact": contact,
-        "timeout": timeout,
-    }
-    settings = crawl_settings(options)
+    settings = crawl_settings({name.replace("_", "-"): value for name, value in options.items()})
     if warc_dir is not None:
         settings["WARC_DIR"] = str(warc_dir)
-    from crawler.run import crawl_blogs  # pulls in Scrapy and Twisted
+    return specs, settings
 
-    debug = click.get_current_context().find_root().meta.get("debug")
-    reports = crawl_blogs(
-        specs,
-        _archive(),
-        progress=sys.stderr.isatty() and not debug,
-        log_level="DEBUG" if debug else "WARNING",
-        redis_url=redis_url,
-        **settings,
-    )
+
+def _check_crawled(reports: list[Any]) -> None:
+    """A crawl that could not write the archive stops the command, before indexing."""
     for report in reports:
         if (failed := report.write_failure) is not None:
             raise ArchiveError(
@@ -186,38 +175,23 @@ def crawl(
                 f" in {_archive()}. The {report.posts_new + report.posts_updated} posts archived"
                 " before are kept; free some space and crawl again to go on where it stopped."
             )
-    indexed = _update_index()
+
+
+def _check_fetched(reports: list[Any]) -> None:
     if all(r.pages == 0 and r.finish_reason != "shutdown" for r in reports):
         reasons = ", ".join(e for r in reports for e in r.errors) or "no answer"
         where = reports[0].site if len(reports) == 1 else f"any of the {len(reports)} blogs"
         raise ArchiveError(f"Could not fetch anything from {where} ({reasons}).")
-    out = []
-    for report in reports:
-        data = {
-            "site": report.site,
-            "pages": report.pages,
-            "posts_new": report.posts_new,
-            "posts_updated": report.posts_updated,
-            "comments_new": report.comments_new,
-            "posts_gone": report.posts_gone,
-            "changed": report.changed_ids,
-            "requests": report.requests,
-            "bytes": report.bytes,
-            "resumed": report.resumed_from is not None,
-            "errors": report.errors,
-            "finish_reason": report.finish_reason,
-            "indexed": indexed,
-            "archive": str(_archive()),
-        }
-        out.append(data)
-        if not as_json:
-            _print_report(data)
+
+
+def _print_reports(out: list[dict[str, Any]], as_json: bool) -> None:
     if as_json:
         from search_cli.render import write_json
 
         write_json(out[0] if len(out) == 1 else out)
-    if any(r.finish_reason not in ("finished", "closespider_pagecount") for r in reports):
-        sys.exit(1)
+        return
+    for data in out:
+        _print_report(data)
 
 
 @cli.command()
@@ -296,51 +270,16 @@ def _current_index(run: Any) -> Any:
 def _update_index() -> int:
     from indexer.writer import update_index
 
-    with _store() as store:
-        return update_index(_archive(), store)
+    store = _store()
+    return update_index(_archive(), store)
 
 
 @cli.command()
 @click.argument("query")
 @filter_options
-@click.option(
-    "--sort",
-    type=click.Choice(["relevance", "newest", "oldest"]),
-    default="relevance",
-    show_default=True,
-    help="Order of the hits; by date, posts without a date come last.",
-)
-@click.option(
-    "--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="Hits per page."
-)
-@click.option(
-    "--page", type=click.IntRange(min=1), default=1, show_default=True, help="Which page of hits."
-)
-@click.option(
-    "--in",
-    "scope",
-    type=click.Choice(["all", "posts", "comments"]),
-    default="all",
-    show_default=True,
-    help="Search post texts, comments, or both.",
-)
-@click.option(
-    "--facets",
-    metavar="LIST",
-    default="",
-    help="Count hits by tag, category, author, year (comma-separated).",
-)
+@search_options
 @click.option("--json", "as_json", is_flag=True, help="Write results as JSON to stdout.")
-def search(
-    query: str,
-    sort: str,
-    limit: int,
-    page: int,
-    scope: str,
-    facets: str,
-    as_json: bool,
-    **filters: Any,
-) -> None:
+def search(query: str, as_json: bool, facets: str, **options: Any) -> None:
     """Search archived posts and their comments.
 
     Words match in any inflection (Kunden finds Kunde), German words also inside the
@@ -350,44 +289,40 @@ def search(
 
     Example: blogarchive search 'kundenbindung OR stammkunden' --tag Einzelhandel --json
     """
-    from indexer.search import FACETS
     from indexer.search import search as run_search
     from indexer.writer import try_update_index
 
-    wanted = tuple(f.strip() for f in facets.split(",") if f.strip())
-    if unknown := [f for f in wanted if f not in FACETS]:
-        raise click.BadParameter(
-            f"unknown facet {unknown[0]!r}; choose from {', '.join(FACETS)}", param_hint="--facets"
-        )
-
-    with _store() as store:
-        if store.pending_index():  # posts archived by `scrapy crawl` or an interrupted crawl
-            done = try_update_index(_archive(), store)
-            if done:
-                click.echo(f"Indexed {done} newly archived posts.", err=True)
-        result = _current_index(
-            lambda: run_search(
-                _archive(),
-                query,
-                filters=make_filters(filters),
-                sort=sort,  # type: ignore[arg-type]
-                limit=limit,
-                page=page,
-                store=store,
-                scope=scope,  # type: ignore[arg-type]
-                facets=wanted,
-            )
-        )
-        for name in wanted:
-            if name != "year":  # the index keeps names lower-cased; show them as pages do
-                shown = store.display_names(name)
-                result.facets[name] = [(shown.get(k, k), n) for k, n in result.facets[name]]
+    wanted = _facet_names(facets)
+    store = _store()
+    # Posts archived by `scrapy crawl` or an interrupted crawl are indexed first.
+    if store.pending_index() and (done := try_update_index(_archive(), store)):
+        click.echo(f"Indexed {done} newly archived posts.", err=True)
+    filters = make_filters(options)
+    picked = {k: options[k] for k in ("sort", "limit", "page", "scope")}
+    result = _current_index(
+        lambda: run_search(_archive(), query, filters=filters, store=store, facets=wanted, **picked)
+    )
+    for name in wanted:
+        if name != "year":  # the index keeps names lower-cased; show them as pages do
+            shown = store.display_names(name)
+            result.facets[name] = [(shown.get(k, k), n) for k, n in result.facets[name]]
     from search_cli.render import print_results, result_json, write_json
 
     if as_json:
         write_json(result_json(result))
     else:
         print_results(result)
+
+
+def _facet_names(facets: str) -> tuple[str, ...]:
+    from indexer.search import FACETS
+
+    wanted = tuple(f.strip() for f in facets.split(",") if f.strip())
+    if unknown := [f for f in wanted if f not in FACETS]:
+        raise click.BadParameter(
+            f"unknown facet {unknown[0]!r}; choose from {', '.join(FACETS)}", param_hint="--facets"
+        )
+    return wanted
 
 
 @cli.command()
@@ -415,36 +350,21 @@ def export(query: str | None, fmt: str, output: Path | None, **filters: Any) -> 
     Example: blogarchive export 'tag:newsletter' --format json -o newsletter.json
     """
     flt = make_filters(filters)
-    with _store() as store:
-        ids = None
-        if query or any(filters.values()):
-            from indexer.search import search_ids
+    store = _store()
+    ids = None
+    if query or any(filters.values()):
+        from indexer.search import search_ids
 
-            ids = _current_index(lambda: search_ids(_archive(), query or "*", filters=flt))
-        out = output.open("wb") if output else sys.stdout.buffer
-        try:
-            count = _write_posts(out, store.post_blobs(ids), fmt)
-        finally:
-            if output:
-                out.close()
+        ids = _current_index(lambda: search_ids(_archive(), query or "*", filters=flt))
+    from crawler.archive.formats.jsonl import write_posts
+
+    out = output.open("wb") if output else sys.stdout.buffer
+    try:
+        count = write_posts(out, store.post_blobs(ids), fmt)
+    finally:
+        if output:
+            out.close()
     click.echo(f"Exported {count} posts.", err=True)
-
-
-def _write_posts(out: Any, blobs: Any, fmt: str) -> int:
-    count = 0
-    if fmt == "json":
-        out.write(b"[")
-    for blob in blobs:
-        if fmt == "json":
-            out.write(b"\n" if count == 0 else b",\n")
-        out.write(blob)
-        if fmt == "jsonl":
-            out.write(b"\n")
-        count += 1
-    if fmt == "json":
-        out.write(b"\n]\n")
-    out.flush()
-    return count
 
 
 @cli.command()
@@ -455,8 +375,8 @@ def show(key: str, as_json: bool) -> None:
 
     Example: blogarchive show https://blog.example/2010/10/kundenbindung/
     """
-    with _store() as store:
-        post = store.get_post(key)
+    store = _store()
+    post = store.get_post(key)
     if post is None:
         raise ArchiveError(
             f"No archived post {key!r}. Find ids with: blogarchive search QUERY --json"
@@ -517,8 +437,8 @@ def reparse() -> None:
     def report(url: str, exc: Exception) -> None:
         click.echo(f"{url}: kept the stored version ({type(exc).__name__}: {exc})", err=True)
 
-    with _store() as store:
-        counts = reparse_archive(store, report)
+    store = _store()
+    counts = reparse_archive(store, report)
     indexed = _update_index()
     click.echo(
         f"Reparsed {counts['posts']} posts: {counts['updated']} changed, {counts['unchanged']}"
@@ -534,8 +454,8 @@ def stats(as_json: bool) -> None:
 
     Example: blogarchive stats
     """
-    with _store() as store:
-        figures = store.stats()
+    store = _store()
+    figures = store.stats()
     path = index_path(_archive())
     size = sum(f.stat().st_size for f in path.glob("*")) if path.exists() else 0
     from search_cli.render import print_stats, write_json

@@ -1,4 +1,5 @@
-"""Shared command-line options: periods like 2010 / 2010-10 / 2010-10-01, search filters."""
+"""Shared command-line options as decorators: crawl politeness and caps, search filters and
+ordering, periods like 2010 / 2010-10 / 2010-10-01."""
 
 from __future__ import annotations
 
@@ -42,6 +43,91 @@ class Period(click.ParamType):
 PERIOD = Period()
 
 
+def _apply(func: F, options: list[Callable[[F], F]]) -> F:
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def crawl_options(func: F) -> F:
+    """--ignore-robots, --delay, --max-pages, --max-depth, --contact, --timeout."""
+    return _apply(
+        func,
+        [
+            click.option(
+                "--ignore-robots", is_flag=True, help="Do not obey robots.txt (use with care)."
+            ),
+            click.option(
+                "--delay",
+                type=click.FloatRange(min=0),
+                help="Seconds between requests to the host.",
+            ),
+            click.option(
+                "--max-pages", type=click.IntRange(min=1), help="Stop after this many pages."
+            ),
+            click.option(
+                "--max-depth",
+                type=click.IntRange(min=1),
+                help="Follow links at most this deep (default 500).",
+            ),
+            click.option(
+                "--contact",
+                metavar="EMAIL|URL",
+                help="How site owners can reach you (sent in User-Agent).",
+            ),
+            click.option(
+                "--timeout",
+                type=click.FloatRange(min=1),
+                help="Give up on a page after this many seconds (default 60; retried 3 times).",
+            ),
+        ],
+    )
+
+
+def search_options(func: F) -> F:
+    """--sort, --limit, --page, --in, --facets."""
+    return _apply(
+        func,
+        [
+            click.option(
+                "--sort",
+                type=click.Choice(["relevance", "newest", "oldest"]),
+                default="relevance",
+                show_default=True,
+                help="Order of the hits; by date, posts without a date come last.",
+            ),
+            click.option(
+                "--limit",
+                type=click.IntRange(1, 1000),
+                default=10,
+                show_default=True,
+                help="Hits per page.",
+            ),
+            click.option(
+                "--page",
+                type=click.IntRange(min=1),
+                default=1,
+                show_default=True,
+                help="Which page of hits.",
+            ),
+            click.option(
+                "--in",
+                "scope",
+                type=click.Choice(["all", "posts", "comments"]),
+                default="all",
+                show_default=True,
+                help="Search post texts, comments, or both.",
+            ),
+            click.option(
+                "--facets",
+                metavar="LIST",
+                default="",
+                help="Count hits by tag, category, author, year (comma-separated).",
+            ),
+        ],
+    )
+
+
 def filter_options(func: F) -> F:
     """--tag, --category, --author, --site, --lang, --since, --until."""
     options = [
@@ -60,9 +146,7 @@ def filter_options(func: F) -> F:
             "--until", type=PERIOD, help="Published in or before this year, month or day."
         ),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return _apply(func, options)
 
 
 def make_filters(kwargs: dict[str, Any]) -> Any:

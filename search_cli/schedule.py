@@ -16,6 +16,7 @@ import click
 
 from crawler.archive.errors import ArchiveError
 from search_cli.context import archive as _archive
+from search_cli.context import open_store
 from search_cli.context import store as _store
 
 
@@ -94,9 +95,9 @@ def remove(url: str) -> None:
     from crawler.parsers.urls import check_url
 
     site = check_url(url)
-    with _store() as store:
-        if not store.remove_schedule(site):
-            raise ArchiveError(f"{site} is not scheduled. See: blogarchive schedule list")
+    store = _store()
+    if not store.remove_schedule(site):
+        raise ArchiveError(f"{site} is not scheduled. See: blogarchive schedule list")
     click.echo(f"Removed the schedule of {site}.", err=True)
 
 
@@ -177,7 +178,7 @@ def run(once: bool) -> None:
                 failed |= not ok
                 failures = 0 if ok else row["failures"] + 1
                 next_run = timing.after_run(now(), failures)
-            with _store() as store:
+            with open_store() as store:  # the daemon holds no store between runs
                 store.record_schedule_run(row["url"], iso(started), ok, result, iso(next_run))
             click.echo(f"{row['url']}: {result}", err=True)
         if once:

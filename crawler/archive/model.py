@@ -225,6 +225,23 @@ class CrawlReport:
         """The archive could not be written (a full disk, say): the crawl stopped there."""
         self.count_error(WRITE_FAILED + why)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The report as `crawl --json` writes it (the command adds what it did after)."""
+        return {
+            "site": self.site,
+            "pages": self.pages,
+            "posts_new": self.posts_new,
+            "posts_updated": self.posts_updated,
+            "comments_new": self.comments_new,
+            "posts_gone": self.posts_gone,
+            "changed": self.changed_ids,
+            "requests": self.requests,
+            "bytes": self.bytes,
+            "resumed": self.resumed_from is not None,
+            "errors": self.errors,
+            "finish_reason": self.finish_reason,
+        }
+
     @property
     def write_failure(self) -> str | None:
         """Why the archive could not be written, if it could not."""

@@ -1,11 +1,15 @@
-"""`blogarchive import`: posts exported as JSON lines (or a JSON array) back into an archive."""
+"""The export schema's JSON: posts as JSON lines or one JSON array, out of and into an archive.
+
+`blogarchive export` writes the stored posts as they are (`write_posts`); `blogarchive import`
+reads such a file back (`import_posts`), a bad record named and skipped.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, Literal
 
 import orjson
 
@@ -67,3 +71,21 @@ def _post(record: Any) -> Post:
     if not post.url.startswith(("http://", "https://")) or not post.site:
         raise ValueError("a post needs an http(s) url and its site")
     return post
+
+
+def write_posts(out: BinaryIO, blobs: Iterable[bytes], fmt: Literal["jsonl", "json"] | str) -> int:
+    """Write stored posts (their export JSON) as JSON lines or one array; returns how many."""
+    count = 0
+    if fmt == "json":
+        out.write(b"[")
+    for blob in blobs:
+        if fmt == "json":
+            out.write(b"\n" if count == 0 else b",\n")
+        out.write(blob)
+        if fmt == "jsonl":
+            out.write(b"\n")
+        count += 1
+    if fmt == "json":
+        out.write(b"\n]\n")
+    out.flush()
+    return count
