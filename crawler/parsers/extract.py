@@ -12,6 +12,15 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from crawler.archive.model import PageKind, ParsedPage, Post
+from crawler.parsers.body import (
+    ENLARGE_HINT,
+    LEAD,
+    OTHER_POSTS,
+    before_site_footer,
+    densest_block,
+    not_text,
+    trailing_link,
+)
 from crawler.parsers.comments import DEFAULT as DEFAULT_COMMENTS
 from crawler.parsers.comments import CommentSelectors, extract_comments
 from crawler.parsers.dates import find_date, parse_date
@@ -29,6 +38,55 @@ from crawler.parsers.select import (
 )
 from crawler.parsers.text import clean_html, clean_text, html_to_text, unique_names
 from crawler.parsers.urls import canonical, comment_page, resolve, same_site, sane_canonical
+
+# --- page metadata and dates -----------------------------------------------------------
+
+META_LINES = (
+    ".postmetadata, .post-footer, .post-meta, .entry-meta, .postmeta, .post-info, .submitted,"
+    " .byline, .meta, .post-date, .postdate, .date-header, .date, .dateline, .author, small,"
+    " h1 + p"
+)
+# Comment services that load by script: the page holds none of the comments.
+EXTERNAL_COMMENTS = (
+    "#disqus_thread, script[src*='disqus.com'], .fb-comments, #commento, .utterances,"
+    " giscus-widget, script[src*='giscus.app'], script[src*='utteranc.es'], [id^=hyvor-talk],"
+    " #isso-thread, script[src*='remark42'], #cusdis_thread"
+)
+COMMENT_FORM = "#respond, #commentform, form.comment-form, #comment-form, .comment-respond"
+COMMENTS_CLOSED = re.compile(
+    r"(Kommentare (sind )?geschlossen|Kommentarfunktion (ist )?(deaktiviert|geschlossen)"
+    r"|Comments are closed|Comments closed)",
+    re.I,
+)
+PUBLISHED_META = (
+    "article:published_time",
+    "shareaholic:article_published_time",
+    "article:published",
+    "og:published_time",
+    "datepublished",
+    "dc.date.issued",
+    "dc.date",
+    "dcterms.created",
+    "pubdate",
+    "publishdate",
+    "date",
+)
+PUBLISHED_WORDS = re.compile(
+    r"\b(veröffentlicht|publiziert|geschrieben|erstellt|gepostet|published|posted|written)"
+    r"(\s+(am|on|at))?\b",
+    re.I,
+)
+# Blog permalinks like /2017/06/29/slug/; not web-archive snapshots (/web/20170629…/).
+URL_DATE = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/")
+
+
+def date_from_url(url: str) -> datetime | None:
+    if "web.archive.org" in url or not (m := URL_DATE.search(url)):
+        return None
+    return datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+
+
+# Where themes show other posts beside this one: related grids, next-post teasers.
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,11 +402,11 @@ class Extractor:
         if title_el is not None:  # a body found by density may hold the heading too
             skip.append(title_el)
         skip += [el for el in self.comment_items if blocks and inside(el, set(blocks))]
-        skip += [el for block in blocks if (el := _trailing_link(block)) is not None]
+        skip += [el for block in blocks if (el := trailing_link(block)) is not None]
         text = "\n\n".join(t for block in blocks if (t := html_to_text(block, skip)))
         # Plugins append "you may also like" and newsletter calls to the body without a class
         # we could skip; their lead-in lines are recognisable.
-        text = "\n\n".join(p for p in _before_site_footer(text.split("\n\n")) if not _not_text(p))
+        text = "\n\n".join(p for p in before_site_footer(text.split("\n\n")) if not not_text(p))
         # Lightbox hints in captions are the widget talking, not the author.
         text = ENLARGE_HINT.sub("", text)
         lead = first_match(root, LEAD, self.comment_ids) if root is not self.doc else None
@@ -471,168 +529,6 @@ class Extractor:
 
 
 # Where themes print "posted on …" lines; read as running text when nothing else has a date.
-META_LINES = (
-    ".postmetadata, .post-footer, .post-meta, .entry-meta, .postmeta, .post-info, .submitted,"
-    " .byline, .meta, .post-date, .postdate, .date-header, .date, .dateline, .author, small,"
-    " h1 + p"
-)
-# Comment services that load by script: the page holds none of the comments.
-EXTERNAL_COMMENTS = (
-    "#disqus_thread, script[src*='disqus.com'], .fb-comments, #commento, .utterances,"
-    " giscus-widget, script[src*='giscus.app'], script[src*='utteranc.es'], [id^=hyvor-talk],"
-    " #isso-thread, script[src*='remark42'], #cusdis_thread"
-)
-COMMENT_FORM = "#respond, #commentform, form.comment-form, #comment-form, .comment-respond"
-COMMENTS_CLOSED = re.compile(
-    r"(Kommentare (sind )?geschlossen|Kommentarfunktion (ist )?(deaktiviert|geschlossen)"
-    r"|Comments are closed|Comments closed)",
-    re.I,
-)
-PUBLISHED_META = (
-    "article:published_time",
-    "shareaholic:article_published_time",
-    "article:published",
-    "og:published_time",
-    "datepublished",
-    "dc.date.issued",
-    "dc.date",
-    "dcterms.created",
-    "pubdate",
-    "publishdate",
-    "date",
-)
-PUBLISHED_WORDS = re.compile(
-    r"\b(veröffentlicht|publiziert|geschrieben|erstellt|gepostet|published|posted|written)"
-    r"(\s+(am|on|at))?\b",
-    re.I,
-)
-# Blog permalinks like /2017/06/29/slug/; not web-archive snapshots (/web/20170629…/).
-URL_DATE = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/")
-
-
-def date_from_url(url: str) -> datetime | None:
-    if "web.archive.org" in url or not (m := URL_DATE.search(url)):
-        return None
-    return datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-
-
-# Where themes show other posts beside this one: related grids, next-post teasers.
-OTHER_POSTS = (
-    "#mvp-post-add-wrap, .et_pb_posts, .vcex-post-type-grid, .related-posts, .jp-relatedposts,"
-    " .yarpp-related, .crp_related, .masonry_inner, .post-navigation, .nav-links"
-)
-ENLARGE_HINT = re.compile(
-    r" ?\(?\b(?:zum Vergrößern (?:bitte )?(?:auf das Bild |aufs Bild |auf die Grafik )?"
-    r"(?:an)?klicken"
-    r"|(?:Bild )?(?:an)?klicken,? (?:um es zu vergrößern|zum Vergrößern)"
-    r"|click (?:on )?(?:the |this )?(?:image|picture|photo) to enlarge|click to enlarge)\b[.!]?\)?",
-    re.I,
-)
-PROMO_LINE = re.compile(
-    r"^(Das (Thema )?könnte (dich|Sie) auch interessieren|Lesen Sie (hier )?(auch|einen weiteren)"
-    r"|Das könnte dir auch gefallen|Ähnliche Beiträge|Weitere Artikel|You (may|might) also like"
-    r"|Related posts|If you enjoyed reading this post)",
-    re.I,
-)
-# A paragraph that is only a taxonomy line or a byline, which themes print inside the body.
-TAXONOMY_LINE = re.compile(
-    r"^(Kategorien?|Categor(y|ies)|Tags?|Schlagw(ö|oe)rter|Schlagworte|Stichw(ö|oe)rter"
-    r"|Filed under|Posted in|Veröffentlicht in|Abgelegt unter)\s*:\s*\S.{0,150}$",
-    re.I,
-)
-BYLINE = re.compile(
-    r"^(von|by|Von|By|Autor(in)?:|Author:)\s+[A-ZÄÖÜ][\w.'-]*(\s+[A-ZÄÖÜ][\w.'-]*){0,3}$"
-)
-
-
-LEGAL_LINE = re.compile(
-    r"^(?:(?:Impressum|Imprint|Datenschutz(?:erklärung|hinweise)?|Privacy(?: Policy)?|Legal Notice"
-    r"|Cookie-Einstellungen|AGB|Kontakt|Contact)\s*(?:[|·•/–-]\s*|$)){2,}$",
-    re.I,
-)
-
-
-def _before_site_footer(paragraphs: list[str]) -> list[str]:
-    """A line of legal links ("Impressum | Datenschutz") is the site's footer, rendered
-    inside the body by some themes: it and what follows are not the post's text."""
-    for i, paragraph in enumerate(paragraphs):
-        if i and LEGAL_LINE.match(paragraph):
-            return paragraphs[:i]
-    return paragraphs
-
-
-# About the post rather than of it: how to cite it, and the credit for a header image that
-# is not in the body.
-ABOUT_LINE = re.compile(
-    r"^(?:suggested citation|zitiervorschlag|zitierhinweis|please cite (?:this|as)|cite as"
-    r"|beitragsbild|titelbild|headerbild|featured image|header image)\b\s*:?",
-    re.I,
-)
-
-
-def _trailing_link(block: Node) -> Node | None:
-    """A body that ends in a lone short link ("Info zur Bewertung", "Zur Übersicht") ends in
-    navigation: that last paragraph is not text."""
-    for el in reversed(list(block.iter("p", "div"))):
-        text = el.text_content().strip()
-        if not text:
-            continue
-        links = el.findall(".//a")
-        lone = el is not block and len(links) == 1 and len(text) <= 60
-        return el if lone and links[0].text_content().strip() == text else None
-    return None
-
-
-def _not_text(paragraph: str) -> bool:
-    return bool(
-        PROMO_LINE.search(paragraph)
-        or TAXONOMY_LINE.match(paragraph)
-        or BYLINE.match(paragraph)
-        or ABOUT_LINE.match(paragraph)
-    )
-
-
-LEAD = ".entry-excerpt, .post-lead, .article-lead, .entry-lead, .standfirst"
-DENSE_CHILDREN = frozenset(("p",))
-# Script-rendered themes (styled-components and the like) write paragraphs as <div>s that
-# hold only text and inline markup; they count as paragraphs too.
-INLINE = frozenset(
-    "a abbr b bdi br cite code del em i img ins kbd mark q s small span strong sub sup u".split()
-)
-
-
-def densest_block(doc: Node, exclude: set[Node]) -> Node | None:
-    """Fallback body: the block whose own paragraphs hold the most text. Paragraphs written
-    as text-only <div>s count only where no block has <p> paragraphs worth the name."""
-    blocks = [
-        block
-        for block in doc.iter("article", "main", "div", "section", "td")
-        if not inside(block, exclude)
-        and next(block.iterancestors("nav", "aside", "footer", "header"), None) is None
-    ]
-    found: tuple[int, Node | None] = (0, None)
-    for measure in (_p_size, _div_paragraph_size):
-        best, best_len = None, 0
-        for block in blocks:
-            size = sum(measure(child) for child in block)
-            if size > best_len:
-                best, best_len = block, size
-        if best_len >= 200:
-            return best
-        found = max(found, (best_len, best), key=lambda pair: pair[0])
-    return found[1]
-
-
-def _p_size(child: Node) -> int:
-    return len(child.text_content()) if child.tag in DENSE_CHILDREN else 0
-
-
-def _div_paragraph_size(child: Node) -> int:
-    if child.tag in DENSE_CHILDREN or (
-        child.tag == "div" and all(c.tag in INLINE for c in child.iterdescendants())
-    ):
-        return len(child.text_content())
-    return 0
 
 
 def page_links(doc: Node, url: str) -> tuple[str, ...]:

@@ -1,0 +1,129 @@
+"""The post's own text: where it is on a page, and the lines around it that are not part of it.
+
+One step of the extraction (extract.py): a platform's body selector, else the densest
+block of paragraphs, then the trailing lines a theme adds (share and related-post widgets,
+promotions, taxonomy and author lines, legal footers) taken off by pattern.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crawler.parsers.select import Node, inside
+
+OTHER_POSTS = (
+    "#mvp-post-add-wrap, .et_pb_posts, .vcex-post-type-grid, .related-posts, .jp-relatedposts,"
+    " .yarpp-related, .crp_related, .masonry_inner, .post-navigation, .nav-links"
+)
+ENLARGE_HINT = re.compile(
+    r" ?\(?\b(?:zum Vergrößern (?:bitte )?(?:auf das Bild |aufs Bild |auf die Grafik )?"
+    r"(?:an)?klicken"
+    r"|(?:Bild )?(?:an)?klicken,? (?:um es zu vergrößern|zum Vergrößern)"
+    r"|click (?:on )?(?:the |this )?(?:image|picture|photo) to enlarge|click to enlarge)\b[.!]?\)?",
+    re.I,
+)
+PROMO_LINE = re.compile(
+    r"^(Das (Thema )?könnte (dich|Sie) auch interessieren|Lesen Sie (hier )?(auch|einen weiteren)"
+    r"|Das könnte dir auch gefallen|Ähnliche Beiträge|Weitere Artikel|You (may|might) also like"
+    r"|Related posts|If you enjoyed reading this post)",
+    re.I,
+)
+# A paragraph that is only a taxonomy line or a byline, which themes print inside the body.
+TAXONOMY_LINE = re.compile(
+    r"^(Kategorien?|Categor(y|ies)|Tags?|Schlagw(ö|oe)rter|Schlagworte|Stichw(ö|oe)rter"
+    r"|Filed under|Posted in|Veröffentlicht in|Abgelegt unter)\s*:\s*\S.{0,150}$",
+    re.I,
+)
+BYLINE = re.compile(
+    r"^(von|by|Von|By|Autor(in)?:|Author:)\s+[A-ZÄÖÜ][\w.'-]*(\s+[A-ZÄÖÜ][\w.'-]*){0,3}$"
+)
+
+
+LEGAL_LINE = re.compile(
+    r"^(?:(?:Impressum|Imprint|Datenschutz(?:erklärung|hinweise)?|Privacy(?: Policy)?|Legal Notice"
+    r"|Cookie-Einstellungen|AGB|Kontakt|Contact)\s*(?:[|·•/–-]\s*|$)){2,}$",
+    re.I,
+)
+
+
+def before_site_footer(paragraphs: list[str]) -> list[str]:
+    """A line of legal links ("Impressum | Datenschutz") is the site's footer, rendered
+    inside the body by some themes: it and what follows are not the post's text."""
+    for i, paragraph in enumerate(paragraphs):
+        if i and LEGAL_LINE.match(paragraph):
+            return paragraphs[:i]
+    return paragraphs
+
+
+# About the post rather than of it: how to cite it, and the credit for a header image that
+# is not in the body.
+ABOUT_LINE = re.compile(
+    r"^(?:suggested citation|zitiervorschlag|zitierhinweis|please cite (?:this|as)|cite as"
+    r"|beitragsbild|titelbild|headerbild|featured image|header image)\b\s*:?",
+    re.I,
+)
+
+
+def trailing_link(block: Node) -> Node | None:
+    """A body that ends in a lone short link ("Info zur Bewertung", "Zur Übersicht") ends in
+    navigation: that last paragraph is not text."""
+    for el in reversed(list(block.iter("p", "div"))):
+        text = el.text_content().strip()
+        if not text:
+            continue
+        links = el.findall(".//a")
+        lone = el is not block and len(links) == 1 and len(text) <= 60
+        return el if lone and links[0].text_content().strip() == text else None
+    return None
+
+
+def not_text(paragraph: str) -> bool:
+    return bool(
+        PROMO_LINE.search(paragraph)
+        or TAXONOMY_LINE.match(paragraph)
+        or BYLINE.match(paragraph)
+        or ABOUT_LINE.match(paragraph)
+    )
+
+
+LEAD = ".entry-excerpt, .post-lead, .article-lead, .entry-lead, .standfirst"
+DENSE_CHILDREN = frozenset(("p",))
+# Script-rendered themes (styled-components and the like) write paragraphs as <div>s that
+# hold only text and inline markup; they count as paragraphs too.
+INLINE = frozenset(
+    "a abbr b bdi br cite code del em i img ins kbd mark q s small span strong sub sup u".split()
+)
+
+
+def densest_block(doc: Node, exclude: set[Node]) -> Node | None:
+    """Fallback body: the block whose own paragraphs hold the most text. Paragraphs written
+    as text-only <div>s count only where no block has <p> paragraphs worth the name."""
+    blocks = [
+        block
+        for block in doc.iter("article", "main", "div", "section", "td")
+        if not inside(block, exclude)
+        and next(block.iterancestors("nav", "aside", "footer", "header"), None) is None
+    ]
+    found: tuple[int, Node | None] = (0, None)
+    for measure in (p_size, div_paragraph_size):
+        best, best_len = None, 0
+        for block in blocks:
+            size = sum(measure(child) for child in block)
+            if size > best_len:
+                best, best_len = block, size
+        if best_len >= 200:
+            return best
+        found = max(found, (best_len, best), key=lambda pair: pair[0])
+    return found[1]
+
+
+def p_size(child: Node) -> int:
+    return len(child.text_content()) if child.tag in DENSE_CHILDREN else 0
+
+
+def div_paragraph_size(child: Node) -> int:
+    if child.tag in DENSE_CHILDREN or (
+        child.tag == "div" and all(c.tag in INLINE for c in child.iterdescendants())
+    ):
+        return len(child.text_content())
+    return 0
