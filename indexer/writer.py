@@ -126,7 +126,7 @@ def index_posts(
     if bulk and 2 * len(ids) > store.post_count():
         # Most of the archive is new (a first crawl): building the index afresh is many
         # times faster than updating it.
-        return rebuild_index(archive, wait=wait)
+        return rebuild_index(archive, wait=wait, store=store)
     done = 0
     size = BULK_BATCH if bulk else BATCH
     for start in range(0, len(ids), size):
@@ -150,7 +150,7 @@ def index_posts(
         store.mark_indexed(versions)
         done += len(chunk)
     if upkeep and worn(ix):
-        rebuild_index(archive, wait=wait)
+        rebuild_index(archive, wait=wait, store=store)
     return done
 
 
@@ -177,7 +177,7 @@ def update_index(archive: Path, store: Store) -> int:
     try:
         return index_posts(archive, store, store.pending_index())
     except IndexOutdated:
-        return rebuild_index(archive)
+        return rebuild_index(archive, store=store)
 
 
 def try_update_index(archive: Path, store: Store) -> int | None:
@@ -188,10 +188,12 @@ def try_update_index(archive: Path, store: Store) -> int | None:
     except LockError:
         return None
     except IndexOutdated:
-        return rebuild_index(archive)
+        return rebuild_index(archive, store=store)
 
 
-def rebuild_index(archive: Path, procs: int | None = None, wait: float = 30.0) -> int:
+def rebuild_index(
+    archive: Path, procs: int | None = None, wait: float = 30.0, store: Store | None = None
+) -> int:
     """Drop the index and build it again from every post in the store.
 
     The posts are split into `procs` runs of consecutive posts (by default one a CPU, at
@@ -199,9 +201,9 @@ def rebuild_index(archive: Path, procs: int | None = None, wait: float = 30.0) -
     own (indexer/bulkwrite.py); searches see the old index until the new one is complete,
     and writers of the old index wait (up to `wait` seconds, then LockError).
     """
-    with Store(archive, create=False) as store:
+    with _opened(archive, store) as opened:
         # The versions before the build reads them: one saved meanwhile stays pending.
-        versions = _all_versions(store)
+        versions = _all_versions(opened)
     ids = list(versions)
     procs = procs or (min(os.cpu_count() or 1, 4) if len(ids) > 2000 else 1)
     path = index_path(archive)
@@ -228,9 +230,19 @@ def rebuild_index(archive: Path, procs: int | None = None, wait: float = 30.0) -
             path.rename(old)
         tmp.rename(path)
         shutil.rmtree(old, ignore_errors=True)
-    with Store(archive, create=False) as store:
-        store.mark_indexed(versions)
+    with _opened(archive, store) as opened:
+        opened.mark_indexed(versions)
     return len(ids)
+
+
+@contextmanager
+def _opened(archive: Path, store: Store | None) -> Iterator[Store]:
+    """The caller's store, or one of our own for the moment."""
+    if store is not None:
+        yield store
+        return
+    with Store(archive, create=False) as own:
+        yield own
 
 
 @contextmanager
@@ -259,9 +271,9 @@ def write_segments(archive: Path, index_dir: Path, ids: list[str]) -> list[Any]:
     segments = []
     writer = BulkWriter(ix, _lk=False, codec=ArchiveCodec())
     try:
-        with Store(archive, create=False) as store:
+        with Store(archive, create=False) as opened:
             # One query for a few hundred posts, the stored JSON parsed once.
-            for blob in store.post_blobs(ids):
+            for blob in opened.post_blobs(ids):
                 writer.add_document(**document(Post.from_dict(orjson.loads(blob))))
                 faults.reach("index-part")
                 if writer.words_held > MAX_WORDS:

@@ -263,7 +263,7 @@ def _current_index(run: Any) -> Any:
             else ("The search index is from an older blogarchive")
         )
         click.echo(f"{why}; rebuilding it from the archive…", err=True)
-        rebuild_index(_archive())
+        rebuild_index(_archive(), store=_store())
         return run()
 
 
@@ -422,7 +422,7 @@ def reindex() -> None:
     """
     from indexer.writer import rebuild_index
 
-    count = rebuild_index(_archive())
+    count = rebuild_index(_archive(), store=_store())
     click.echo(f"Indexed {count} posts into {index_path(_archive())}.", err=True)
 
 
