@@ -280,3 +280,18 @@ def test_a_wildcard_keeps_every_character_of_its_word(query: str, word: str) -> 
 
     titles = [q.text for q in parse_query(query, build_schema()).leaves() if q.fieldname == "title"]
     assert titles == [word]  # Whoosh's own parser reads `stra??e` as `stra??`
+
+
+def test_every_post_with_a_field_is_counted_once_by_either_ranker(tmp_path: Path) -> None:
+    """`tag:*` on three posts of which two have tags: two matches, however it is ranked
+    (the count of a second query walker once said three)."""
+    with Store(tmp_path) as store:
+        for n, tags in enumerate([("Flyer",), ("Laden", "Flyer"), ()]):
+            store.save_post(
+                Post(url=f"{SITE}p{n}/", title=f"Beitrag {n}", text="Kunden", site=SITE, tags=tags)
+            )
+        update_index(tmp_path, store)
+    for ranker in ("numpy", "whoosh"):
+        found = search(tmp_path, "tag:*", ranker=ranker, limit=10)  # type: ignore[arg-type]
+        assert found.total == 2, ranker
+        assert sorted(h.title for h in found.hits) == ["Beitrag 0", "Beitrag 1"]
