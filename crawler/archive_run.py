@@ -12,11 +12,14 @@ import sqlite3
 from contextlib import AbstractContextManager
 from typing import Any
 
+from scrapy import signals
+
 from crawler.archive.errors import StoreError
 from crawler.archive.lock import crawl_lock
 from crawler.archive.model import CrawlReport
 from crawler.archive.paths import archive_dir
 from crawler.archive.store import Store
+from crawler.middlewares import CAPPED_STAT
 from crawler.parsers.urls import canonical
 
 logger = logging.getLogger(__name__)
@@ -64,6 +67,9 @@ class ArchiveRun:
             site = getattr(crawler.spider, "site", "")
             run = cls(crawler, site)
             crawler._blogarchive_run = run
+            # The reason a crawl ended comes with this signal only (Scrapy's stats learn it
+            # after the pipelines have closed).
+            crawler.signals.connect(run.close, signal=signals.spider_closed)
         return run
 
     @property
@@ -98,11 +104,14 @@ class ArchiveRun:
         headers = {"etag": etag or "", "last-modified": modified or ""}
         self.store.record_fetch(canonical(url), status, headers)
 
-    def close(self, stats: dict[str, Any]) -> None:
+    def close(self, reason: str = "finished") -> None:
+        """Record how the crawl ended; keep its frontier unless it finished, so that the next
+        crawl of the blog resumes until the archive is complete."""
         if self.closed:
             return
         self.closed = True
         report = self.report
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         report.pages = int(stats.get("response_received_count", 0))
         report.requests = int(stats.get("downloader/request_count", 0))
         report.bytes = int(stats.get("downloader/response_bytes", 0))
@@ -112,13 +121,34 @@ class ArchiveRun:
                 report.errors[key.removeprefix(prefix)] = int(value)
         if stats.get("depth/request_ignored_count"):
             report.errors["depth cap reached"] = int(stats["depth/request_ignored_count"])
-        report.finish_reason = str(stats.get("finish_reason", "finished"))
+        report.finish_reason = reason
         try:
+            report.left = len(self.store.frontier(report.run_id)[0])
+            report.outcome, report.reason = self._outcome(reason, stats)
             self.store.finish_run(report)
-            if report.finish_reason != "shutdown":
-                # A crawl stopped by Ctrl-C keeps its frontier: the next one resumes it.
+            if report.outcome == "finished":
                 self.store.frontier_clear([report.run_id])
         except sqlite3.Error as exc:  # a full disk must not hide the report
             logger.error("Cannot record the end of the crawl in the archive (%s).", exc)
         self.store.close()
         self._lock.__exit__(None, None, None)
+
+    def _outcome(self, reason: str, stats: dict[str, Any]) -> tuple[str, str]:
+        """finished, interrupted, capped or failed, and why, in words."""
+        report = self.report
+        if report.write_failure is not None:
+            return "failed", f"the archive could not be written ({report.write_failure})"
+        if reason == "shutdown":
+            return "interrupted", "stopped before the end"
+        if (cap := stats.get(CAPPED_STAT)) is not None or reason == "closespider_pagecount":
+            cap = cap or self.crawler.settings.getint("CLOSESPIDER_PAGECOUNT")
+            return "capped", f"capped at {cap} pages"
+        if stats.get("depth/request_ignored_count"):
+            depth = self.crawler.settings.getint("DEPTH_LIMIT")
+            return "capped", f"capped at a link depth of {depth}"
+        if reason != "finished":
+            return "failed", reason
+        if not self.store.site_post_count(report.site):
+            errors = ", ".join(report.errors) or "no post or page in what it served"
+            return "failed", f"no posts found at {report.site}: {errors}"
+        return "finished", ""

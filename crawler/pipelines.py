@@ -83,6 +83,4 @@ class ArchivePipeline:
         return result, new_comments
 
     def close_spider(self) -> None:
-        if self.run is not None:
-            self.run.close(self.crawler.stats.get_stats() if self.crawler.stats else {})
-            self.run = None
+        self.run = None  # the run records how the crawl ended on spider_closed

@@ -6,6 +6,8 @@ Imported only by the `crawl`, `worker` and `demo` commands: it pulls in Scrapy a
 from __future__ import annotations
 
 import logging
+import signal
+import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,6 +30,31 @@ from crawler.spiders.blog import BlogSpider
 POLITENESS = {
     scheme: "crawler.distributed.politeness.PoliteDownloadHandler" for scheme in ("http", "https")
 }
+
+
+class _Process(CrawlerProcess):
+    """Scrapy's process, saying at once when a signal stops it and remembering which."""
+
+    signal: int | None = None
+
+    def _signal_shutdown(self, signum: int, frame: Any) -> None:
+        self.signal = signum
+        super()._signal_shutdown(signum, frame)
+
+    @staticmethod
+    def _log_shutdown(signum: int) -> None:
+        # Called in the reactor's thread, where writing is safe (not in the handler).
+        name = signal.Signals(signum).name
+        sys.stderr.write(
+            f"{name}: stopping once the pages in flight are in; what was archived stays, and"
+            " the next crawl resumes. Press Ctrl-C again to stop at once.\n"
+        )
+        sys.stderr.flush()
+
+    @staticmethod
+    def _log_kill(signum: int) -> None:
+        sys.stderr.write("Stopping at once; the next crawl resumes from the last saved page.\n")
+        sys.stderr.flush()
 
 
 def _project() -> Settings:
@@ -101,7 +128,7 @@ def crawl_blogs(
         coordination = Coordination(connect(redis_url), [s.url for s in specs])
     try:
         with crawl_lock(archive):
-            process = CrawlerProcess(
+            process = _Process(
                 crawl_settings(archive, progress=progress and len(specs) == 1, log_level=log_level)
             )
             _quiet(log_level)
@@ -125,6 +152,8 @@ def crawl_blogs(
                 raise ArchiveError(
                     f"The crawl of {spec.url} did not start; see the messages above."
                 )
+            if process.signal is not None and report.outcome == "interrupted":
+                report.stopped_by = signal.Signals(process.signal).name
             reports.append(report)
     return reports
 

@@ -28,6 +28,7 @@ RETRY_TIMES = 3
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RetryAfterMiddleware": 560,
     "crawler.middlewares.RedirectGuardMiddleware": 610,
+    "crawler.middlewares.PageCapMiddleware": 620,
 }
 RETRY_AFTER_MAX = 600
 DOWNLOAD_TIMEOUT = 60
@@ -40,10 +41,16 @@ DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 # Deep enough for the pagination of a blog with thousands of posts when no sitemap lists
 # them; endless listings are cut by the spider itself.
 DEPTH_LIMIT = 500
+# `--max-pages`: enforced before a page is fetched (crawler.middlewares.PageCapMiddleware);
+# Scrapy's own CloseSpider, which counts responses after the fact, is off.
 CLOSESPIDER_PAGECOUNT = 50_000
 
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
-EXTENSIONS = {"crawler.progress.Progress": 500, "crawler.warc.writer.WarcRecorder": 600}
+EXTENSIONS = {
+    "scrapy.extensions.closespider.CloseSpider": None,
+    "crawler.progress.Progress": 500,
+    "crawler.warc.writer.WarcRecorder": 600,
+}
 
 # `crawl --warc DIR`: every request and response also goes to WARC files there, rotated at
 # WARC_MAX_SIZE bytes.

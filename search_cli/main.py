@@ -17,6 +17,7 @@ from crawler.archive.errors import ArchiveError, QueryError
 from crawler.archive.paths import ENV_VAR, archive_dir, index_path
 from search_cli.context import archive as _archive
 from search_cli.context import store as _store
+from search_cli.exits import crawl_exit_code
 from search_cli.options import crawl_options, filter_options, make_filters, search_options
 
 
@@ -121,8 +122,10 @@ def crawl(
     A first crawl archives every post; later crawls fetch only what is new or changed
     (new posts, new comments, edits) and mark posts that now answer 404 or 410 as gone.
     Sitemaps, the feed and WordPress's REST API say what to fetch; listing pages are
-    followed only when those lists are missing or disagree. A crawl that was killed or
-    stopped with Ctrl-C resumes where it stopped; what was archived stays and is searchable.
+    followed only when those lists are missing or disagree. A crawl that ended short
+    (killed, Ctrl-C, a page cap) says so and the next one resumes where it stopped; what
+    was archived stays and is searchable. Exit: 0 finished, 1 failed, 3 capped, 130 or 143
+    interrupted (SIGINT, SIGTERM).
 
     Several blogs (as URLs or with --sites) are crawled side by side. With --redis, any
     number of `blogarchive worker` processes, on any machines, fetch and parse pages for
@@ -143,8 +146,8 @@ def crawl(
     _check_fetched(reports)
     out = [r.to_dict() | {"indexed": indexed, "archive": str(_archive())} for r in reports]
     _print_reports(out, as_json)
-    if any(r.finish_reason not in ("finished", "closespider_pagecount") for r in reports):
-        sys.exit(1)
+    if code := crawl_exit_code(reports):
+        sys.exit(code)
 
 
 def _crawl_plan(
@@ -189,9 +192,11 @@ def _print_reports(out: list[dict[str, Any]], as_json: bool) -> None:
         from search_cli.render import write_json
 
         write_json(out[0] if len(out) == 1 else out)
-        return
     for data in out:
-        _print_report(data)
+        if not as_json:
+            _print_report(data)
+        if not as_json or data["outcome"] != "finished":  # a crawl cut short says so on stderr
+            _print_outcome(data, named=len(out) > 1 or as_json)
 
 
 @cli.command()
@@ -232,19 +237,33 @@ def worker(redis_url: str, once: bool, warc_dir: Path | None) -> None:
 
 def _print_report(data: dict[str, Any]) -> None:
     errors = ", ".join(f"{n}× {reason}" for reason, n in data["errors"].items()) or "none"
-    resumed = " (resumed an interrupted crawl)" if data["resumed"] else ""
+    resumed = " (resumed where the last crawl stopped)" if data["resumed"] else ""
     click.echo(
         f"Crawled {data['site']}{resumed}: {data['requests']} requests,"
         f" {data['bytes'] / 1e6:.1f} MB; {data['posts_new']} new posts,"
         f" {data['posts_updated']} updated, {data['posts_gone']} gone,"
-        f" {data['comments_new']} new comments; errors: {errors}."
-        f" Stopped: {data['finish_reason']}.",
+        f" {data['comments_new']} new comments; errors: {errors}.",
         err=True,
     )
-    if data["finish_reason"] == "closespider_pagecount":
-        click.echo("The page cap was reached; raise it with --max-pages.", err=True)
-    if data["errors"].get("depth cap reached"):
-        click.echo("Links deeper than the depth cap were not followed (--max-depth).", err=True)
+
+
+def _print_outcome(data: dict[str, Any], *, named: bool) -> None:
+    left = f"{data['left']} pages known but not fetched"
+    outcome = data["outcome"]
+    if named:
+        click.echo(f"{data['site']}: ", err=True, nl=False)
+    if outcome == "finished":
+        click.echo("Finished: every page the blog names was archived.", err=True)
+    elif outcome == "capped":
+        click.echo(f"{data['reason'].capitalize()}: {left}; run again to continue.", err=True)
+    elif outcome == "interrupted":
+        click.echo(
+            f"Interrupted ({data.get('stopped_by') or 'stopped before the end'}): what was"
+            f" archived stays; {left}. The next crawl of this blog resumes.",
+            err=True,
+        )
+    else:
+        click.echo(f"Failed: {data['reason']}. The next crawl of this blog tries again.", err=True)
 
 
 def _current_index(run: Any) -> Any:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from crawler.archive.errors import ArchiveError
-from search_cli.context import archive, store
+from search_cli.context import archive, open_store
 
 
 @click.command()
@@ -51,7 +51,7 @@ def import_(file: Path) -> None:
     from crawler.archive.lock import crawl_lock
     from indexer.writer import update_index
 
-    with crawl_lock(archive()), store(create=True) as db:
+    with crawl_lock(archive()), open_store(create=True) as db:
         result = import_posts(db, file)
         indexed = update_index(archive(), db) if result.new + result.updated else 0
     for line in result.skipped[:20]:
@@ -92,7 +92,7 @@ def import_warc(files: tuple[Path, ...], site: str | None, as_json: bool) -> Non
             paths.append(path)
     if not paths:
         raise ArchiveError(f"No .warc or .warc.gz files in {', '.join(map(str, files))}.")
-    with crawl_lock(archive()), store(create=True) as db:
+    with crawl_lock(archive()), open_store(create=True) as db:
         result = import_warcs(db, paths, site)
         changed = result.posts_new + result.posts_updated
         indexed = update_index(archive(), db) if changed else 0

@@ -63,7 +63,9 @@ def crawl_options(func: F) -> F:
                 help="Seconds between requests to the host.",
             ),
             click.option(
-                "--max-pages", type=click.IntRange(min=1), help="Stop after this many pages."
+                "--max-pages",
+                type=click.IntRange(min=1),
+                help="Fetch at most this many pages; the next crawl goes on from there (exit 3).",
             ),
             click.option(
                 "--max-depth",

@@ -18,6 +18,7 @@ from crawler.archive.errors import ArchiveError
 from search_cli.context import archive as _archive
 from search_cli.context import open_store
 from search_cli.context import store as _store
+from search_cli.exits import EXIT_CAPPED
 
 
 @click.group()
@@ -71,7 +72,7 @@ def add(
     except ArchiveError as exc:  # a mistyped option: a usage error, exit code 2
         raise click.UsageError(str(exc).rstrip(".")) from None
     common = {"delay": delay, "max_pages": max_pages, "contact": contact}
-    with _store(create=True) as store:
+    with open_store(create=True) as store:
         for spec in specs:
             options = common | {k.replace("-", "_"): v for k, v in spec.options.items()}
             store.add_schedule(
@@ -110,7 +111,7 @@ def list_(as_json: bool) -> None:
     """
     from crawler.schedule import Timing
 
-    with _store(create=True) as store:
+    with open_store(create=True) as store:
         rows = store.schedules()
     if as_json:
         from search_cli.render import write_json
@@ -162,7 +163,7 @@ def run(once: bool) -> None:
     stop = _Stop()
     failed = False
     while not stop.requested:
-        with _store(create=True) as store:
+        with open_store(create=True) as store:
             due = [r for r in store.schedules() if r["next_run"] <= iso(now())]
             upcoming = [r["next_run"] for r in store.schedules()]
         for row in due:
@@ -210,11 +211,12 @@ def _crawl(url: str, options: dict[str, Any]) -> tuple[bool, str]:
     # The crawl ignores SIGTERM sent to us alone; a service manager that signals the whole
     # group stops it cleanly too (Scrapy finishes what it holds, the rest resumes next time).
     done = subprocess.run(argv, capture_output=True, text=True, check=False)
-    if done.returncode == 0:
+    if done.returncode in (0, EXIT_CAPPED):  # capped: the next run goes on from there
         report = json.loads(done.stdout)
         return True, (
-            f"ok: {report['posts_new']} new, {report['posts_updated']} updated,"
-            f" {report['posts_gone']} gone, {report['comments_new']} new comments"
+            f"{'ok' if done.returncode == 0 else report['reason']}: {report['posts_new']} new,"
+            f" {report['posts_updated']} updated, {report['posts_gone']} gone,"
+            f" {report['comments_new']} new comments"
         )
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     return False, "failed: " + (lines[-1].removeprefix("Error: ") if lines else "no message")

@@ -1,13 +1,15 @@
 """Small blogs served on loopback by the tests themselves: traps, busy servers and the like.
 
-A site is a function from the request path (with query) to (status, headers, body); the
-server records every request with its time, so tests can check what the crawler asked for.
+A site is a function from the request path (with query), and the request headers if it takes
+a second argument, to (status, headers, body); the server records every request with its
+time, so tests can check what the crawler asked for.
 A body given as an iterable of chunks is streamed (without Content-Length, unless the
 headers give one), each chunk flushed: for trickling or endless answers.
 """
 
 from __future__ import annotations
 
+import inspect
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -32,12 +34,16 @@ class Served:
 def serve(site: Site) -> Iterator[Served]:
     served = Served("")
     lock = threading.Lock()
+    wants_headers = len(inspect.signature(site).parameters) > 1
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             with lock:
                 served.requests.append((time.monotonic(), self.path, dict(self.headers)))
-            status, headers, body = site(self.path)
+            if wants_headers:
+                status, headers, body = site(self.path, dict(self.headers))  # type: ignore[call-arg]
+            else:
+                status, headers, body = site(self.path)
             self.send_response(status)
             headers = {"Content-Type": "text/html; charset=utf-8", **headers}
             if isinstance(body, bytes):

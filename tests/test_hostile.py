@@ -95,9 +95,11 @@ def test_the_archive_answers_after_a_hostile_crawl(hostile_crawl) -> None:
 def test_an_empty_blog_is_crawled_and_says_so(tmp_path: Path) -> None:
     with serve(empty_blog) as site:
         done = run_cli(tmp_path, "crawl", site.url, "--json")
-    assert done.returncode == 0, done.stderr
+    # A blog with no post at all is a failure to say, not a finished crawl of nothing.
+    assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)
-    assert report["finish_reason"] == "finished"
+    assert report["outcome"] == "failed"
+    assert f"no posts found at {site.url}" in done.stderr
     assert report["posts_new"] == 0
     assert report["pages"] >= 1
     search = run_cli(tmp_path, "search", "anything")

@@ -217,6 +217,12 @@ class CrawlReport:
     requests: int = 0
     bytes: int = 0  # downloaded, as received
     resumed_from: int | None = None  # the killed run this one continued
+    # finished, interrupted (Ctrl-C, SIGTERM, killed), capped (--max-pages, --max-depth) or
+    # failed; all but finished leave a frontier that the next crawl of the blog resumes.
+    outcome: str = "interrupted"
+    reason: str = ""  # why it ended short, in words
+    left: int = 0  # pages known but not fetched when it ended
+    stopped_by: str | None = None  # the signal that interrupted it (SIGINT, SIGTERM)
 
     def count_error(self, reason: str) -> None:
         self.errors[reason] = self.errors.get(reason, 0) + 1
@@ -240,6 +246,10 @@ class CrawlReport:
             "resumed": self.resumed_from is not None,
             "errors": self.errors,
             "finish_reason": self.finish_reason,
+            "outcome": self.outcome,
+            "reason": self.reason,
+            "left": self.left,
+            "stopped_by": self.stopped_by,
         }
 
     @property

@@ -61,7 +61,8 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
     started TEXT NOT NULL, ended TEXT, status TEXT NOT NULL DEFAULT 'running',
     pages INTEGER DEFAULT 0, posts_new INTEGER DEFAULT 0, posts_updated INTEGER DEFAULT 0,
     comments_new INTEGER DEFAULT 0, errors TEXT, posts_gone INTEGER DEFAULT 0,
-    requests INTEGER DEFAULT 0, bytes INTEGER DEFAULT 0, resumed_from INTEGER);
+    requests INTEGER DEFAULT 0, bytes INTEGER DEFAULT 0, resumed_from INTEGER,
+    outcome TEXT, reason TEXT, left_todo INTEGER DEFAULT 0);
 CREATE TABLE IF NOT EXISTS signals (
     url TEXT NOT NULL, source TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (url, source));
 CREATE TABLE IF NOT EXISTS schedules (
@@ -82,6 +83,9 @@ MIGRATIONS = {
         "requests": "INTEGER DEFAULT 0",
         "bytes": "INTEGER DEFAULT 0",
         "resumed_from": "INTEGER",
+        "outcome": "TEXT",
+        "reason": "TEXT",
+        "left_todo": "INTEGER DEFAULT 0",
     },
 }
 
@@ -179,16 +183,22 @@ class Store:
         return int(cur.lastrowid or 0)
 
     def interrupted_run(self, site: str) -> int | None:
-        """The site's last run, if it never finished: killed, or stopped with Ctrl-C.
+        """The site's last run, if it ended short: killed, stopped (Ctrl-C, SIGTERM),
+        capped or failed; its frontier is what the next crawl starts from.
 
         Only meaningful while holding the crawl lock: then no live process owns a run.
         """
         row = self.db.execute(
-            "SELECT r.id, r.status FROM crawl_runs r JOIN sites s ON s.id = r.site_id"
+            "SELECT r.id, r.status, r.outcome FROM crawl_runs r JOIN sites s ON s.id = r.site_id"
             " WHERE s.url = ? ORDER BY r.id DESC LIMIT 1",
             (site,),
         ).fetchone()
-        return int(row[0]) if row and row[1] in ("running", "shutdown") else None
+        if row is None:
+            return None
+        run_id, status, outcome = row
+        if outcome is None:  # a run recorded before outcomes were: killed or Ctrl-C
+            return int(run_id) if status in ("running", "shutdown") else None
+        return int(run_id) if outcome != "finished" else None
 
     def abandon_run(self, run_id: int) -> None:
         self.db.execute(
@@ -238,7 +248,7 @@ class Store:
         self.db.execute(
             "UPDATE crawl_runs SET ended = ?, status = ?, pages = ?, posts_new = ?,"
             " posts_updated = ?, comments_new = ?, errors = ?, posts_gone = ?, requests = ?,"
-            " bytes = ? WHERE id = ?",
+            " bytes = ?, outcome = ?, reason = ?, left_todo = ? WHERE id = ?",
             (
                 _now(),
                 report.finish_reason or "finished",
@@ -250,6 +260,9 @@ class Store:
                 report.posts_gone,
                 report.requests,
                 report.bytes,
+                report.outcome,
+                report.reason,
+                report.left,
                 report.run_id,
             ),
         )
@@ -257,7 +270,8 @@ class Store:
     def last_report(self, site: str) -> CrawlReport | None:
         row = self.db.execute(
             "SELECT r.id, r.status, r.pages, r.posts_new, r.posts_updated, r.comments_new,"
-            " r.errors, r.started, r.posts_gone, r.requests, r.bytes, r.resumed_from"
+            " r.errors, r.started, r.posts_gone, r.requests, r.bytes, r.resumed_from,"
+            " r.outcome, r.reason, r.left_todo"
             " FROM crawl_runs r JOIN sites s ON s.id = r.site_id"
             " WHERE s.url = ? ORDER BY r.id DESC LIMIT 1",
             (site,),
@@ -265,7 +279,7 @@ class Store:
         if row is None:
             return None
         run_id, status, pages, new, updated, comments, errors, started = row[:8]
-        gone, requests, size, resumed = row[8:]
+        gone, requests, size, resumed, outcome, reason, left = row[8:]
         changed = [
             r[0]
             for r in self.db.execute(
@@ -286,6 +300,10 @@ class Store:
             requests=requests or 0,
             bytes=size or 0,
             resumed_from=resumed,
+            # A run still "running" was killed (SIGKILL, a second Ctrl-C) before it ended.
+            outcome=outcome or ("finished" if status == "finished" else "interrupted"),
+            reason=reason or ("" if status == "finished" else "stopped before the end"),
+            left=left or 0,
         )
 
     # --- posts ----------------------------------------------------------------------------
@@ -470,6 +488,15 @@ class Store:
                 "UPDATE posts SET indexed_version = ? WHERE id = ?",
                 [(v, i) for i, v in versions.items()],
             )
+
+    def site_post_count(self, site: str) -> int:
+        """Posts and pages archived from this blog."""
+        return int(
+            self.db.execute(
+                "SELECT count(*) FROM posts p JOIN sites s ON s.id = p.site_id WHERE s.url = ?",
+                (site,),
+            ).fetchone()[0]
+        )
 
     def post_count(self) -> int:
         """Posts and pages in the archive, gone ones included (they stay indexed)."""

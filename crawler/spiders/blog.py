@@ -32,6 +32,7 @@ from crawler.archive.store import KnownPost
 from crawler.archive_run import ArchiveRun
 from crawler.discovery import Discovery
 from crawler.failures import failure_reason
+from crawler.middlewares import CapReached
 from crawler.pages import handle_page
 from crawler.parsers.urls import canonical, check_url, comment_page, is_trap, same_site
 from crawler.plan import decide, signals_of
@@ -108,8 +109,10 @@ class BlogSpider(Spider):
             callback=self.parse_home,
             errback=self.failed,
             priority=20,
-            headers=self.conditional(self.site),
-            meta={"handle_httpstatus_list": [304]},
+            # The home page's links were not all followed when the last crawl ended short:
+            # a 304 would hide them.
+            headers=self.conditional(self.site) if run.resumed_from is None else None,
+            meta={"handle_httpstatus_list": [304], "page": True},
         )
         yield self.discovery.robots_request()
 
@@ -199,6 +202,7 @@ class BlogSpider(Spider):
             headers=self.conditional(url) if decision == "check" else None,
             meta={
                 "requested": url,
+                "page": True,  # counted against --max-pages
                 "signals": tuple(signals_of(leads).items()),
                 "handle_httpstatus_list": PAGE_STATUSES if known is not None else [304],
             },
@@ -272,6 +276,8 @@ class BlogSpider(Spider):
         self.run.count(reason)
 
     def failed(self, failure: Failure) -> None:
+        if failure.check(CapReached):
+            return  # not fetched: it stays in the frontier for the next crawl
         request = getattr(failure, "request", None)
         if request is not None and request.meta.get("requested"):
             self.run.finished(request.meta["requested"])
