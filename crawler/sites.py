@@ -13,6 +13,7 @@ Options: delay, max-pages, max-depth, timeout, ignore-robots, contact.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,14 @@ from crawler.archive.errors import ArchiveError
 from crawler.parsers.urls import check_url
 
 OPTIONS = ("delay", "max-pages", "max-depth", "timeout", "ignore-robots", "contact")
+# What a site owner can reach: an address (one @, a dot in the domain) or a web page.
+CONTACT = re.compile(r"[^@\s<>()]+@[^@\s<>()]+\.[^@\s<>().]+|https?://[^\s<>()]+\.[^\s<>()]+")
+
+
+def is_contact(value: str) -> bool:
+    """Whether `--contact` is an e-mail address or an http(s) URL (it goes in the User-Agent
+    header, where anything else would be useless to a site owner or break the header)."""
+    return CONTACT.fullmatch(value.strip()) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +129,8 @@ def _check_types(where: str, options: dict[str, Any]) -> None:
             ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
         elif name == "ignore-robots":
             ok = isinstance(value, bool)
+        elif name == "contact":
+            ok = isinstance(value, str) and is_contact(value)
         else:
             ok = isinstance(value, str)
         if not ok:

@@ -16,7 +16,10 @@ from crawler.archive.store import Store
 class CheckResult:
     posts: int = 0
     indexed: int = 0
-    problems: list[str] = field(default_factory=list)
+    # Posts archived or changed since the index was written: not damage, the next search or
+    # crawl indexes them (a killed crawl leaves some).
+    pending: int = 0
+    problems: list[str] = field(default_factory=list)  # damage: `reindex` repairs the index
 
     @property
     def ok(self) -> bool:
@@ -39,7 +42,12 @@ def check_archive(archive: Path) -> CheckResult:
     try:
         indexed = _indexed_ids(archive)
     except IndexMissing as exc:
-        result.problems.append(str(exc))
+        if type(exc) is IndexMissing and pending == ids:
+            # Never indexed (a first crawl killed before it could): the next search or crawl
+            # builds the index; nothing is damaged.
+            result.pending = len(pending)
+        else:
+            result.problems.append(str(exc))
         return result
     result.indexed = len(indexed)
     doubles = len(indexed) - len(set(indexed))
@@ -49,8 +57,7 @@ def check_archive(archive: Path) -> CheckResult:
     extra = set(indexed) - ids
     if lost := missing - pending:
         result.problems.append(f"{len(lost)} archived posts are missing from the index")
-    if pending:
-        result.problems.append(f"{len(pending)} posts changed since they were indexed")
+    result.pending = len(pending)
     if extra:
         result.problems.append(f"{len(extra)} indexed posts are not in the store")
     return result

@@ -267,20 +267,21 @@ def _print_outcome(data: dict[str, Any], *, named: bool) -> None:
 
 
 def _current_index(run: Any) -> Any:
-    """Run a search; an index that is damaged or from an older blogarchive is rebuilt from
-    the archive first, once."""
-    from crawler.archive.errors import IndexDamaged, IndexOutdated
+    """Run a search; an index that is missing, damaged or from an older blogarchive is
+    rebuilt from the archive first, once (the store holds everything it is made of)."""
+    from crawler.archive.errors import IndexDamaged, IndexMissing, IndexOutdated
 
     try:
         return run()
-    except IndexOutdated as exc:
+    except IndexMissing as exc:
         from indexer.writer import rebuild_index
 
-        why = (
-            exc.message.rstrip(".")
-            if isinstance(exc, IndexDamaged)
-            else ("The search index is from an older blogarchive")
-        )
+        if isinstance(exc, IndexDamaged):
+            why = exc.message.rstrip(".")
+        elif isinstance(exc, IndexOutdated):
+            why = "The search index is from an older blogarchive"
+        else:
+            why = "The search index is missing"
         click.echo(f"{why}; rebuilding it from the archive…", err=True)
         rebuild_index(_archive(), store=_store())
         return run()
@@ -358,10 +359,13 @@ def _facet_names(facets: str) -> tuple[str, ...]:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of stdout.",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Write to this file (whole, or not at all) instead of stdout; - is stdout.",
 )
-def export(query: str | None, fmt: str, output: Path | None, **filters: Any) -> None:
+@click.option("--no-clobber", is_flag=True, help="Refuse to replace an existing --output file.")
+def export(
+    query: str | None, fmt: str, output: Path | None, no_clobber: bool, **filters: Any
+) -> None:
     """Export whole posts with their comments (see shared post.schema.json).
 
     Without QUERY (and filters) the whole archive; with one, every post that matches.
@@ -375,14 +379,14 @@ def export(query: str | None, fmt: str, output: Path | None, **filters: Any) -> 
         from indexer.search import search_ids
 
         ids = _current_index(lambda: search_ids(_archive(), query or "*", filters=flt))
+    from crawler.archive.formats import atomic_output
     from crawler.archive.formats.jsonl import write_posts
 
-    out = output.open("wb") if output else sys.stdout.buffer
-    try:
-        count = write_posts(out, store.post_blobs(ids), fmt)
-    finally:
-        if output:
-            out.close()
+    if output is None or str(output) == "-":
+        count = write_posts(sys.stdout.buffer, store.post_blobs(ids), fmt)
+    else:
+        with atomic_output(output, clobber=not no_clobber) as out:
+            count = write_posts(out, store.post_blobs(ids), fmt)
     click.echo(f"Exported {count} posts.", err=True)
 
 

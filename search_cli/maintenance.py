@@ -13,10 +13,14 @@ from search_cli.context import archive, open_store
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Write the findings as JSON.")
-def check(as_json: bool) -> None:
+@click.option("--strict", is_flag=True, help="Exit 1 also when posts wait to be indexed.")
+def check(as_json: bool, strict: bool) -> None:
     """Verify the archive store and the search index against each other.
 
-    Exits 1 when something is wrong; `blogarchive reindex` repairs the index.
+    Damage (an unreadable store or index, posts missing from the index) exits 1, and
+    `blogarchive reindex` repairs the index. Posts archived since the index was written
+    are pending, not damage: the next search or crawl indexes them (exit 0; 1 with
+    --strict).
 
     Example: blogarchive check
     """
@@ -26,14 +30,27 @@ def check(as_json: bool) -> None:
     if as_json:
         from search_cli.render import write_json
 
-        write_json({"posts": result.posts, "indexed": result.indexed, "problems": result.problems})
+        write_json(
+            {
+                "posts": result.posts,
+                "indexed": result.indexed,
+                "pending": result.pending,
+                "problems": result.problems,
+            }
+        )
     elif result.ok:
-        click.echo(f"OK: {result.posts} posts in the store, all indexed.")
+        click.echo(f"OK: {result.posts} posts in the store, {result.indexed} indexed.")
     else:
         for problem in result.problems:
             click.echo(f"Problem: {problem}.", err=True)
         click.echo("Repair the index with: blogarchive reindex", err=True)
-    if not result.ok:
+    if result.pending and not as_json:
+        click.echo(
+            f"Pending: {result.pending} posts changed since they were indexed; the next"
+            " search or crawl indexes them.",
+            err=True,
+        )
+    if not result.ok or (strict and result.pending):
         sys.exit(1)
 
 

@@ -49,6 +49,16 @@ def _apply(func: F, options: list[Callable[[F], F]]) -> F:
     return func
 
 
+def check_contact(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from crawler.sites import is_contact
+
+    if value is not None and not is_contact(value):
+        raise click.BadParameter(
+            f"{value!r} is neither an e-mail address nor an http(s) URL.", param_hint="--contact"
+        )
+    return value
+
+
 def crawl_options(func: F) -> F:
     """--ignore-robots, --delay, --max-pages, --max-depth, --contact, --timeout."""
     return _apply(
@@ -75,6 +85,7 @@ def crawl_options(func: F) -> F:
             click.option(
                 "--contact",
                 metavar="EMAIL|URL",
+                callback=check_contact,
                 help="How site owners can reach you (sent in User-Agent).",
             ),
             click.option(

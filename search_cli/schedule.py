@@ -19,6 +19,7 @@ from search_cli.context import archive as _archive
 from search_cli.context import open_store
 from search_cli.context import store as _store
 from search_cli.exits import EXIT_CAPPED
+from search_cli.options import check_contact
 
 
 @click.group()
@@ -44,7 +45,9 @@ def schedule() -> None:
 @click.option("--cron", metavar="EXPR", help='Cron expression in local time, e.g. "0 3 * * *".')
 @click.option("--delay", type=click.FloatRange(min=0), help="Seconds between requests.")
 @click.option("--max-pages", type=click.IntRange(min=1), help="Page cap per crawl.")
-@click.option("--contact", metavar="EMAIL|URL", help="Sent in the User-Agent.")
+@click.option(
+    "--contact", metavar="EMAIL|URL", callback=check_contact, help="Sent in the User-Agent."
+)
 def add(
     url: str | None,
     sites_file: Path | None,

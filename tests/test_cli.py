@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from crawler.archive.store import Store
 from search_cli.main import cli
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 from tests.schema_check import check_post, validator
 
 COMMANDS = sorted(set(cli.commands) - {"schedule"})  # schedule's subcommands: test_schedule
@@ -132,3 +132,49 @@ def test_a_query_starting_with_a_dash_gets_a_hint(tmp_path: Path) -> None:
     assert "No such option '-k'" in line
     assert "goes after '--' (cli search -- '-kunden')" in line  # the runner's program name
     assert "NOT kunden" in line
+
+
+def test_export_to_a_dash_is_stdout_and_to_a_file_is_whole_or_nothing(
+    crawled_archive: Path, tmp_path: Path
+) -> None:
+    from crawler.archive.formats import atomic_output
+
+    to_stdout = run_cli(crawled_archive, "export")
+    dash = run_cli(crawled_archive, "export", "-o", "-")
+    assert dash.returncode == 0, dash.stderr
+    assert dash.stdout == to_stdout.stdout != ""
+    target = tmp_path / "posts.jsonl"
+    target.write_text("before\n")
+    refused = run_cli(crawled_archive, "export", "-o", str(target), "--no-clobber")
+    assert refused.returncode == 1
+    assert f"{target} exists; leave out --no-clobber" in refused.stderr
+    assert target.read_text() == "before\n"
+
+    def crash_half_way() -> None:
+        with atomic_output(target) as out:
+            out.write(b"half a file")
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        crash_half_way()
+    assert target.read_text() == "before\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["posts.jsonl"]  # no temporary file left
+    replaced = run_cli(crawled_archive, "export", "-o", str(target))
+    assert replaced.returncode == 0, replaced.stderr
+    assert target.read_text() == to_stdout.stdout
+
+
+@pytest.mark.parametrize("contact", ["call me", "me@localhost", "ftp://example.org/", "<a@b.c>"])
+def test_a_contact_that_reaches_nobody_is_refused_in_one_line(tmp_path: Path, contact: str) -> None:
+    done = run_cli(tmp_path, "crawl", "http://127.0.0.1:9/", "--contact", contact)
+    assert done.returncode == 2
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert "neither an e-mail address nor an http(s) URL" in lines[0]
+
+
+@pytest.mark.parametrize("contact", ["archiv@example.org", "https://example.org/kontakt"])
+def test_a_contact_address_or_page_is_taken(contact: str) -> None:
+    from crawler.sites import is_contact
+
+    assert is_contact(contact)

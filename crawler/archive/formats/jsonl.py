@@ -13,7 +13,7 @@ from typing import Any, BinaryIO, Literal
 
 import orjson
 
-from crawler.archive.model import Post
+from crawler.archive.model import Post, parse_iso
 from crawler.archive.store import Store
 
 
@@ -46,27 +46,97 @@ def read_export(path: Path) -> Iterator[tuple[int, Any]]:
                     yield number, exc
 
 
+BATCH = 500  # records saved in one transaction
+
+# The rules of shared/schema/post.schema.json that a record must meet to be archived.
+REQUIRED = (
+    "url", "title", "text", "site", "id", "author", "published",
+    "categories", "tags", "comments", "fetched_at",
+)  # fmt: skip
+STRINGS = ("id", "url", "site", "title", "text", "fetched_at")
+OPTIONAL_STRINGS = (
+    "author", "published", "updated", "language", "summary", "html", "comments_status",
+    "content_hash", "kind", "platform",
+)  # fmt: skip
+STRING_LISTS = ("categories", "tags")
+DATES = ("published", "updated", "fetched_at")
+
+
 def import_posts(store: Store, path: Path) -> ImportResult:
-    """Archive every post of the file; a bad record is skipped and named, never fatal."""
+    """Archive every post of the file that meets the export schema's rules; a bad record is
+    skipped and named by its line, never fatal. Saved in transactions of BATCH records."""
     result = ImportResult()
+    batch: list[Post] = []
     for number, record in read_export(path):
         try:
             if isinstance(record, Exception):
                 raise ValueError(f"not JSON ({record})")
-            post = _post(record)
+            batch.append(_post(record))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             what = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
             result.skipped.append(f"line {number}: {what[:120]}")
             continue
-        with store.transaction():
-            outcome, _ = store.save_post(post)
-        setattr(result, outcome, getattr(result, outcome) + 1)
+        if len(batch) >= BATCH:
+            _save(store, batch, result)
+    _save(store, batch, result)
     return result
 
 
-def _post(record: Any) -> Post:
+def _save(store: Store, batch: list[Post], result: ImportResult) -> None:
+    with store.transaction():
+        for post in batch:
+            outcome, _ = store.save_post(post)
+            setattr(result, outcome, getattr(result, outcome) + 1)
+    batch.clear()
+
+
+def check_record(record: Any) -> None:
+    """ValueError, naming the field, where a record breaks the export schema's rules."""
     if not isinstance(record, dict):
         raise ValueError("not a post object")
+    if missing := [name for name in REQUIRED if name not in record]:
+        raise ValueError(f"missing field {missing[0]!r}")
+    for name in STRINGS:
+        if not isinstance(record[name], str):
+            raise ValueError(f"{name!r} must be a string, not {_kind(record[name])}")
+    for name in OPTIONAL_STRINGS:
+        if not isinstance(record.get(name), str | None):
+            raise ValueError(f"{name!r} must be a string or null, not {_kind(record[name])}")
+    for name in STRING_LISTS:
+        value = record[name]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError(f"{name!r} must be a list of strings")
+    for name in DATES:
+        if record.get(name):
+            try:
+                parse_iso(record[name])
+            except ValueError:
+                raise ValueError(f"{name!r} is not an ISO 8601 date: {record[name]!r}") from None
+    comments = record["comments"]
+    if not isinstance(comments, list):
+        raise ValueError("'comments' must be a list")
+    for comment in comments:
+        if not (
+            isinstance(comment, dict)
+            and isinstance(comment.get("id"), str)
+            and isinstance(comment.get("text"), str)
+        ):
+            raise ValueError("a comment needs a string 'id' and 'text'")
+        if comment.get("published"):
+            try:
+                parse_iso(comment["published"])
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"a comment's date is not ISO 8601: {comment['published']!r}"
+                ) from None
+
+
+def _kind(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def _post(record: Any) -> Post:
+    check_record(record)
     post = Post.from_dict(record)
     if not post.url.startswith(("http://", "https://")) or not post.site:
         raise ValueError("a post needs an http(s) url and its site")
