@@ -68,6 +68,7 @@ def parse_query(text: str, schema: object, scope: Scope = "all") -> wq.Query:
     if text.count("(") != text.count(")"):
         raise QueryError(f"Unbalanced parentheses in {text!r}.")
     _check_fields(text)
+    _check_operators(text)
     fields = SCOPE_FIELDS[scope]
     parser = MultifieldParser(list(fields), schema, fieldboosts=fields, group=AndGroup)
     parser.remove_plugin_class(WildcardPlugin)
@@ -108,6 +109,21 @@ def _check_fields(text: str) -> None:
             raise QueryError(
                 f'Nothing after {name}: in {text!r}; write {name}:WORD or {name}:"WORDS".'
             )
+
+
+# AND, OR and NOT with nothing to join on one side: Whoosh drops them and searches the rest.
+DANGLING = re.compile(r"(?:^|[\s(])(AND|OR)\s*(?:$|\))|(?:^|\()\s*(AND|OR)\s|\bNOT\s*(?:$|\))")
+
+
+def _check_operators(text: str) -> None:
+    """`Kunden OR` searched for Kunden alone, and `NOT` for nothing: say so instead."""
+    masked = re.sub(r'"[^"]*"', '""', text).strip()
+    if m := DANGLING.search(masked):
+        word = m.group(1) or m.group(2) or "NOT"
+        raise QueryError(
+            f"{word} has nothing to join in {text!r}; write a word on each side"
+            " (kunden OR flyer, kunden NOT flyer)."
+        )
 
 
 def _check_dates(q: wq.Query, schema: Any, text: str) -> None:

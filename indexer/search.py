@@ -161,7 +161,7 @@ def search(
             grouped = {"groupedby": _facets(facets)} if facets else {}
             results = searcher.search(_for_whoosh(q), limit=want, **_order(sort), **grouped)
             total = len(results)
-        page = min(max(page, 1), max(1, -(-total // limit)))
+        page = max(page, 1)  # a page past the last is empty, not the last one again
         offset = (page - 1) * limit
         shown = _shown(results, ranking, sort, offset, limit)
         results.fragmenter, results.formatter = FRAGMENTER, MarkFormatter()

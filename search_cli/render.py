@@ -76,6 +76,12 @@ def print_results(result: Any) -> None:
     from rich.text import Text
 
     out = console()
+    if not result.hits and result.total:
+        last = -(-result.total // result.limit)
+        out.print(
+            f"No more results: {result.total} posts match, on {last} pages of {result.limit}."
+        )
+        return
     if not result.hits:
         out.print(f"No posts match {result.query!r}.")
         if result.suggestion:
@@ -91,6 +97,7 @@ def print_results(result: Any) -> None:
         out.print()
         head = Text(f"{h.rank:>3}. ")
         head.append(h.title, style="bold")
+        head.append(f"  {h.id}", style="dim")  # for `blogarchive show ID`
         out.print(head)
         out.print(
             Text(

@@ -178,3 +178,18 @@ def test_a_contact_address_or_page_is_taken(contact: str) -> None:
     from crawler.sites import is_contact
 
     assert is_contact(contact)
+
+
+def test_search_shows_each_hit_id_and_says_when_the_pages_run_out(crawled_archive: Path) -> None:
+    shown = run_cli(crawled_archive, "search", "Kunden", "--limit", "1")
+    assert shown.returncode == 0, shown.stderr
+    hit = json.loads(run_cli(crawled_archive, "search", "Kunden", "--json").stdout)["hits"][0]
+    assert hit["id"] in shown.stdout  # so that `blogarchive show ID` can follow
+    past = run_cli(crawled_archive, "search", "Kunden", "--page", "99")
+    assert past.returncode == 0
+    assert "No more results" in past.stdout
+    as_json = json.loads(
+        run_cli(crawled_archive, "search", "Kunden", "--page", "99", "--json").stdout
+    )
+    assert as_json["hits"] == []
+    assert as_json["total"] > 0

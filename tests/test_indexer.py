@@ -116,6 +116,15 @@ def test_paging(archive: Path) -> None:
     assert [h.rank for h in two.hits] == [3, 4]
 
 
+def test_a_page_past_the_last_is_empty(archive: Path) -> None:
+    with Store(archive) as store:
+        first = search(archive, "kunden", store=store, limit=2)
+        past = search(archive, "kunden", store=store, limit=2, page=first.total)
+    assert past.total == first.total
+    assert past.page == first.total
+    assert past.hits == ()
+
+
 def test_search_ids_for_export(archive: Path) -> None:
     assert len(search_ids(archive, "*")) == 32
     assert len(search_ids(archive, "*", filters=Filters(tags=("kundenbindung",)))) == 3
@@ -133,6 +142,10 @@ def test_search_ids_for_export(archive: Path) -> None:
         ("kunden title: laden", "Nothing after title:"),
         ("(autor:)", "Nothing after autor:"),
         ("kunden published:<2012", "published:< and published:> are not supported"),
+        ("Kunden OR", "OR has nothing to join"),
+        ("AND Kunden", "AND has nothing to join"),
+        ("(Kunden OR) Laden", "OR has nothing to join"),
+        ("Kunden NOT", "NOT has nothing to join"),
     ],
 )
 def test_bad_queries_raise_query_error(archive: Path, query: str, message: str) -> None:
