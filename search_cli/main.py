@@ -398,8 +398,7 @@ def show(key: str, as_json: bool) -> None:
 
     Example: blogarchive show https://blog.example/2010/10/kundenbindung/
     """
-    store = _store()
-    post = store.get_post(key)
+    post = _find_post(_store(), key)
     if post is None:
         raise ArchiveError(
             f"No archived post {key!r}. Find ids with: blogarchive search QUERY --json"
@@ -410,6 +409,22 @@ def show(key: str, as_json: bool) -> None:
         write_json(post.to_dict())
     else:
         print_post(post)
+
+
+def _find_post(store: Any, key: str) -> Any:
+    """The post by id, or by its URL as a person pastes it: with or without the trailing
+    slash, tracking parameters or fragment (http/https and `www.` the id ignores already)."""
+    if (post := store.get_post(key)) is not None or "/" not in key:
+        return post
+    from crawler.parsers.urls import canonical
+
+    url = canonical(key)
+    path_end = url.split("?", 1)[0]
+    other = url.replace(path_end, path_end[:-1] if path_end.endswith("/") else path_end + "/", 1)
+    for candidate in (url, other):
+        if (post := store.get_post(candidate)) is not None:
+            return post
+    return None
 
 
 @cli.command()

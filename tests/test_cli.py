@@ -193,3 +193,14 @@ def test_search_shows_each_hit_id_and_says_when_the_pages_run_out(crawled_archiv
     )
     assert as_json["hits"] == []
     assert as_json["total"] > 0
+
+
+def test_show_finds_a_post_by_its_url_as_a_person_pastes_it(crawled_archive: Path) -> None:
+    hit = json.loads(run_cli(crawled_archive, "search", "Sauerteig", "--json").stdout)["hits"][0]
+    url = hit["url"]
+    assert url.endswith("/")
+    other_scheme = url.replace("http://", "https://", 1)
+    for pasted in (url, url[:-1], other_scheme, f"{url}?utm_source=newsletter#comments"):
+        shown = run_cli(crawled_archive, "show", pasted, "--json")
+        assert shown.returncode == 0, (pasted, shown.stderr)
+        assert json.loads(shown.stdout)["id"] == hit["id"]
