@@ -27,6 +27,7 @@ from whoosh.qparser import (
 )
 
 from crawler.archive.errors import QueryError
+from indexer.analysis import fast_terms
 from indexer.schema import TEXT_FIELDS
 from indexer.segments.scoring import DateRange
 from indexer.writer import utc_naive
@@ -40,7 +41,7 @@ SCOPE_FIELDS = {
 FIELD_ALIASES = {
     "tag": ["tags", "schlagwort"],
     "category": ["categories", "kategorie"],
-    "author": ["autor"],
+    "author_words": ["author", "autor"],  # any word of the name, folded (see schema)
     "lang": ["language", "sprache"],
 }
 QUERYABLE = frozenset(
@@ -231,10 +232,16 @@ def date_terms(since: date | None, until: date | None, years: list[int]) -> list
 
 def _filter_query(f: Filters, reader: Any) -> wq.Query | None:
     parts: list[wq.Query] = []
+    if f.authors:  # every word of the name given, in any case, accents and ß as ss or not
+        names = [
+            wq.And([wq.Term("author_words", w) for w in words])
+            for words in (fast_terms(name, None) for name in f.authors)
+            if words
+        ]
+        parts.append(wq.Or(names) if len(names) > 1 else names[0] if names else wq.NullQuery)
     for fieldname, values in (
         ("tag", f.tags),
         ("category", f.categories),
-        ("author", f.authors),
         ("site", f.sites),
         ("lang", f.langs),
     ):

@@ -56,9 +56,10 @@ class FastText(TEXT):  # type: ignore[misc]  # Whoosh has no type hints
 
 
 # Bumped whenever analysis changes the terms of a field, or the index is written another way
-# (3: segments written with indexer.segments.codec): an index without this field's
+# (3: segments written with indexer.segments.codec; 4: author names as folded words, tag
+# and category names in the stemmed body): an index without this field's
 # name is rebuilt (see is_current).
-ANALYSIS_VERSION = "analysis_3"
+ANALYSIS_VERSION = "analysis_4"
 
 
 def build_schema() -> Schema:
@@ -72,7 +73,10 @@ def build_schema() -> Schema:
         title=FastText(
             (None, False), analyzer=folding_analyzer(), stored=True, field_boost=3.0, phrase=True
         ),
-        author=KEYWORD(stored=True, commas=True, lowercase=True),
+        author=KEYWORD(stored=True, commas=True, lowercase=True),  # whole names: facets
+        # An author's name word by word, folded: `--author jörg` and `author:weiss` find
+        # "Jörg Weiß", as `author:` and --author search it.
+        author_words=FastText((None, False), analyzer=folding_analyzer(), phrase=True),
         tag=KEYWORD(stored=True, commas=True, lowercase=True),
         category=KEYWORD(stored=True, commas=True, lowercase=True),
         published=DATETIME(stored=True, sortable=True),

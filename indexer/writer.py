@@ -83,6 +83,8 @@ def document(post: Post) -> dict[str, Any]:
     lang = lang_key(post.language)
     comments = "\n\n".join(f"{c.author or ''}\n{c.text}" for c in post.comments)
     body = f"{post.title}\n\n{post.text}"
+    # A tag's or category's name is found by its plain words, stemmed as the post's text.
+    labels = "\n".join((*post.tags, *post.categories))
     doc: dict[str, Any] = {
         "id": post.id,
         "url": post.url,
@@ -90,11 +92,12 @@ def document(post: Post) -> dict[str, Any]:
         "lang": lang,
         "kind": post.kind,
         "title": post.title,
-        f"body_{lang}": body,
+        f"body_{lang}": f"{body}\n\n{labels}" if labels else body,
         f"comments_{lang}": comments,
         "exact": body,
         "exact_comments": comments,
         "author": (post.author or "").replace(",", " "),
+        "author_words": post.author or "",
         "tag": ",".join(t.replace(",", " ") for t in post.tags),
         "category": ",".join(c.replace(",", " ") for c in post.categories),
     }

@@ -308,3 +308,17 @@ def test_every_post_with_a_field_is_counted_once_by_either_ranker(tmp_path: Path
         found = search(tmp_path, "tag:*", ranker=ranker, limit=10)  # type: ignore[arg-type]
         assert found.total == 2, ranker
         assert sorted(h.title for h in found.hits) == ["Beitrag 0", "Beitrag 1"]
+
+
+@pytest.mark.parametrize("name", ["jörg", "Weiss", "WEISS", "joerg weiß", "weiß"])
+def test_an_author_is_found_by_any_word_of_the_name_folded(archive: Path, name: str) -> None:
+    by_filter = search(archive, "*", filters=Filters(authors=(name,)), limit=50)
+    assert by_filter.total > 0
+    assert {h.author for h in by_filter.hits} == {"Jörg Weiß"}
+    by_field = search(archive, f'author:"{name}"', limit=50)
+    assert {h.id for h in by_field.hits} == {h.id for h in by_filter.hits}
+
+
+def test_a_category_name_is_found_by_its_plain_words(archive: Path) -> None:
+    found = search(archive, "Suchmaschinenoptimierung", limit=50)
+    assert "oeffnungszeiten-online" in {h.url.rstrip("/").rsplit("/", 1)[-1] for h in found.hits}
