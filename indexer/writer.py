@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex, LockError
 
 from crawler.archive import faults
-from crawler.archive.errors import IndexOutdated, StoreError
+from crawler.archive.errors import IndexBusy, IndexOutdated, StoreError
 from crawler.archive.model import Post
 from crawler.archive.paths import index_path
 from crawler.archive.store import Store
@@ -117,7 +118,7 @@ def index_posts(
     """Add or replace these posts in the index; returns how many were written. With
     `upkeep`, an index worn by many updates is rebuilt afterwards (see WORN_*).
 
-    Waits up to `wait` seconds for another writer's lock, then raises whoosh's LockError.
+    Waits up to `wait` seconds for another writer's lock, then raises IndexBusy.
     """
     ids = list(ids)
     ix = open_or_create(archive)  # also when nothing is pending: it checks the schema
@@ -136,7 +137,13 @@ def index_posts(
         chunk = ids[start : start + size]
         # The versions before reading them: one saved meanwhile stays pending.
         versions = store.current_versions(chunk)
-        writer = _bulk_writer(ix, wait) if bulk else ix.writer(timeout=wait, codec=ArchiveCodec())
+        try:
+            writer = (
+                _bulk_writer(ix, wait) if bulk else ix.writer(timeout=wait, codec=ArchiveCodec())
+            )
+        except LockError:
+            raise _busy(archive) from None
+        _note_writer(archive)
         try:
             for pid in chunk:
                 post = store.get_post(pid)
@@ -147,7 +154,10 @@ def index_posts(
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        else:
+            writer.commit()
+        finally:
+            _note_path(archive).unlink(missing_ok=True)
         # Only now does the store learn the index has these versions: a crash before this
         # line just means they are indexed again next time.
         store.mark_indexed(versions)
@@ -188,7 +198,7 @@ def try_update_index(archive: Path, store: Store) -> int | None:
     no rebuild of a worn index: a search should not wait for one, the next crawl does it."""
     try:
         return index_posts(archive, store, store.pending_index(), wait=0.0, upkeep=False)
-    except LockError:
+    except IndexBusy:
         return None
     except IndexOutdated:
         return rebuild_index(archive, store=store)
@@ -202,7 +212,7 @@ def rebuild_index(
     The posts are split into `procs` runs of consecutive posts (by default one a CPU, at
     most 4, for more than 2,000 posts), each written as whole segments by a process of its
     own (indexer/bulkwrite.py); searches see the old index until the new one is complete,
-    and writers of the old index wait (up to `wait` seconds, then LockError).
+    and writers of the old index wait (up to `wait` seconds, then IndexBusy).
     """
     with _opened(archive, store) as opened:
         # The versions before the build reads them: one saved meanwhile stays pending.
@@ -258,11 +268,57 @@ def _locked(archive: Path, wait: float) -> Iterator[None]:
         return
     lock = open_storage(archive).lock("MAIN_WRITELOCK")
     if not try_for(lock.acquire, timeout=wait, delay=0.1):
-        raise LockError
+        raise _busy(archive)
+    _note_writer(archive)
     try:
         yield
     finally:
+        _note_path(archive).unlink(missing_ok=True)
         lock.release()
+
+
+def holding_index(archive: Path, wait: float = 0.0) -> AbstractContextManager[None]:
+    """Hold the index's write lock, as a writer does (IndexBusy when another holds it)."""
+    return _locked(archive, wait)
+
+
+# Whoosh's lock file says nothing of its holder: the writer leaves a note beside the index.
+WRITER_NOTE = "index-writer.json"
+
+
+def _note_path(archive: Path) -> Path:
+    return archive / WRITER_NOTE
+
+
+def _note_writer(archive: Path) -> None:
+    note = {
+        "pid": os.getpid(),
+        "command": " ".join(Path(a).name if i == 0 else a for i, a in enumerate(sys.argv))[:200],
+        "since": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    _note_path(archive).write_bytes(orjson.dumps(note))
+
+
+def _busy(archive: Path) -> IndexBusy:
+    """Who holds the index's lock, as far as their note says."""
+    try:
+        note = orjson.loads(_note_path(archive).read_bytes())
+        who = f"process {note['pid']} ({note['command']}), since {note['since']}"
+        if not _alive(int(note["pid"])):
+            who += ", which is no longer running (its lock is released when the file is)"
+    except (OSError, ValueError, KeyError, TypeError):
+        who = "another process"
+    return IndexBusy(f"The search index of {archive} is being written by {who}.")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def write_segments(archive: Path, index_dir: Path, ids: list[str]) -> list[Any]:

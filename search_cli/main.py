@@ -453,14 +453,27 @@ def parse(source: str, url: str | None, as_json: bool) -> None:
 
 
 @cli.command()
-def reindex() -> None:
+@click.option(
+    "--wait", is_flag=True, help="Wait for another process writing the index, instead of exit 1."
+)
+def reindex(wait: bool) -> None:
     """Rebuild the search index from the archive store.
+
+    When another process is writing the index (a crawl, a search indexing new posts), says
+    which and exits 1, or with --wait waits for it.
 
     Example: blogarchive reindex
     """
+    from crawler.archive.errors import IndexBusy
     from indexer.writer import rebuild_index
 
-    count = rebuild_index(_archive(), store=_store())
+    try:
+        count = rebuild_index(_archive(), store=_store(), wait=0.0)
+    except IndexBusy as exc:
+        if not wait:
+            raise ArchiveError(f"{exc.message} Try again later, or add --wait.") from exc
+        click.echo(f"{exc.message} Waiting for it to finish…", err=True)
+        count = rebuild_index(_archive(), store=_store(), wait=float("inf"))
     click.echo(f"Indexed {count} posts into {index_path(_archive())}.", err=True)
 
 

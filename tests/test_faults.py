@@ -308,3 +308,27 @@ def test_import_checks_every_record_against_the_schema_before_writing(
     assert len(_titles(target)) == len(good) - 1
     found = run_cli(target, "search", "*", "--json", "--limit", "100")
     assert json.loads(found.stdout)["total"] == len(good) - 1  # indexed, too
+
+
+def test_reindex_beside_another_index_writer_names_it_or_waits(
+    crawled: Path, tmp_path: Path
+) -> None:
+    from indexer.writer import holding_index
+
+    archive = tmp_path / "copy"
+    shutil.copytree(crawled, archive)
+    with holding_index(archive):  # this test process plays the other writer
+        done = run_cli(archive, "reindex", timeout=60)
+        assert done.returncode == 1
+        lines = [line for line in done.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1, done.stderr
+        assert f"is being written by process {os.getpid()}" in lines[0]
+        assert "since 20" in lines[0]
+        assert "add --wait" in lines[0]
+        waiting = start_cli(archive, "reindex", "--wait")
+        time.sleep(3)
+        assert waiting.poll() is None  # it waits, as asked
+    _, err = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0, err
+    assert "Waiting for it to finish" in err
+    assert "Indexed 6 posts" in err

@@ -28,6 +28,10 @@ class StoreError(ArchiveError):
     """The archive database is missing, damaged or busy."""
 
 
+class IndexBusy(StoreError):
+    """Another process is writing the search index (its lock is held)."""
+
+
 class IndexMissing(ArchiveError):
     """The search index has not been built yet."""
 
