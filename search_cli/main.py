@@ -71,14 +71,22 @@ class Cli(click.Group):
     help="Archive folder (default: $BLOGARCHIVE_ARCHIVE or the user data folder).",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks and Scrapy's log.")
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour in the output; auto: on a terminal, unless NO_COLOR is set.",
+)
 @click.version_option(package_name="blogarchive")
 @click.pass_context
-def cli(ctx: click.Context, archive: Path | None, debug: bool) -> None:
+def cli(ctx: click.Context, archive: Path | None, debug: bool, color: str) -> None:
     """Archive whole blogs (posts, tags, threaded comments) and search them offline.
 
     Example: blogarchive crawl https://blog.example/ && blogarchive search kundenbindung
     """
     ctx.meta["debug"] = debug
+    ctx.meta["color"] = color
     ctx.obj = archive_dir(archive)
 
 

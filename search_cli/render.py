@@ -12,13 +12,24 @@ from crawler.archive.model import Post, iso
 
 
 def console(stderr: bool = False) -> Any:
+    """Colour on a terminal unless NO_COLOR is set (no-color.org) or `--color` says
+    otherwise; on a terminal, long lines wrap at its width between words, and piped output
+    keeps one line a line."""
+    import click
     from rich.console import Console
 
+    ctx = click.get_current_context(silent=True)
+    choice = ctx.find_root().meta.get("color", "auto") if ctx else "auto"
+    file = sys.stderr if stderr else sys.stdout
+    colour: dict[str, Any] = {}
+    if choice == "always":
+        colour = {"force_terminal": True, "no_color": False}
+    elif choice == "never":
+        colour = {"no_color": True, "color_system": None}
+    terminal = choice == "always" or file.isatty()
     # No markup: queries, titles and tags are the user's and the blogs' words, and rich would
     # take "[a TO]" or a tag "[Update]" for a style and drop it.
-    return Console(
-        file=sys.stderr if stderr else sys.stdout, highlight=False, soft_wrap=True, markup=False
-    )
+    return Console(file=file, highlight=False, soft_wrap=not terminal, markup=False, **colour)
 
 
 def write_json(data: Any) -> None:

@@ -124,12 +124,22 @@ def list_(as_json: bool) -> None:
     if not rows:
         click.echo("Nothing is scheduled. Example: blogarchive schedule add URL --every 6h")
         return
+    table = [("BLOG", "EVERY", "NEXT RUN", "LAST RUN", "LAST RESULT")]
     for row in rows:
-        timing = Timing(row["every_seconds"], row["cron"]).describe()
-        failing = f", {row['failures']} failures in a row" if row["failures"] else ""
+        failing = f" ({row['failures']} failures in a row)" if row["failures"] else ""
+        table.append(
+            (
+                row["url"],
+                Timing(row["every_seconds"], row["cron"]).describe(),
+                _local(row["next_run"]),
+                _local(row["last_run"]),
+                f"{row['last_result'] or '-'}{failing}",
+            )
+        )
+    widths = [max(len(cells[i]) for cells in table) for i in range(4)]
+    for cells in table:
         click.echo(
-            f"{row['url']}  {timing}  next {_local(row['next_run'])}"
-            f"  last {_local(row['last_run'])}: {row['last_result'] or '-'}{failing}"
+            "  ".join([*(c.ljust(w) for c, w in zip(cells, widths, strict=False)), cells[4]])
         )
 
 

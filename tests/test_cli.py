@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from crawler.archive.store import Store
 from search_cli.main import cli
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, cli_env, run_cli
 from tests.schema_check import check_post, validator
 
 COMMANDS = sorted(set(cli.commands) - {"schedule"})  # schedule's subcommands: test_schedule
@@ -204,3 +204,72 @@ def test_show_finds_a_post_by_its_url_as_a_person_pastes_it(crawled_archive: Pat
         shown = run_cli(crawled_archive, "show", pasted, "--json")
         assert shown.returncode == 0, (pasted, shown.stderr)
         assert json.loads(shown.stdout)["id"] == hit["id"]
+
+
+def _on_a_terminal(archive: Path, *args: str, **env: str) -> str:
+    """What `blogarchive ARGS` writes to stdout when that is a terminal (a pseudo-terminal)."""
+    import os
+    import pty
+    import subprocess
+
+    from tests.conftest import cli_argv, cli_env
+
+    leader, follower = pty.openpty()
+    done = subprocess.run(
+        cli_argv(archive, *args),
+        stdout=follower,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env={**cli_env(), "COLUMNS": "60", **env},
+        timeout=120,
+    )
+    os.close(follower)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(leader)
+    assert done.returncode == 0
+    return out.decode("utf-8", "replace")
+
+
+def _colours(out: str) -> set[int]:
+    """The colour codes (SGR 30–49, 90–107) in terminal output; bold and dim are no colour."""
+    import re
+
+    codes = {int(c) for seq in re.findall(r"\x1b\[([0-9;]*)m", out) for c in seq.split(";") if c}
+    return {c for c in codes if 30 <= c <= 49 or 90 <= c <= 107}
+
+
+def test_colour_on_a_terminal_unless_no_color_or_told_and_lines_wrap_there(
+    crawled_archive: Path,
+) -> None:
+    import re
+
+    coloured = _on_a_terminal(crawled_archive, "search", "Kunden")
+    assert _colours(coloured)
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", coloured)
+    assert max(len(line) for line in plain.splitlines()) <= 60  # wrapped at its width
+    assert not _colours(_on_a_terminal(crawled_archive, "search", "Kunden", NO_COLOR="1"))
+    never = _on_a_terminal(crawled_archive, "--color", "never", "search", "Kunden")
+    assert "\x1b[" not in never
+    forced = run_cli(crawled_archive, "--color", "always", "search", "Kunden")
+    assert _colours(forced.stdout)
+    piped = run_cli(crawled_archive, "search", "Kunden")
+    assert "\x1b[" not in piped.stdout
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_shell_completion_as_the_readme_sets_it_up(tmp_path: Path, shell: str) -> None:
+    script = run_cli(tmp_path, env={**cli_env(), "_BLOGARCHIVE_COMPLETE": f"{shell}_source"})
+    assert script.returncode == 0
+    assert "_BLOGARCHIVE_COMPLETE" in script.stdout  # the script calls blogarchive back
+    words = {"COMP_WORDS": "blogarchive sea", "COMP_CWORD": "1"}
+    env = {**cli_env(), "_BLOGARCHIVE_COMPLETE": "bash_complete", **words}
+    asked = run_cli(tmp_path, env=env)
+    assert "plain,search" in asked.stdout.splitlines()

@@ -60,3 +60,16 @@ def test_model_imports_no_scrapy_twisted_or_whoosh() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_raw_page_in_a_log_line_shows_its_size_and_type_never_its_bytes() -> None:
+    from crawler.archive.model import PostItem, RawPage
+
+    secret = b"<html><script>alert('Leserpost')</script></html>"
+    item = PostItem(
+        post=Post(url="https://blog.example/a/", title="A", text="a"),
+        pages=(RawPage("https://blog.example/a/", 0, secret, "text/html"),),
+    )
+    shown = repr(item)
+    assert "Leserpost" not in shown
+    assert f"{len(secret)} bytes of text/html" in shown

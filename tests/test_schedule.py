@@ -85,6 +85,11 @@ def test_schedule_commands_and_a_failing_site(tmp_path: Path, sample_site: Sampl
         url: row["last_run"] for url, row in rows.items()
     }
 
+    header, *lines = run_cli(tmp_path, "schedule", "list").stdout.splitlines()
+    assert len(lines) == 2
+    for column in ("EVERY", "NEXT RUN", "LAST RUN", "LAST RESULT"):
+        at = header.index(column)  # every line's cell of that column starts there
+        assert all(line[at - 2 : at] == "  " and line[at] != " " for line in lines), column
     assert run_cli(tmp_path, "schedule", "remove", dead).returncode == 0
     again = run_cli(tmp_path, "schedule", "remove", dead)
     assert again.returncode == 1

@@ -180,11 +180,18 @@ class RawPage:
 
     url: str
     page_no: int  # 0 is the post's own page, N its comment page N
-    body: bytes
+    body: bytes = field(repr=False)  # other people's bytes: never in a log line
     content_type: str | None = None
     status: int = 200
     etag: str | None = None
     last_modified: str | None = None
+
+    def __repr__(self) -> str:
+        # Scrapy's debug log prints every item: say what the page is, not what it holds.
+        return (
+            f"RawPage(url={self.url!r}, page_no={self.page_no}, {len(self.body)} bytes"
+            f" of {self.content_type or 'unknown type'}, status={self.status})"
+        )
 
 
 @dataclass(frozen=True, slots=True)
