@@ -184,8 +184,27 @@ def search(
                 name: facet_counts(ranking, name) if ranking else _facet_counts(results, name)
                 for name in facets
             },
-            suggestion=suggest(searcher, text) if total == 0 else None,  # 4
+            suggestion=_suggestion(searcher, text, store, filters, scope) if total == 0 else None,
         )
+
+
+def _suggestion(
+    searcher: Any, text: str, store: Store | None, filters: Filters | None, scope: Scope
+) -> str | None:
+    """4: "Did you mean" only with words that would find something, as they are written."""
+    offered = suggest(searcher, text, store)
+    if offered is None:
+        return None
+    try:
+        reader = searcher.reader()
+        q = restricted(
+            with_compounds(parse_query(offered, searcher.schema, scope), reader), filters, reader
+        )
+    except QueryError:
+        return None
+    ranking = top_docs(q, searcher, 1)
+    found = ranking.total if ranking is not None else len(searcher.search(_for_whoosh(q), limit=1))
+    return offered if found else None
 
 
 def _ranked(q: wq.Query, searcher: Any, sort: Sort, want: int) -> Ranking | None:

@@ -187,7 +187,7 @@ def test_did_you_mean_from_the_archive_words(archive: Path) -> None:
     with Store(archive) as store:
         result = search(archive, "Kundenbindnug", store=store)
     assert result.total == 0
-    assert result.suggestion == "kundenbindung"
+    assert result.suggestion == "Kundenbindung"  # as the posts write it
     with Store(archive) as store:
         assert search(archive, "kunden", store=store).suggestion is None
 
@@ -322,3 +322,14 @@ def test_an_author_is_found_by_any_word_of_the_name_folded(archive: Path, name: 
 def test_a_category_name_is_found_by_its_plain_words(archive: Path) -> None:
     found = search(archive, "Suchmaschinenoptimierung", limit=50)
     assert "oeffnungszeiten-online" in {h.url.rstrip("/").rsplit("/", 1)[-1] for h in found.hits}
+
+
+def test_did_you_mean_offers_words_as_written_that_find_something(archive: Path) -> None:
+    with Store(archive) as store:
+        umlaut = search(archive, "Datenschutzerklärnug", store=store)
+        assert umlaut.suggestion == "Datenschutzerklärung"  # not the index's "…erklaerung"
+        assert search(archive, umlaut.suggestion, store=store).total > 0
+        # A word of the archive that the filters leave nothing to find is not offered.
+        none = search(archive, "Datenschutzerklärnug", store=store, filters=Filters(langs=("en",)))
+    assert none.total == 0
+    assert none.suggestion is None
