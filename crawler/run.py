@@ -22,7 +22,7 @@ from crawler.archive.lock import crawl_lock
 from crawler.archive.model import CrawlReport
 from crawler.archive.store import Store
 from crawler.parsers.urls import check_url
-from crawler.sites import SiteSpec
+from crawler.sites import SiteSpec, resolve_site, site_key
 from crawler.sites import crawl_settings as option_settings
 from crawler.spiders.blog import BlogSpider
 
@@ -116,11 +116,17 @@ def crawl_blogs(
     With `redis_url`, page requests go to a frontier in Redis that `blogarchive worker`
     processes share; this process plans, writes the archive and fetches pages too.
     """
-    specs = [SiteSpec(check_url(s.url), s.options) for s in sites]
+    with Store(archive) as store:  # fail early, in one line, if the archive cannot be opened
+        known = store.site_urls()
+    # A URL inside a blog crawls that blog: one blog is one site (see sites.resolve_site).
+    specs = [SiteSpec(resolve_site(check_url(s.url), known), s.options) for s in sites]
+    for given, spec in zip(sites, specs, strict=True):
+        if site_key(given.url if "://" in given.url else "https://" + given.url) != site_key(
+            spec.url
+        ):
+            sys.stderr.write(f"{given.url} is part of the blog {spec.url}: crawling that.\n")
     if len({s.url for s in specs}) != len(specs):
         raise ArchiveError("A blog is named twice; each is crawled once per run.")
-    with Store(archive):  # fail early, in one line, if the archive cannot be opened
-        pass
     coordination = None
     if redis_url is not None:
         from crawler.distributed.frontier import Coordination, connect

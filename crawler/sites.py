@@ -18,6 +18,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from crawler.archive.errors import ArchiveError
 from crawler.parsers.urls import check_url
@@ -31,6 +32,60 @@ def is_contact(value: str) -> bool:
     """Whether `--contact` is an e-mail address or an http(s) URL (it goes in the User-Agent
     header, where anything else would be useless to a site owner or break the header)."""
     return CONTACT.fullmatch(value.strip()) is not None
+
+
+# Path segments where a blog's own pages begin: what comes before them is the blog's root.
+POST_PATHS = frozenset(
+    ("page", "category", "categories", "tag", "tags", "author", "archives", "archive",
+     "posts", "post", "feed", "comments", "search", "kategorie", "schlagwort")
+)  # fmt: skip
+YEAR = re.compile(r"(?:19|20)\d\d$")
+FILE = re.compile(r"\.(?:html?|php|aspx?)$", re.IGNORECASE)
+
+
+def site_key(url: str) -> str:
+    """What makes two URLs one blog: the host without `www.` and a default port, and the
+    path with a trailing slash; http and https are the same blog.
+
+    >>> site_key("https://www.blog.example:443/") == site_key("http://blog.example")
+    True
+    """
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    if parts.port and parts.port != default:
+        host = f"{host}:{parts.port}"
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return host + path
+
+
+def blog_root(url: str) -> str:
+    """The root of the blog a URL belongs to, read from the URL alone: its path up to where a
+    blog's own pages begin (a year, `page/`, `category/`, `tag/`, …), without a file or a
+    post's slug. `https://blog.example/2010/10/post/` → `https://blog.example/`;
+    `https://example.org/blog/tag/x/` → `https://example.org/blog/`."""
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    kept: list[str] = []
+    for segment in segments:
+        if YEAR.fullmatch(segment) or segment.lower() in POST_PATHS:
+            break
+        kept.append(segment)
+    else:
+        if kept and (FILE.search(kept[-1]) or "-" in kept[-1] or parts.query):
+            kept.pop()  # a post's slug or a page's file, not a folder
+    path = "/" + "".join(f"{s}/" for s in kept)
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def resolve_site(url: str, known: list[str]) -> str:
+    """The blog a URL belongs to: a known blog whose root it lies under (the deepest), else
+    the root its path shows (`blog_root`). One blog is one site, however it is written."""
+    key = site_key(url)
+    inside = [site for site in known if key.startswith(site_key(site))]
+    if inside:
+        return max(inside, key=lambda site: len(site_key(site)))
+    return blog_root(url)
 
 
 @dataclass(frozen=True, slots=True)

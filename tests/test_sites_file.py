@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from crawler.archive.errors import ArchiveError
 from crawler.archive.model import Post, PostItem, RawPage
 from crawler.distributed import codec as redis_codec
 from crawler.sites import SiteSpec, crawl_settings, read_sites
+from search_cli.sampleblog.serve import SampleSite
+from tests.conftest import run_cli
 
 
 def test_a_plain_list_skips_comments_blank_lines_and_repeats(tmp_path: Path) -> None:
@@ -105,3 +108,55 @@ def test_a_workers_post_arrives_whole() -> None:
         redis_codec.loads(redis_codec.dumps(redis_codec.item_to_dict(item)))
     )
     assert back == item
+
+
+@pytest.mark.parametrize(
+    ("url", "known", "site"),
+    [
+        # One blog, however it is written: scheme, www., default port, trailing slash.
+        ("https://blog.example/", ["http://blog.example/"], "http://blog.example/"),
+        ("http://www.blog.example", ["https://blog.example/"], "https://blog.example/"),
+        ("https://blog.example:443/", ["https://www.blog.example/"], "https://www.blog.example/"),
+        # A page inside a known blog is that blog.
+        (
+            "https://blog.example/2010/10/some-post/",
+            ["https://blog.example/"],
+            "https://blog.example/",
+        ),
+        (
+            "https://example.org/blog/tag/x/",
+            ["https://example.org/blog/"],
+            "https://example.org/blog/",
+        ),
+        # Another port or another folder is another blog.
+        ("http://blog.example:8080/", ["http://blog.example/"], "http://blog.example:8080/"),
+        ("https://example.org/news/", ["https://example.org/blog/"], "https://example.org/news/"),
+        # Unknown yet: the root the path shows.
+        ("https://blog.example/2010/10/some-post/", [], "https://blog.example/"),
+        ("https://blog.example/some-post/", [], "https://blog.example/"),
+        ("https://blog.example/?p=12", [], "https://blog.example/"),
+        ("https://example.org/blog/page/3/", [], "https://example.org/blog/"),
+        ("https://example.org/blog/", [], "https://example.org/blog/"),
+        ("https://blog.example/", [], "https://blog.example/"),
+    ],
+)
+def test_one_blog_is_one_site(url: str, known: list[str], site: str) -> None:
+    from crawler.sites import resolve_site
+
+    assert resolve_site(url, known) == site
+
+
+def test_a_url_inside_a_crawled_blog_crawls_that_blog(
+    sample_site: SampleSite, tmp_path: Path
+) -> None:
+    first = run_cli(tmp_path, "crawl", sample_site.url, "--json")
+    assert first.returncode == 0, first.stderr
+    post = json.loads(run_cli(tmp_path, "search", "Sauerteig", "--json").stdout)["hits"][0]["url"]
+    again = run_cli(tmp_path, "crawl", post, "--json")
+    assert again.returncode == 0, again.stderr
+    assert f"is part of the blog {sample_site.url}" in again.stderr
+    report = json.loads(again.stdout)
+    assert report["site"] == sample_site.url
+    assert report["posts_updated"] == 0
+    stats = json.loads(run_cli(tmp_path, "stats", "--json").stdout)
+    assert len(stats["sites"]) == 1, stats["sites"]

@@ -105,3 +105,22 @@ def test_damaged_database_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "archive.sqlite3").write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError, match="Cannot open the archive database"):
         Store(tmp_path)
+
+
+def test_a_post_archived_again_under_another_site_is_unchanged(tmp_path: Path) -> None:
+    import hashlib
+
+    import orjson
+
+    post = Post(url="https://blog.example/a/", title="A", text="Text", site="https://blog.example/")
+    with Store(tmp_path) as store:
+        assert store.save_post(post)[0] == "new"
+        moved = post.with_(site="http://blog.example/")
+        assert store.save_post(moved)[0] == "unchanged"  # filed elsewhere, the same post
+        # A digest written before the site was left out of it still counts as the same post.
+        record = moved.to_dict()
+        record.pop("fetched_at")
+        legacy = hashlib.sha256(orjson.dumps(record, option=orjson.OPT_SORT_KEYS)).hexdigest()
+        store.db.execute("UPDATE posts SET content_hash = ?", (legacy[:32],))
+        assert store.save_post(moved)[0] == "unchanged"
+        assert store.save_post(moved.with_(text="Text, edited"))[0] == "updated"

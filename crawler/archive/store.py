@@ -92,6 +92,10 @@ MIGRATIONS = {
 SaveResult = Literal["new", "updated", "unchanged"]
 
 
+def _digest(record: dict[str, Any]) -> str:
+    return hashlib.sha256(orjson.dumps(record, option=orjson.OPT_SORT_KEYS)).hexdigest()[:32]
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -169,6 +173,10 @@ class Store:
         self.db.close()
 
     # --- sites and crawl runs -------------------------------------------------------------
+
+    def site_urls(self) -> list[str]:
+        """The blogs in the archive, as their roots were first recorded."""
+        return [row[0] for row in self.db.execute("SELECT url FROM sites ORDER BY id")]
 
     def site_id(self, url: str) -> int:
         self.db.execute("INSERT OR IGNORE INTO sites (url, added_at) VALUES (?, ?)", (url, _now()))
@@ -316,19 +324,23 @@ class Store:
         now = _now()
         record = post.to_dict()
         fetched = record.pop("fetched_at")
+        filed = record.pop("site")
         # Tags, dates or the author can change without the schema's content_hash changing;
-        # any change to what we archived is a new version.
+        # any change to what we archived is a new version. The site it is filed under is
+        # not the post's content: archived again under another site, it is unchanged.
         pid = post.id
-        digest = hashlib.sha256(orjson.dumps(record, option=orjson.OPT_SORT_KEYS)).hexdigest()[:32]
-        record["fetched_at"] = fetched
+        digest = _digest(record)
+        legacy = _digest({**record, "site": filed})  # digests once included the site
+        record["site"], record["fetched_at"] = filed, fetched
         with self.transaction():
             site = self.site_id(post.site)
             row = self.db.execute(
                 "SELECT version, content_hash FROM posts WHERE id = ?", (pid,)
             ).fetchone()
-            if row and row[1] == digest:
+            if row and row[1] in (digest, legacy):
                 self.db.execute(
-                    "UPDATE posts SET last_seen = ?, status = 'live' WHERE id = ?", (now, pid)
+                    "UPDATE posts SET last_seen = ?, status = 'live', site_id = ? WHERE id = ?",
+                    (now, site, pid),
                 )
                 return "unchanged", 0
             version = (row[0] if row else 0) + 1
