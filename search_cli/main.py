@@ -547,8 +547,10 @@ def demo(keep: bool) -> None:
 def _add_commands() -> None:
     from search_cli.maintenance import check, import_, import_warc
     from search_cli.schedule import schedule
+    from search_cli.sites import sites
 
     cli.add_command(schedule)
+    cli.add_command(sites)
     cli.add_command(check)
     cli.add_command(import_)
     cli.add_command(import_warc)

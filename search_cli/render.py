@@ -32,6 +32,16 @@ def console(stderr: bool = False) -> Any:
     return Console(file=file, highlight=False, soft_wrap=not terminal, markup=False, **colour)
 
 
+def print_table(rows: list[tuple[str, ...]]) -> None:
+    """Rows in columns that line up (the first row the header); the last column runs on."""
+    import click
+
+    widths = [max(len(cells[i]) for cells in rows) for i in range(len(rows[0]) - 1)]
+    for cells in rows:
+        padded = [c.ljust(w) for c, w in zip(cells, widths, strict=False)]
+        click.echo("  ".join([*padded, cells[-1]]))
+
+
 def write_json(data: Any) -> None:
     sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
     sys.stdout.flush()

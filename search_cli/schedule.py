@@ -136,11 +136,9 @@ def list_(as_json: bool) -> None:
                 f"{row['last_result'] or '-'}{failing}",
             )
         )
-    widths = [max(len(cells[i]) for cells in table) for i in range(4)]
-    for cells in table:
-        click.echo(
-            "  ".join([*(c.ljust(w) for c, w in zip(cells, widths, strict=False)), cells[4]])
-        )
+    from search_cli.render import print_table
+
+    print_table(table)
 
 
 def _local(when: str | None) -> str:

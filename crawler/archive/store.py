@@ -92,6 +92,13 @@ MIGRATIONS = {
 SaveResult = Literal["new", "updated", "unchanged"]
 
 
+def _rebase(url: str, old: str, new: str) -> str:
+    """`url` moved from the blog root `old` to `new` (scheme and `www.` aside)."""
+    bare = url.split("://", 1)[-1].removeprefix("www.")
+    root = old.split("://", 1)[-1].removeprefix("www.")
+    return new + bare[len(root) :] if bare.startswith(root) else url
+
+
 def _digest(record: dict[str, Any]) -> str:
     return hashlib.sha256(orjson.dumps(record, option=orjson.OPT_SORT_KEYS)).hexdigest()[:32]
 
@@ -578,6 +585,102 @@ class Store:
         return {name.lower(): name for name, _ in rows}
 
     # --- overview ---------------------------------------------------------------------------
+
+    # --- managing sites: list, rename, merge, remove ------------------------------------------
+
+    def site_summaries(self) -> list[dict[str, Any]]:
+        """Each blog with its posts, comments and last crawl (when, how it ended)."""
+        rows = self.db.execute(
+            "SELECT s.url,"
+            " (SELECT count(*) FROM posts p WHERE p.site_id = s.id),"
+            " (SELECT count(*) FROM comments c JOIN posts p ON p.id = c.post_id"
+            "  WHERE p.site_id = s.id),"
+            " r.started, r.ended, coalesce(r.outcome, CASE r.status WHEN 'finished'"
+            "  THEN 'finished' ELSE 'interrupted' END), r.reason"
+            " FROM sites s LEFT JOIN crawl_runs r ON r.id ="
+            "  (SELECT max(id) FROM crawl_runs WHERE site_id = s.id)"
+            " ORDER BY s.url"
+        )
+        keys = ("url", "posts", "comments", "last_crawl", "ended", "outcome", "reason")
+        out = [dict(zip(keys, row, strict=True)) for row in rows]
+        for row in out:
+            if row["last_crawl"] is None:
+                row["outcome"] = None
+        return out
+
+    def _site_row(self, url: str) -> int:
+        row = self.db.execute("SELECT id FROM sites WHERE url = ?", (url,)).fetchone()
+        if row is None:
+            raise StoreError(f"No blog {url} in the archive.", hint="blogarchive sites list")
+        return int(row[0])
+
+    def rename_site(self, old: str, new: str) -> int:
+        """A blog that moved: its URLs rewritten from `old` to `new`, every version kept and a
+        new one for each post under its new URL; returns how many posts moved."""
+        with self.transaction():
+            # A post's id changes with its URL: its versions, comments and pages follow it
+            # within the transaction, checked at the commit.
+            self.db.execute("PRAGMA defer_foreign_keys = ON")
+            sid = self._site_row(old)
+            if self.db.execute("SELECT 1 FROM sites WHERE url = ?", (new,)).fetchone():
+                raise StoreError(
+                    f"{new} is a blog of the archive already.",
+                    hint=f"blogarchive sites merge {old} {new}",
+                )
+            self.db.execute("UPDATE sites SET url = ? WHERE id = ?", (new, sid))
+            posts = self.db.execute(
+                "SELECT id, url FROM posts WHERE site_id = ?", (sid,)
+            ).fetchall()
+            for pid, url in posts:
+                moved = _rebase(url, old, new)
+                new_id = post_id(moved)
+                for table in ("post_versions", "comments", "post_terms", "pages"):
+                    self.db.execute(
+                        f"UPDATE {table} SET post_id = ? WHERE post_id = ?", (new_id, pid)
+                    )
+                self.db.execute(
+                    "UPDATE posts SET id = ?, url = ? WHERE id = ?", (new_id, moved, pid)
+                )
+                current = self.get_post(new_id)
+                if current is not None:
+                    self.save_post(current.with_(url=moved, site=new))
+            for table in ("pages", "fetches", "signals"):
+                for (url,) in self.db.execute(f"SELECT url FROM {table}").fetchall():
+                    if (moved := _rebase(url, old, new)) != url:
+                        self.db.execute(f"UPDATE {table} SET url = ? WHERE url = ?", (moved, url))
+            self.db.execute("UPDATE schedules SET url = ? WHERE url = ?", (new, old))
+        return len(posts)
+
+    def merge_sites(self, source: str, target: str) -> int:
+        """File every post and crawl of `source` under `target`; returns how many posts."""
+        with self.transaction():
+            src, dst = self._site_row(source), self._site_row(target)
+            moved = self.db.execute("UPDATE posts SET site_id = ? WHERE site_id = ?", (dst, src))
+            self.db.execute("UPDATE crawl_runs SET site_id = ? WHERE site_id = ?", (dst, src))
+            self.db.execute("DELETE FROM schedules WHERE url = ?", (source,))
+            self.db.execute("DELETE FROM sites WHERE id = ?", (src,))
+            return int(moved.rowcount)
+
+    def remove_site(self, url: str) -> list[str]:
+        """Everything archived of a blog, gone: posts with every version, comments, pages,
+        crawls, schedule; returns the ids of the posts removed."""
+        with self.transaction():
+            sid = self._site_row(url)
+            rows = self.db.execute("SELECT id, url FROM posts WHERE site_id = ?", (sid,)).fetchall()
+            ids = [r[0] for r in rows]
+            for table in ("comments", "post_terms", "pages", "post_versions"):
+                self.db.executemany(f"DELETE FROM {table} WHERE post_id = ?", [(i,) for i in ids])
+            for table in ("fetches", "signals"):
+                self.db.executemany(f"DELETE FROM {table} WHERE url = ?", [(r[1],) for r in rows])
+            self.db.executemany("DELETE FROM posts WHERE id = ?", [(i,) for i in ids])
+            runs = [
+                r[0] for r in self.db.execute("SELECT id FROM crawl_runs WHERE site_id = ?", (sid,))
+            ]
+            self.frontier_clear(runs)
+            self.db.execute("DELETE FROM crawl_runs WHERE site_id = ?", (sid,))
+            self.db.execute("DELETE FROM schedules WHERE url = ?", (url,))
+            self.db.execute("DELETE FROM sites WHERE id = ?", (sid,))
+        return ids
 
     def stats(self) -> dict[str, Any]:
         q = self.db.execute
