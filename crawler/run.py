@@ -134,9 +134,7 @@ def crawl_blogs(
         coordination = Coordination(connect(redis_url), [s.url for s in specs])
     try:
         with crawl_lock(archive):
-            process = _Process(
-                crawl_settings(archive, progress=progress and len(specs) == 1, log_level=log_level)
-            )
+            process = _Process(crawl_settings(archive, progress=progress, log_level=log_level))
             _quiet(log_level)
             for spec in specs:
                 extra = {**settings, **option_settings(spec.options)}

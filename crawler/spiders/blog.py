@@ -74,6 +74,7 @@ class BlogSpider(Spider):
         self.seen: set[str] = set()
         self.known: dict[str, KnownPost] = {}
         self.stored_validators: dict[str, tuple[str | None, str | None]] = {}
+        self.skipped = 0  # posts a source vouched unchanged: not fetched (for progress)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -193,6 +194,7 @@ class BlogSpider(Spider):
         known = self.known.get(post_id(url))
         decision = decide(leads, known, comments_changed=comments_changed)
         if decision == "skip":
+            self.skipped += 1
             self.run.unchanged(url)
             return None
         return Request(
