@@ -109,9 +109,11 @@ def crawl_blogs(
     progress: bool = False,
     log_level: str = "WARNING",
     redis_url: str | None = None,
+    only: bool = False,
     **settings: object,
 ) -> list[CrawlReport]:
-    """Crawl blogs side by side into the archive, one report each.
+    """Crawl blogs side by side into the archive, one report each; with `only`, just the
+    page each URL names (a post with its comment pages), filed under its blog.
 
     With `redis_url`, page requests go to a frontier in Redis that `blogarchive worker`
     processes share; this process plans, writes the archive and fetches pages too.
@@ -124,7 +126,8 @@ def crawl_blogs(
         if site_key(given.url if "://" in given.url else "https://" + given.url) != site_key(
             spec.url
         ):
-            sys.stderr.write(f"{given.url} is part of the blog {spec.url}: crawling that.\n")
+            doing = "archiving that page alone, under it" if only else "crawling that"
+            sys.stderr.write(f"{given.url} is part of the blog {spec.url}: {doing}.\n")
     if len({s.url for s in specs}) != len(specs):
         raise ArchiveError("A blog is named twice; each is crawled once per run.")
     coordination = None
@@ -136,11 +139,13 @@ def crawl_blogs(
         with crawl_lock(archive):
             process = _Process(crawl_settings(archive, progress=progress, log_level=log_level))
             _quiet(log_level)
-            for spec in specs:
+            for given, spec in zip(sites, specs, strict=True):
                 extra = {**settings, **option_settings(spec.options)}
                 if coordination is not None:
                     extra |= _distributed(redis_url or "", spec.url, extra, coordination)
                 kwargs: dict[str, Any] = {"url": spec.url}
+                if only:
+                    kwargs["only"] = given.url
                 if coordination is not None:
                     kwargs["coordination"] = coordination
                 process.crawl(_spider_for(extra), **kwargs)

@@ -106,6 +106,11 @@ def cli(ctx: click.Context, archive: Path | None, debug: bool, color: str) -> No
 )
 @crawl_options
 @click.option(
+    "--only",
+    is_flag=True,
+    help="Archive just the page each URL names (a post with all its comment pages).",
+)
+@click.option(
     "--redis",
     "redis_url",
     metavar="redis://HOST:PORT/N",
@@ -121,6 +126,7 @@ def crawl(
     urls: tuple[str, ...],
     sites_file: Path | None,
     as_json: bool,
+    only: bool,
     redis_url: str | None,
     warc_dir: Path | None,
     **options: Any,
@@ -142,13 +148,7 @@ def crawl(
     Example: blogarchive crawl https://blog.example/ --delay 1 --contact me@example.org
     """
     specs, settings = _crawl_plan(urls, sites_file, warc_dir, options)
-    from crawler.run import crawl_blogs  # pulls in Scrapy and Twisted
-
-    debug = click.get_current_context().find_root().meta.get("debug")
-    progress, level = sys.stderr.isatty() and not debug, "DEBUG" if debug else "WARNING"
-    reports = crawl_blogs(
-        specs, _archive(), progress=progress, log_level=level, redis_url=redis_url, **settings
-    )
+    reports = _run_crawls(specs, settings, redis_url=redis_url, only=only)
     _check_crawled(reports)
     indexed = _update_index()
     _check_fetched(reports)
@@ -156,6 +156,24 @@ def crawl(
     _print_reports(out, as_json)
     if code := crawl_exit_code(reports):
         sys.exit(code)
+
+
+def _run_crawls(
+    specs: list[Any], settings: dict[str, Any], *, redis_url: str | None, only: bool
+) -> list[Any]:
+    from crawler.run import crawl_blogs  # pulls in Scrapy and Twisted
+
+    debug = click.get_current_context().find_root().meta.get("debug")
+    progress, level = sys.stderr.isatty() and not debug, "DEBUG" if debug else "WARNING"
+    return crawl_blogs(
+        specs,
+        _archive(),
+        progress=progress,
+        log_level=level,
+        redis_url=redis_url,
+        only=only,
+        **settings,
+    )
 
 
 def _crawl_plan(

@@ -160,3 +160,18 @@ def test_a_url_inside_a_crawled_blog_crawls_that_blog(
     assert report["posts_updated"] == 0
     stats = json.loads(run_cli(tmp_path, "stats", "--json").stdout)
     assert len(stats["sites"]) == 1, stats["sites"]
+
+
+def test_crawl_only_archives_that_one_post_under_its_blog(
+    sample_site: SampleSite, crawled_archive: Path, tmp_path: Path
+) -> None:
+    exported = run_cli(crawled_archive, "export").stdout.splitlines()
+    whole = max((json.loads(line) for line in exported), key=lambda p: len(p["comments"]))
+    assert len(whole["comments"]) > 20  # its comments span several comment pages
+    done = run_cli(tmp_path, "crawl", whole["url"], "--only", "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["site"] == sample_site.url
+    assert (report["posts_new"], report["outcome"]) == (1, "finished")
+    alone = json.loads(run_cli(tmp_path, "show", whole["id"], "--json").stdout)
+    assert [c["id"] for c in alone["comments"]] == [c["id"] for c in whole["comments"]]

@@ -57,10 +57,13 @@ class BlogSpider(Spider):
         url: str | None = None,
         *args: Any,
         coordination: Coordination | None = None,
+        only: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.site = check_url(url)
+        # `crawl URL --only`: that one page (a post with all its comment pages), no discovery.
+        self.only = check_url(only) if only else None
         # Set when the crawl is distributed: workers fetch pages too and report here.
         self.coordination = coordination
         self.inbox: Inbox | None = None
@@ -102,6 +105,12 @@ class BlogSpider(Spider):
 
             self.inbox = Inbox(self, self.coordination)
             self.inbox.start()
+        if self.only is not None:
+            self.phase = "gone"  # nothing to plan after it
+            if request := self.page_request(self.only):
+                self.remember([request])
+                yield request
+            return
         for url in run.todo:  # what the killed crawl had found but not yet fetched
             if request := self.page_request(url):
                 yield request
@@ -175,6 +184,8 @@ class BlogSpider(Spider):
 
     def recheck_unlisted(self) -> list[Request]:
         """Known posts nobody named this time: gone, or only out of the lists?"""
+        if self.only is not None:
+            return []
         unlisted = [k.url for k in self.known.values() if k.status == "live"]
         return [r for r in map(self.page_request, unlisted) if r is not None]
 
@@ -242,6 +253,8 @@ class BlogSpider(Spider):
         return [request]
 
     def follow(self, links: Iterable[str], barren: int, *, is_post: bool) -> list[Request]:
+        if self.only is not None:
+            return []
         if not self.follow_links and self.phase != "discover":
             return []  # the sources named every post: links are not needed
         wanted = [
