@@ -64,6 +64,7 @@ class Progress:
         self.pages = self.posts = self.comments = self.errors = 0
         self.started = time.monotonic()
         self.ended = False
+        self.reason = ""  # why the crawl ended, once it has
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -91,11 +92,17 @@ class Progress:
             remaining = known - self.posts - skipped
             if remaining > 0 and self.posts:
                 left = f", about {_duration(remaining * elapsed / self.posts)} left"
-        state = "done" if self.ended else getattr(spider, "phase", "crawling")
+        capped = stats.get("blogarchive/capped_at") is not None
+        ended = (
+            "capped"
+            if capped
+            else {"finished": "done", "shutdown": "stopped"}.get(self.reason, self.reason)
+        )
+        state = ended if self.ended else getattr(spider, "phase", "crawling")
         return (
-            f"{getattr(spider, 'site', '')} [{state}]: {self.pages} pages, {posts},"
+            f"{getattr(spider, 'site', '')} [{state}]: {self.pages} requests, {posts},"
             f" {self.comments} comments, {errors + self.errors} errors,"
-            f" {self.pages / elapsed:.1f} pages/s{left}"
+            f" {self.pages / elapsed:.1f} requests/s{left}"
         )
 
     def opened(self) -> None:
@@ -115,7 +122,8 @@ class Progress:
         self.errors += 1
         self.board.update()
 
-    def closed(self) -> None:
+    def closed(self, reason: str = "finished") -> None:
+        self.reason = reason
         self.board.leave(self)
 
 
