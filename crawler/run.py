@@ -118,18 +118,7 @@ def crawl_blogs(
     With `redis_url`, page requests go to a frontier in Redis that `blogarchive worker`
     processes share; this process plans, writes the archive and fetches pages too.
     """
-    with Store(archive) as store:  # fail early, in one line, if the archive cannot be opened
-        known = store.site_urls()
-    # A URL inside a blog crawls that blog: one blog is one site (see sites.resolve_site).
-    specs = [SiteSpec(resolve_site(check_url(s.url), known), s.options) for s in sites]
-    for given, spec in zip(sites, specs, strict=True):
-        if site_key(given.url if "://" in given.url else "https://" + given.url) != site_key(
-            spec.url
-        ):
-            doing = "archiving that page alone, under it" if only else "crawling that"
-            sys.stderr.write(f"{given.url} is part of the blog {spec.url}: {doing}.\n")
-    if len({s.url for s in specs}) != len(specs):
-        raise ArchiveError("A blog is named twice; each is crawled once per run.")
+    specs = _blogs_of(sites, archive, only=only)
     coordination = None
     if redis_url is not None:
         from crawler.distributed.frontier import Coordination, connect
@@ -141,18 +130,35 @@ def crawl_blogs(
             _quiet(log_level)
             for given, spec in zip(sites, specs, strict=True):
                 extra = {**settings, **option_settings(spec.options)}
+                kwargs: dict[str, Any] = {"url": spec.url, "only": given.url if only else None}
                 if coordination is not None:
                     extra |= _distributed(redis_url or "", spec.url, extra, coordination)
-                kwargs: dict[str, Any] = {"url": spec.url}
-                if only:
-                    kwargs["only"] = given.url
-                if coordination is not None:
                     kwargs["coordination"] = coordination
                 process.crawl(_spider_for(extra), **kwargs)
             process.start()
     finally:
         if coordination is not None:
             coordination.close()
+    return _reports(archive, specs, process.signal)
+
+
+def _blogs_of(sites: Sequence[SiteSpec], archive: Path, *, only: bool) -> list[SiteSpec]:
+    """The blog each URL belongs to: a URL inside a blog crawls that blog (one blog is one
+    site, see sites.resolve_site); an archive that cannot be opened fails here, in one line."""
+    with Store(archive) as store:
+        known = store.site_urls()
+    specs = [SiteSpec(resolve_site(check_url(s.url), known), s.options) for s in sites]
+    for given, spec in zip(sites, specs, strict=True):
+        if site_key(check_url(given.url)) != site_key(spec.url):
+            doing = "archiving that page alone, under it" if only else "crawling that"
+            sys.stderr.write(f"{given.url} is part of the blog {spec.url}: {doing}.\n")
+    if len({s.url for s in specs}) != len(specs):
+        raise ArchiveError("A blog is named twice; each is crawled once per run.")
+    return specs
+
+
+def _reports(archive: Path, specs: list[SiteSpec], stopped_by: int | None) -> list[CrawlReport]:
+    """Each blog's report as its run recorded it, with the signal that stopped it."""
     reports = []
     with Store(archive) as store:
         for spec in specs:
@@ -161,8 +167,8 @@ def crawl_blogs(
                 raise ArchiveError(
                     f"The crawl of {spec.url} did not start; see the messages above."
                 )
-            if process.signal is not None and report.outcome == "interrupted":
-                report.stopped_by = signal.Signals(process.signal).name
+            if stopped_by is not None and report.outcome == "interrupted":
+                report.stopped_by = signal.Signals(stopped_by).name
             reports.append(report)
     return reports
 

@@ -58,6 +58,32 @@ def start_cli(archive: Path, *args: str, **kwargs: object) -> subprocess.Popen[s
     )
 
 
+def on_a_terminal(
+    archive: Path, *args: str, stream: str = "stdout", env: dict[str, str] | None = None
+) -> tuple[int, str]:
+    """`blogarchive --archive ARCHIVE ARGS...` with stdout (or stderr) on a pseudo-terminal,
+    as a person at a terminal runs it: the exit code and all it wrote there."""
+    import pty
+
+    leader, follower = pty.openpty()
+    streams = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, stream: follower}
+    proc = subprocess.Popen(
+        cli_argv(archive, *args), cwd=ROOT, env={**cli_env(), **(env or {})}, **streams
+    )
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the other end is closed: the process has ended
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    return proc.wait(timeout=120), seen.decode("utf-8", "replace")
+
+
 @pytest.fixture(scope="session")
 def sample_site() -> Iterator[SampleSite]:
     with serve_sample_blog() as site:

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from crawler.archive.store import Store
 from search_cli.main import cli
-from tests.conftest import ROOT, cli_env, run_cli
+from tests.conftest import ROOT, cli_env, on_a_terminal, run_cli
 from tests.schema_check import check_post, validator
 
 COMMANDS = sorted(set(cli.commands) - {"schedule"})  # schedule's subcommands: test_schedule
@@ -207,35 +207,10 @@ def test_show_finds_a_post_by_its_url_as_a_person_pastes_it(crawled_archive: Pat
 
 
 def _on_a_terminal(archive: Path, *args: str, **env: str) -> str:
-    """What `blogarchive ARGS` writes to stdout when that is a terminal (a pseudo-terminal)."""
-    import os
-    import pty
-    import subprocess
-
-    from tests.conftest import cli_argv, cli_env
-
-    leader, follower = pty.openpty()
-    done = subprocess.run(
-        cli_argv(archive, *args),
-        stdout=follower,
-        stderr=subprocess.DEVNULL,
-        cwd=ROOT,
-        env={**cli_env(), "COLUMNS": "60", **env},
-        timeout=120,
-    )
-    os.close(follower)
-    out = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.close(leader)
-    assert done.returncode == 0
-    return out.decode("utf-8", "replace")
+    """What `blogarchive ARGS` writes to stdout when that is a terminal 60 columns wide."""
+    code, out = on_a_terminal(archive, *args, env={"COLUMNS": "60", **env})
+    assert code == 0
+    return out
 
 
 def _colours(out: str) -> set[int]:

@@ -214,30 +214,13 @@ def _wait_for_posts(db: Path, count: int) -> None:
 def test_blogs_crawled_side_by_side_each_show_a_progress_line_on_a_terminal(
     sample_site: SampleSite, linked: Served, tmp_path: Path
 ) -> None:
-    import os
-    import pty
-    import subprocess
+    from tests.conftest import on_a_terminal
 
-    from tests.conftest import ROOT, cli_argv, cli_env
-
-    leader, follower = pty.openpty()
-    argv = cli_argv(tmp_path, "crawl", sample_site.url, linked.url, "--delay", "0.05")
-    proc = subprocess.Popen(
-        argv, stdout=subprocess.DEVNULL, stderr=follower, cwd=ROOT, env=cli_env()
+    code, seen = on_a_terminal(
+        tmp_path, "crawl", sample_site.url, linked.url, "--delay", "0.05", stream="stderr"
     )
-    os.close(follower)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-    os.close(leader)
-    assert proc.wait(timeout=120) == 0
-    screen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen.decode("utf-8", "replace"))
+    assert code == 0
+    screen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen)
     lines = screen.splitlines()
     assert any(line.startswith(f"{sample_site.url} [") for line in lines), screen[-2000:]
     assert any(line.startswith(f"{linked.url} [") for line in lines), screen[-2000:]
