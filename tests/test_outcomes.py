@@ -243,3 +243,42 @@ def test_a_sitemap_blog_stopped_then_crawled_again_equals_a_whole_crawl(
     assert code == 0, err
     assert (report["resumed"], report["outcome"]) == (True, "finished")
     assert _export(tmp_path) == expected
+
+
+def test_a_depth_cap_is_a_cap_too_and_the_next_crawls_go_deeper(
+    linked: Served, tmp_path: Path
+) -> None:
+    whole = tmp_path / "whole"
+    assert _crawl(whole, linked.url)[0] == 0
+    deep = tmp_path / "deep"
+    code, report, err = _crawl(deep, linked.url, "--max-depth", "2")
+    assert code == 3, err
+    assert (report["outcome"], report["reason"]) == ("capped", "capped at a link depth of 2")
+    codes = _until_finished(deep, linked.url, "--max-depth", "2")
+    assert codes[-1] == 0
+    assert _export(deep) == _export(whole)
+
+
+def test_blogs_side_by_side_each_say_how_they_ended_and_the_worst_sets_the_exit_code(
+    sample_site: SampleSite, tmp_path: Path
+) -> None:
+    with serve(lambda path: NOT_FOUND) as empty:
+        done = run_cli(tmp_path, "crawl", sample_site.url, empty.url, "--json")
+    assert done.returncode == 1  # one failed
+    outcomes = {r["site"]: r["outcome"] for r in json.loads(done.stdout)}
+    assert outcomes == {sample_site.url: "finished", empty.url: "failed"}
+    assert f"{empty.url}: Failed: no posts found" in done.stderr
+
+
+def test_the_exit_code_of_several_crawls() -> None:
+    from crawler.archive.model import CrawlReport
+    from search_cli.exits import crawl_exit_code
+
+    def report(outcome: str, stopped_by: str | None = None) -> CrawlReport:
+        return CrawlReport(site="https://blog.example/", outcome=outcome, stopped_by=stopped_by)
+
+    assert crawl_exit_code([report("finished"), report("finished")]) == 0
+    assert crawl_exit_code([report("finished"), report("capped")]) == 3
+    assert crawl_exit_code([report("capped"), report("failed")]) == 1
+    assert crawl_exit_code([report("failed"), report("interrupted", "SIGTERM")]) == 143
+    assert crawl_exit_code([report("interrupted")]) == 130
