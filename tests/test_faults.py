@@ -177,12 +177,19 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 
 
 def test_a_full_disk_stops_the_crawl_with_a_clear_error_and_an_intact_store(
-    small_disk: Path,
+    small_disk: Path, tmp_path: Path
 ) -> None:
     archive = small_disk / "archive"
     blog = SlowBlog(60, words=12000)  # about 90 KB of text a post: the disk fills up
     with serve(blog) as site:
         done = run_cli(archive, "crawl", site.url, "--json")
+        # With room again (the archive moved to a larger disk), the next crawl finishes it.
+        roomy = tmp_path / "archive"
+        shutil.copytree(archive, roomy)
+        again = run_cli(roomy, "crawl", site.url, "--json")
+    assert again.returncode == 0, again.stderr
+    assert (_json(again)["resumed"], _json(again)["outcome"]) == (True, "finished")
+    assert _titles(roomy) == sorted(f"Beitrag {n}" for n in blog.range())
     assert done.returncode != 0
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr

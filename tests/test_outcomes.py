@@ -228,19 +228,20 @@ def test_blogs_crawled_side_by_side_each_show_a_progress_line_on_a_terminal(
     assert re.search(rf"{re.escape(sample_site.url)} \[\w+\]: \d+ requests, \d+/34 posts", screen)
 
 
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_a_sitemap_blog_stopped_then_crawled_again_equals_a_whole_crawl(
-    sample_site: SampleSite, crawled_archive: Path, tmp_path: Path
+    sample_site: SampleSite, crawled_archive: Path, tmp_path: Path, sig: signal.Signals, code: int
 ) -> None:
     expected = _export(crawled_archive)
     proc = start_cli(tmp_path, "crawl", sample_site.url, "--json", "--delay", "0.25")
     _wait_for_posts(tmp_path / "archive.sqlite3", 3)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, err
+    assert proc.returncode == code, err
     assert json.loads(out)["outcome"] == "interrupted"
     assert len(_export(tmp_path)) < len(expected), "the crawl was not stopped part way"
-    code, report, err = _crawl(tmp_path, sample_site.url)
-    assert code == 0, err
+    again, report, err = _crawl(tmp_path, sample_site.url)
+    assert again == 0, err
     assert (report["resumed"], report["outcome"]) == (True, "finished")
     assert _export(tmp_path) == expected
 
