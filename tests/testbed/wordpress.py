@@ -191,20 +191,31 @@ def up(state: Path, corpus_file: Path) -> dict[str, dict[str, object]]:
     for name, theme in THEMES.items():
         url = f"http://127.0.0.1:{ports[name]}/"
         out = state / f"{name}-ids.json"
-        for phase in ("1", "2"):  # term links resolve only in a fresh process: two runs
-            run(
-                [
-                    "php",
-                    str(HERE / "wp_populate.php"),
-                    f"{CONFIG_PREFIX}{name}",
-                    f"127.0.0.1:{ports[name]}",
-                    url.rstrip("/"),
-                    theme,
-                    str(corpus_file),
-                    str(out),
-                    phase,
-                ]
-            )
+        out.unlink(missing_ok=True)
+        said = ""
+        # WordPress answers a database it cannot reach yet (a MariaDB just installed and
+        # started) with an error page and exit code 0: no ids file. Try again a few times.
+        for attempt in range(4):
+            if attempt:
+                time.sleep(2 * attempt)
+            for phase in ("1", "2"):  # term links resolve only in a fresh process: two runs
+                said = run(
+                    [
+                        "php",
+                        str(HERE / "wp_populate.php"),
+                        f"{CONFIG_PREFIX}{name}",
+                        f"127.0.0.1:{ports[name]}",
+                        url.rstrip("/"),
+                        theme,
+                        str(corpus_file),
+                        str(out),
+                        phase,
+                    ]
+                )
+            if out.exists():
+                break
+        else:
+            raise RuntimeError(f"wp_populate.php wrote no {out.name}; it said: {said[-2000:]}")
         sites[name] = {
             "url": url,
             "engine": "wordpress",
