@@ -36,3 +36,27 @@ def test_relative_dates_need_the_response_date() -> None:
 @pytest.mark.parametrize("raw", ["", "14:33", "Kommentare", "x" * 200, None])
 def test_non_dates(raw: str | None) -> None:
     assert parse_date(raw, "de") is None
+
+
+@pytest.mark.parametrize(
+    ("url", "day"),
+    [
+        ("https://blog.example/2016/05/04/post/", "2016-05-04"),
+        # Replayed captures: the capture's timestamp is no date of the post; the original's
+        # permalink is, whichever archive replays it.
+        (
+            "https://archive.example/web/20170629123456/https://blog.example/2016/05/04/p/",
+            "2016-05-04",
+        ),
+        (
+            "http://localhost:8080/coll/20200101000000id_/http://blog.example/2010/10/27/x/",
+            "2010-10-27",
+        ),
+        ("https://archive.example/web/20170629123456/https://blog.example/post/", None),
+    ],
+)
+def test_a_permalink_date_is_read_from_the_original_url(url: str, day: str | None) -> None:
+    from crawler.parsers.extract import date_from_url
+
+    found = date_from_url(url)
+    assert (found.date().isoformat() if found else None) == day

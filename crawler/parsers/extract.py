@@ -78,10 +78,15 @@ PUBLISHED_WORDS = re.compile(
 )
 # Blog permalinks like /2017/06/29/slug/; not web-archive snapshots (/web/20170629…/).
 URL_DATE = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/")
+# A replayed capture (Wayback Machine, pywb and the like): /web/<timestamp>[mode_]/<original>;
+# the dates in such a URL are the capture's and the original's, read from the original part.
+REPLAY = re.compile(r"/\w+/\d{4,14}(?:[a-z]{2}_)?/(?=https?:)")
 
 
 def date_from_url(url: str) -> datetime | None:
-    if "web.archive.org" in url or not (m := URL_DATE.search(url)):
+    if m := REPLAY.search(url):
+        url = url[m.end() :]
+    if not (m := URL_DATE.search(url)):
         return None
     return datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)))
 
