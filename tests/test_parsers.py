@@ -216,3 +216,24 @@ def test_a_title_part_that_is_not_the_site_name_is_kept() -> None:
     )
     assert strip_site_suffix("Zitronen ziehen | Gartenblog.de", "Gartenblog") == "Zitronen ziehen"
     assert strip_site_suffix("Zitronen ziehen – Mein Blog", None) == "Zitronen ziehen"
+
+
+def test_json_ld_strings_have_their_html_entities_decoded() -> None:
+    from crawler.parsers import parse_page
+
+    ld = (
+        '{"@context": "https://schema.org", "@type": "BlogPosting",'
+        ' "headline": "Flyer &#8211; gedruckt &amp; verteilt",'
+        ' "author": {"@type": "Person", "name": "J&ouml;rg Wei&szlig;"},'
+        ' "datePublished": "2010-10-27T14:05:00+02:00"}'
+    )
+    page = (
+        "<html lang='de'><head><title>Werkstatt</title>"
+        f"<script type='application/ld+json'>{ld}</script></head><body><article>"
+        + "<p>Ein Absatz über Flyer, die ein kleiner Laden drucken und verteilen lässt.</p>" * 5
+        + "</article></body></html>"
+    )
+    post = parse_page("https://blog.example/2010/10/flyer/", page).post
+    assert post is not None
+    assert post.title == "Flyer – gedruckt & verteilt"
+    assert post.author == "Jörg Weiß"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -106,7 +107,7 @@ def _read_json_ld(doc: HtmlElement, pm: PageMeta) -> None:
         if "ld+json" not in (script.get("type") or "").lower():
             continue
         try:
-            data = json.loads(script.text or "", strict=False)
+            data = _unescaped(json.loads(script.text or "", strict=False))
         except ValueError:
             continue
         for node in _walk_ld(data):
@@ -123,6 +124,18 @@ def _read_json_ld(doc: HtmlElement, pm: PageMeta) -> None:
         for c in comments if isinstance(comments, list) else [comments] if comments else []:
             if isinstance(c, dict) and c not in pm.ld_comments:
                 pm.ld_comments.append(c)
+
+
+def _unescaped(value: Any) -> Any:
+    """JSON-LD with its strings' HTML entities decoded: plugins write `&#8211;` and `&amp;`
+    into JSON, where no HTML parser decodes them (a title came out as "A &#8211; B")."""
+    if isinstance(value, str):
+        return html.unescape(value) if "&" in value else value
+    if isinstance(value, list):
+        return [_unescaped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _unescaped(v) for k, v in value.items()}
+    return value
 
 
 def ld_name(value: Any) -> str | None:
