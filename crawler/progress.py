@@ -17,6 +17,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from crawler.archive.model import PostItem
+from crawler.middlewares import CAPPED_STAT
 
 
 class Board:
@@ -92,7 +93,7 @@ class Progress:
             remaining = known - self.posts - skipped
             if remaining > 0 and self.posts:
                 left = f", about {_duration(remaining * elapsed / self.posts)} left"
-        capped = stats.get("blogarchive/capped_at") is not None
+        capped = stats.get(CAPPED_STAT) is not None
         ended = (
             "capped"
             if capped
