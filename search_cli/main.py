@@ -419,38 +419,47 @@ def export(
 @cli.command()
 @click.argument("key", metavar="ID|URL")
 @click.option("--json", "as_json", is_flag=True, help="Write the post as JSON (export schema).")
-def show(key: str, as_json: bool) -> None:
+@click.option(
+    "--version",
+    "version",
+    type=click.IntRange(min=1),
+    help="Show this archived version (see: blogarchive history ID).",
+)
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="Write the archived page to stdout exactly as it was fetched (its bytes).",
+)
+def show(key: str, as_json: bool, version: int | None, raw: bool) -> None:
     """Show one archived post with its comment threads.
 
-    Example: blogarchive show https://blog.example/2010/10/kundenbindung/
+    Example: blogarchive show https://blog.example/2010/10/kundenbindung/ --version 1
     """
-    post = _find_post(_store(), key)
-    if post is None:
-        raise ArchiveError(
-            f"No archived post {key!r}. Find ids with: blogarchive search QUERY --json"
-        )
+    from search_cli.versions import find
+
+    store = _store()
+    post = find(key)
+    if version is not None:
+        older = store.post_version(post.id, version)
+        if older is None:
+            last = len(store.versions(post.id))
+            raise ArchiveError(f"{post.url} has no version {version}; it has 1 to {last}.")
+        post = older
+    if raw:
+        pages = store.raw_pages(post.id, version)
+        if not pages:
+            raise ArchiveError(
+                f"The raw page of version {version or 'current'} of {post.url} was not kept."
+            )
+        sys.stdout.buffer.write(pages[0].body)
+        sys.stdout.buffer.flush()
+        return
     from search_cli.render import print_post, write_json
 
     if as_json:
         write_json(post.to_dict())
     else:
         print_post(post)
-
-
-def _find_post(store: Any, key: str) -> Any:
-    """The post by id, or by its URL as a person pastes it: with or without the trailing
-    slash, tracking parameters or fragment (http/https and `www.` the id ignores already)."""
-    if (post := store.get_post(key)) is not None or "/" not in key:
-        return post
-    from crawler.parsers.urls import canonical
-
-    url = canonical(key)
-    path_end = url.split("?", 1)[0]
-    other = url.replace(path_end, path_end[:-1] if path_end.endswith("/") else path_end + "/", 1)
-    for candidate in (url, other):
-        if (post := store.get_post(candidate)) is not None:
-            return post
-    return None
 
 
 @cli.command()
@@ -562,16 +571,41 @@ def demo(keep: bool) -> None:
     run_demo(_archive() if explicit else _archive() / "demo", fresh=not keep)
 
 
+@cli.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but loopback lets others on the network read.",
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")  # fmt: skip
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True,
+              help="Requests served at once.")  # fmt: skip
+@click.option("--open", "open_browser", is_flag=True, help="Open the reading room in a browser.")
+def serve(host: str, port: int, threads: int, open_browser: bool) -> None:
+    """Browse, search and compare versions of the archive in the browser (read-only).
+
+    Example: blogarchive serve --open
+    """
+    from search_cli.web.serve import serve as run
+
+    run(_archive(), host=host, port=port, threads=threads, open_browser=open_browser)
+
+
 def _add_commands() -> None:
     from search_cli.maintenance import check, import_, import_warc
     from search_cli.schedule import schedule
     from search_cli.sites import sites
+    from search_cli.versions import diff, history
 
     cli.add_command(schedule)
     cli.add_command(sites)
     cli.add_command(check)
     cli.add_command(import_)
     cli.add_command(import_warc)
+    cli.add_command(history)
+    cli.add_command(diff)
 
 
 _add_commands()

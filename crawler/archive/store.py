@@ -24,7 +24,7 @@ from crawler.archive.errors import StoreError
 from crawler.archive.model import CrawlReport, Post, iso, post_id
 from crawler.archive.paths import store_path
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -56,6 +56,12 @@ CREATE TABLE IF NOT EXISTS pages (
     url TEXT PRIMARY KEY, post_id TEXT NOT NULL, page_no INTEGER NOT NULL,
     fetched_at TEXT NOT NULL, content_type TEXT, body BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS pages_post ON pages(post_id, page_no);
+CREATE TABLE IF NOT EXISTS page_versions (
+    post_id TEXT NOT NULL REFERENCES posts(id), version INTEGER NOT NULL,
+    page_no INTEGER NOT NULL, url TEXT NOT NULL, fetched_at TEXT NOT NULL, content_type TEXT,
+    body BLOB NOT NULL, PRIMARY KEY (post_id, version, page_no));
+CREATE INDEX IF NOT EXISTS posts_site ON posts(site_id, published);
+CREATE INDEX IF NOT EXISTS post_terms_name ON post_terms(taxonomy, name);
 CREATE TABLE IF NOT EXISTS crawl_runs (
     id INTEGER PRIMARY KEY, site_id INTEGER NOT NULL REFERENCES sites(id),
     started TEXT NOT NULL, ended TEXT, status TEXT NOT NULL DEFAULT 'running',
@@ -146,6 +152,8 @@ class Store:
             # Archives hold other people's words and our users' research: user-only access.
             archive.mkdir(parents=True, exist_ok=True, mode=0o700)
             path.touch(mode=0o600)
+        self.archive = archive
+        self._depth = 0  # open transaction blocks (see transaction())
         try:
             self.db = sqlite3.connect(path, timeout=10.0, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -156,8 +164,6 @@ class Store:
                 self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"Cannot open the archive database {path}: {exc}") from exc
-        self.archive = archive
-        self._depth = 0  # open transaction blocks (see transaction())
         os.chmod(path, 0o600)
 
     def _migrate(self) -> None:
@@ -166,9 +172,27 @@ class Store:
             for name, decl in columns.items():
                 if name not in have:
                     self.db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is not None and int(row[0]) < 3:
+            self._add_language_terms()
         self.db.execute(
             "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
         )
+
+    def _add_language_terms(self) -> None:
+        """Archives before schema 3 kept a post's language only in its versions: file it
+        among the post's terms, where the reading room counts and filters it."""
+        with self.transaction():
+            rows = self.db.execute(
+                "SELECT p.id, v.data FROM posts p JOIN post_versions v"
+                " ON v.post_id = p.id AND v.version = p.version"
+            )
+            for pid, data in rows.fetchall():
+                if language := orjson.loads(zlib.decompress(data)).get("language"):
+                    self.db.execute(
+                        "INSERT OR IGNORE INTO post_terms VALUES (?, 'language', ?)",
+                        (pid, language),
+                    )
 
     def __enter__(self) -> Store:
         return self
@@ -352,6 +376,14 @@ class Store:
                 return "unchanged", 0
             version = (row[0] if row else 0) + 1
             data = zlib.compress(orjson.dumps(record), 6)
+            if row:
+                # The raw pages the superseded version was parsed from become its history;
+                # the pages saved next are the new version's.
+                self.db.execute(
+                    "INSERT OR IGNORE INTO page_versions SELECT post_id, ?, page_no, url,"
+                    " fetched_at, content_type, body FROM pages WHERE post_id = ?",
+                    (row[0], pid),
+                )
             self.db.execute(
                 "INSERT INTO posts (id, site_id, url, kind, title, published, first_seen,"
                 " last_seen, version, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -381,7 +413,8 @@ class Store:
                 "INSERT OR IGNORE INTO post_terms VALUES (?, ?, ?)",
                 [(pid, "tag", t) for t in post.tags]
                 + [(pid, "category", c) for c in post.categories]
-                + ([(pid, "author", post.author)] if post.author else []),
+                + ([(pid, "author", post.author)] if post.author else [])
+                + ([(pid, "language", post.language)] if post.language else []),
             )
             before = self.db.total_changes
             self.db.executemany(
@@ -480,6 +513,42 @@ class Store:
             " ORDER BY version",
             (pid,),
         ).fetchall()
+
+    def post_versions(self, pid: str) -> Iterator[tuple[int, Post]]:
+        """Every stored version of a post, oldest first, as it was archived."""
+        rows = self.db.execute(
+            "SELECT version, data FROM post_versions WHERE post_id = ? ORDER BY version", (pid,)
+        )
+        for version, data in rows:
+            yield version, Post.from_dict(orjson.loads(zlib.decompress(data)))
+
+    def post_version(self, pid: str, version: int) -> Post | None:
+        row = self.db.execute(
+            "SELECT data FROM post_versions WHERE post_id = ? AND version = ?", (pid, version)
+        ).fetchone()
+        return Post.from_dict(orjson.loads(zlib.decompress(row[0]))) if row else None
+
+    def raw_pages(self, pid: str, version: int | None = None) -> list[StoredPage]:
+        """The pages a version of the post was parsed from, as fetched (page 0, then its
+        comment pages); the current version when None. Empty when they were not kept:
+        archives made before schema 3 kept the raw pages of the current version only."""
+        current = self.db.execute("SELECT version FROM posts WHERE id = ?", (pid,)).fetchone()
+        if current is None:
+            return []
+        if version is None or version == current[0]:
+            sql = "SELECT url, page_no, content_type, body FROM pages WHERE post_id = ?"
+            args: tuple[Any, ...] = (pid,)
+        else:
+            sql = (
+                "SELECT url, page_no, content_type, body FROM page_versions"
+                " WHERE post_id = ? AND version = ?"
+            )
+            args = (pid, version)
+        try:
+            rows = self.db.execute(sql + " ORDER BY page_no", args).fetchall()
+        except sqlite3.OperationalError:  # an archive before schema 3, opened to read only
+            return []
+        return [StoredPage(url, no, ctype, zlib.decompress(body)) for url, no, ctype, body in rows]
 
     # --- index bookkeeping ----------------------------------------------------------------
 
@@ -634,7 +703,7 @@ class Store:
             for pid, url in posts:
                 moved = _rebase(url, old, new)
                 new_id = post_id(moved)
-                for table in ("post_versions", "comments", "post_terms", "pages"):
+                for table in ("post_versions", "comments", "post_terms", "pages", "page_versions"):
                     self.db.execute(
                         f"UPDATE {table} SET post_id = ? WHERE post_id = ?", (new_id, pid)
                     )
@@ -668,7 +737,7 @@ class Store:
             sid = self._site_row(url)
             rows = self.db.execute("SELECT id, url FROM posts WHERE site_id = ?", (sid,)).fetchall()
             ids = [r[0] for r in rows]
-            for table in ("comments", "post_terms", "pages", "post_versions"):
+            for table in ("comments", "post_terms", "pages", "page_versions", "post_versions"):
                 self.db.executemany(f"DELETE FROM {table} WHERE post_id = ?", [(i,) for i in ids])
             for table in ("fetches", "signals"):
                 self.db.executemany(f"DELETE FROM {table} WHERE url = ?", [(r[1],) for r in rows])

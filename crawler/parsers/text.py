@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from urllib.parse import unquote
 
 from lxml import etree
 from lxml.html import HtmlElement
+
+from crawler.archive.sanitize import sanitize_soup
 
 BLOCK = frozenset(
     (
@@ -29,29 +30,6 @@ BR = "\x00"  # stands for <br> until the paragraph is folded
 # Invisible characters that only disturb matching: soft hyphen, zero-width space/joiners, BOM.
 INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-
-# Elements we drop from stored HTML; attributes starting with these are event handlers.
-UNSAFE_TAGS = ("script", "style", "noscript", "template", "iframe", "frame", "frameset", "object",
-               "embed", "applet", "form", "input", "button", "select", "textarea", "link",
-               "meta", "base", "svg", "math")  # fmt: skip
-URL_ATTRS = ("href", "src", "action", "formaction", "poster", "srcset", "xlink:href", "background",
-             "data", "codebase", "cite")  # fmt: skip
-# Inline styles can carry script (expression(), url(javascript:)); the archive does not need them.
-UNSAFE_ATTRS = ("style", "srcdoc")
-_URL_NOISE = re.compile(r"[\x00-\x20]+")
-
-
-def unsafe_url(attr: str, value: str) -> bool:
-    """A URL that runs script when followed or loaded: javascript:, vbscript:, and data: URLs
-    other than (non-SVG) images in src."""
-    # Browsers skip controls and spaces in a scheme; lxml may have %-escaped them.
-    url = _URL_NOISE.sub("", unquote(value)).lower()
-    if url.startswith(("javascript:", "vbscript:", "livescript:")):
-        return True
-    if url.startswith("data:"):
-        image = url.startswith("data:image/") and not url.startswith("data:image/svg")
-        return attr != "src" or not image
-    return False
 
 
 def clean_text(value: str) -> str:
@@ -167,20 +145,7 @@ def clean_html(el: HtmlElement | None, drop: Iterable[HtmlElement] = ()) -> str 
         for node in dropped:
             del node.attrib[DROP_MARK]
     copy = BeautifulSoup(fragment, "lxml")
-    for bad in [*copy.find_all(UNSAFE_TAGS), *copy.select(f"[{DROP_MARK}]")]:
-        if not bad.decomposed:
-            bad.decompose()
-    for tag in copy.find_all(True):
-        for attr in list(tag.attrs):
-            value = tag.attrs[attr]
-            text = " ".join(value) if isinstance(value, list) else str(value)
-            name = attr.lower()
-            if (
-                name.startswith("on")
-                or name in UNSAFE_ATTRS
-                or (name in URL_ATTRS and unsafe_url(name, text))
-            ):
-                del tag.attrs[attr]
+    sanitize_soup(copy, drop=f"[{DROP_MARK}]")
     body = copy.body
     root = body.contents[0] if body and len(body.contents) == 1 else body
     return str(root) if root is not None else None

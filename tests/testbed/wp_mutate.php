@@ -106,8 +106,12 @@ switch ($mutation) {
         $out = ['url' => get_permalink($postId), 'pages_before' => $before,
                 'pages_after' => (int) ceil(top_level_count($postId) / $per)];
         break;
-    case 'edit-post':
+    case 'pick-post':  // an old post without comments, to archive before editing it
         $p = untouched_post();
+        $out = ['url' => get_permalink($p->ID), 'id' => $p->ID];
+        break;
+    case 'edit-post':  // the post of id $mutationArg, or an untouched one
+        $p = $mutationArg !== '' ? get_post((int) $mutationArg) : untouched_post();
         wp_update_post(wp_slash(['ID' => $p->ID,
             'post_content' => $p->post_content . "\n<p>Nachtrag: ergänzt für die Neuauflage.</p>"]));
         $out = ['url' => get_permalink($p->ID)];

@@ -1,0 +1,84 @@
+"""Archived HTML is other people's code: what of it the archive keeps, and shows.
+
+The parsers clean a post body with `sanitize_soup` before it is stored; the reading room runs
+the stored HTML through `sanitize_html` again before showing it, so that an archive written
+by an older or a foreign blogarchive (an import) is held to the same rules.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import unquote
+
+# Elements dropped with everything inside them: script, active content, forms, and markup
+# that changes how the rest of the page is read (base, meta) or draws outside the post.
+UNSAFE_TAGS = ("script", "style", "noscript", "template", "iframe", "frame", "frameset", "object",
+               "embed", "applet", "form", "input", "button", "select", "textarea", "link",
+               "meta", "base", "svg", "math")  # fmt: skip
+URL_ATTRS = ("href", "src", "action", "formaction", "poster", "srcset", "xlink:href", "background",
+             "data", "codebase", "cite")  # fmt: skip
+# Inline styles can carry script (expression(), url(javascript:)); the archive does not need them.
+UNSAFE_ATTRS = ("style", "srcdoc")
+# What loads a resource when the HTML is shown: off the archive, it would reach the live web.
+LOADING_ATTRS = ("src", "srcset", "poster", "background", "data")
+_URL_NOISE = re.compile(r"[\x00-\x20]+")
+
+
+def unsafe_url(attr: str, value: str) -> bool:
+    """A URL that runs script when followed or loaded: javascript:, vbscript:, and data: URLs
+    other than (non-SVG) images in src."""
+    # Browsers skip controls and spaces in a scheme; lxml may have %-escaped them.
+    url = _URL_NOISE.sub("", unquote(value)).lower()
+    if url.startswith(("javascript:", "vbscript:", "livescript:")):
+        return True
+    if url.startswith("data:"):
+        image = url.startswith("data:image/") and not url.startswith("data:image/svg")
+        return attr != "src" or not image
+    return False
+
+
+def sanitize_soup(soup: Any, drop: str | None = None) -> None:
+    """Clean a BeautifulSoup tree in place: unsafe elements (and those matching the CSS
+    selector `drop`) removed, event handlers, inline styles and script URLs stripped."""
+    bad = soup.find_all(UNSAFE_TAGS)
+    if drop:
+        bad.extend(soup.select(drop))
+    for node in bad:
+        if not node.decomposed:
+            node.decompose()
+    for tag in soup.find_all(True):
+        for attr in list(tag.attrs):
+            value = tag.attrs[attr]
+            text = " ".join(value) if isinstance(value, list) else str(value)
+            name = attr.lower()
+            if (
+                name.startswith("on")
+                or name in UNSAFE_ATTRS
+                or (name in URL_ATTRS and unsafe_url(name, text))
+            ):
+                del tag.attrs[attr]
+
+
+def sanitize_html(html: str, *, local: tuple[str, ...] | None = None) -> str:
+    """Stored HTML made safe to show. With `local`, a resource whose URL does not start
+    with one of these prefixes is not loaded (its URL is kept in `data-archived-src`), so
+    that showing an archived post never reaches the live web."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(f"<div>{html}</div>", "lxml")
+    sanitize_soup(soup)
+    if local is not None:
+        for tag in soup.find_all(True):
+            for attr in LOADING_ATTRS:
+                value = tag.attrs.get(attr)
+                if value is None:
+                    continue
+                text = " ".join(value) if isinstance(value, list) else str(value)
+                if not text.startswith(local):
+                    del tag.attrs[attr]
+                    tag.attrs[f"data-archived-{attr}"] = text
+        for link in soup.find_all("a", href=True):
+            link.attrs["rel"] = "noopener noreferrer nofollow"
+    root = soup.body.div if soup.body and soup.body.div else None
+    return "".join(str(child) for child in root.contents) if root is not None else ""

@@ -1,0 +1,72 @@
+"""Every archived version of a post with what it changed, and a word diff of two."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, abort, request
+
+from crawler.archive import history as versions_of
+from crawler.archive.history import Version, diff_dict
+from crawler.archive.model import iso
+from search_cli.web.posts import load
+from search_cli.web.room import answer, archive_of, route
+
+
+def register(app: Flask) -> None:
+    route(app, "/post/<pid>/versions", versions)
+    route(app, "/post/<pid>/diff", diff)
+
+
+def versions(pid: str) -> Any:
+    row, current = load(pid)
+    listed = list(versions_of.history(archive_of().store.post_versions(pid)))
+    data = {
+        "id": pid,
+        "url": current.url,
+        "title": current.title,
+        "versions": [
+            {
+                "version": v.number,
+                "fetched_at": iso(v.fetched),
+                "title": v.post.title,
+                "comments": len(v.post.comments),
+                "changes": c.to_dict(),
+                "summary": c.summary(),
+            }
+            for v, c in listed
+        ],
+    }
+    return answer("versions.html", data, post=current, listed=listed, current=row["version"])
+
+
+def _number(name: str, default: int) -> int:
+    value = request.args.get(name, "")
+    if not value:
+        return default
+    if not value.isdigit():
+        abort(404, f"No version {value!r}: versions are numbered 1, 2, …")
+    return int(value)
+
+
+def diff(pid: str) -> Any:
+    row, current = load(pid)
+    last = int(row["version"])
+    to = _number("to", last)
+    start = _number("from", max(to - 1, 1))
+    store = archive_of().store
+    a, b = store.post_version(pid, start), store.post_version(pid, to)
+    if a is None or b is None:
+        missing = start if a is None else to
+        abort(404, f"Post {pid} has no version {missing} (it has 1 to {last}).")
+    older, newer = Version(start, a), Version(to, b)
+    data = {"id": pid, "url": current.url, **diff_dict(older, newer)}
+    return answer(
+        "diff.html",
+        data,
+        post=current,
+        older=older,
+        newer=newer,
+        last=last,
+        summary=versions_of.changes(a, b, [(op, t) for op, t in data["text"]]).summary(),
+    )

@@ -1,0 +1,124 @@
+"""What the reading room's views share: the archive they read, how a view answers (a page
+or its JSON twin), and the headers that hold archived HTML in check."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from markupsafe import Markup, escape
+
+from crawler.archive.paths import store_path
+from crawler.archive.store import Store
+
+# No script at all, nothing from another origin; the raw view frames pages of this origin.
+PAGE_CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-src 'self';"
+    " form-action 'self'; base-uri 'none'; frame-ancestors 'self'"
+)
+# An archived page as fetched: a sandbox (no script, an origin of its own), and no request
+# beyond this server.
+RAW_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
+HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "SAMEORIGIN",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+class Stores(threading.local):
+    """One read connection per server thread (SQLite connections stay in their thread)."""
+
+    def __init__(self, archive: Path) -> None:
+        self.archive = archive
+        self.store: Store | None = None
+
+    def get(self) -> Store:
+        if self.store is None:
+            self.store = Store(self.archive, create=False)
+        return self.store
+
+
+class Archive:
+    """What the views share: the archive folder, its stores, and a cache of answers that
+    holds until the archive is written again (facet counts of big blogs are not free)."""
+
+    def __init__(self, archive: Path) -> None:
+        self.path = archive
+        self._stores = Stores(archive)
+        self._cache: dict[Any, Any] = {}
+        self._cache_key: tuple[int, ...] = ()
+        self._lock = threading.Lock()
+
+    @property
+    def store(self) -> Store:
+        return self._stores.get()
+
+    def written(self) -> tuple[int, ...]:
+        """Changes whenever a writer commits: the database and its write-ahead log's stats."""
+        db = store_path(self.path)
+        out: list[int] = []
+        for path in (db, db.with_name(db.name + "-wal")):
+            try:
+                st = os.stat(path)
+            except FileNotFoundError:
+                out += [0, 0]
+                continue
+            out += [st.st_mtime_ns, st.st_size]
+        return tuple(out)
+
+    def cached(self, key: Any, make: Callable[[], Any]) -> Any:
+        now = self.written()
+        with self._lock:
+            if now != self._cache_key:
+                self._cache, self._cache_key = {}, now
+            if key in self._cache:
+                return self._cache[key]
+        value = make()
+        with self._lock:
+            if len(self._cache) > 2000:
+                self._cache.clear()
+            self._cache[key] = value
+        return value
+
+
+def wants_json() -> bool:
+    return request.path.endswith(".json")
+
+
+def answer(template: str, data: dict[str, Any], status: int = 200, **context: Any) -> Any:
+    """The page, or its JSON twin when the path ends in `.json`."""
+    if wants_json():
+        response = jsonify(data)
+        response.status_code = status
+        return response
+    return render_template(template, **data, **context), status
+
+
+def route(app: Flask, rule: str, view: Callable[..., Any], json_rule: str | None = None) -> None:
+    """A page and its JSON twin (`rule` + ".json", or `json_rule`)."""
+    app.add_url_rule(rule, view.__name__, view)
+    app.add_url_rule(json_rule or rule.rstrip("/") + ".json", view.__name__ + "_json", view)
+
+
+def marked(fragment: str, marks: tuple[tuple[int, int], ...]) -> Markup:
+    """A snippet with its matched words in <mark>, everything else escaped."""
+    out, pos = [], 0
+    for start, end in marks:
+        out.append(escape(fragment[pos:start]))
+        out.append(Markup("<mark>") + escape(fragment[start:end]) + Markup("</mark>"))
+        pos = end
+    out.append(escape(fragment[pos:]))
+    return Markup("").join(out)
+
+
+def archive_of(app: Flask | None = None) -> Archive:
+    from flask import current_app
+
+    found: Archive = (app or current_app).extensions["blogarchive"]
+    return found
