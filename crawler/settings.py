@@ -32,6 +32,9 @@ DOWNLOADER_MIDDLEWARES = {
 }
 RETRY_AFTER_MAX = 600
 DOWNLOAD_TIMEOUT = 60
+# A meta refresh that fires at once is a redirect (a moved post); one that waits shows the
+# page first (a periodic reload, "you will be taken to…"), so the page itself is archived.
+METAREFRESH_MAXDELAY = 1
 
 # Blog pages are small; anything this large is a trap or a file.
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024

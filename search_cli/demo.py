@@ -52,5 +52,7 @@ def run_demo(archive: Path, *, fresh: bool = True) -> None:
             click.echo(f"\n$ blogarchive search '{query}'   # {why}")
             print_results(search(archive, query, limit=3, store=store))
     click.echo(
-        f"\nTry your own: blogarchive --archive {archive} search 'newsletter OR flyer'", err=True
+        f"\nTry your own: blogarchive --archive {archive} search 'newsletter OR flyer'"
+        f"\nBrowse it:    blogarchive --archive {archive} serve --open",
+        err=True,
     )

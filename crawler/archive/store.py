@@ -1,8 +1,10 @@
-"""The archive store: one SQLite database, the system of record. SQL lives here and nowhere else.
+"""The archive store: one SQLite database, the system of record. SQL lives here and in the
+read model for browsing (`browse.py`), nowhere else.
 
 Every post version is kept when its content hash changes; comments, the fetch state of each
-URL, crawl runs and the raw bytes of every archived page (zlib) are kept beside them, so the
-parsers can be re-run and the search index rebuilt without touching the network.
+URL, crawl runs and the raw bytes of every archived page (zlib) are kept beside them, the
+pages of a superseded version too, so the parsers can be re-run, the search index rebuilt
+and every version shown as it was fetched, without touching the network.
 """
 
 from __future__ import annotations
