@@ -90,8 +90,9 @@ def history(key: str, as_json: bool) -> None:
 @click.option(
     "--to", "end", type=click.IntRange(min=1), help="Newer version (default: the current one)."
 )
+@click.option("--full", is_flag=True, help="Print the whole text, not only changed paragraphs.")
 @click.option("--json", "as_json", is_flag=True, help="Write the diff as JSON.")
-def diff(key: str, start: int | None, end: int | None, as_json: bool) -> None:
+def diff(key: str, start: int | None, end: int | None, full: bool, as_json: bool) -> None:
     """Show what changed between two versions of a post, word by word.
 
     Added words are green and removed ones red on a terminal; without colour they are
@@ -118,10 +119,10 @@ def diff(key: str, start: int | None, end: int | None, as_json: bool) -> None:
 
         write_json({"id": post.id, "url": post.url, **data})
         return
-    print_diff(data)
+    print_diff(data, full=full)
 
 
-def print_diff(data: dict[str, Any]) -> None:
+def print_diff(data: dict[str, Any], *, full: bool = False) -> None:
     from crawler.archive.history import Changes
     from search_cli.render import console
 
@@ -161,5 +162,18 @@ def print_diff(data: dict[str, Any]) -> None:
         if data[name]:
             line = runs([[op, p + (" " if name != "title" else "")] for op, p in data[name]])
             out.print(f"{name.capitalize()}: ", line, sep="", highlight=False)
-    out.print()
-    out.print(runs(data["text"]), highlight=False)
+    from crawler.archive.history import by_paragraph
+
+    paragraphs = by_paragraph([(op, piece) for op, piece in data["text"]])
+    skipped = 0
+    for paragraph in paragraphs:
+        if not full and all(op == "=" for op, _ in paragraph):
+            skipped += 1
+            continue
+        if skipped:
+            out.print(f"\n⋯ {skipped} unchanged paragraph{'s' * (skipped != 1)}", style="dim")
+            skipped = 0
+        out.print()
+        out.print(runs([[op, piece] for op, piece in paragraph]), highlight=False)
+    if skipped:
+        out.print(f"\n⋯ {skipped} unchanged paragraph{'s' * (skipped != 1)}", style="dim")

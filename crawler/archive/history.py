@@ -18,6 +18,8 @@ from crawler.archive.model import Post, iso
 Op = Literal["=", "+", "-"]
 # Words and the whitespace between them: the diff compares words, the output keeps spacing.
 TOKEN = re.compile(r"\s+|[^\s]+")
+# Paragraphs and the breaks between them (kept, as the split's odd items).
+PARAGRAPH = re.compile(r"(\n\s*\n)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,31 +142,61 @@ def history(versions: Iterable[tuple[int, Post]]) -> Iterator[tuple[Version, Cha
 
 def word_diff(a: str, b: str) -> list[tuple[Op, str]]:
     """The words of `b` against those of `a`: runs kept ("="), added ("+") and removed ("-"),
-    each run with its spacing, so that the "=" and "+" runs together spell `b`."""
+    each run with its spacing, so that the "=" and "+" runs together spell `b`.
+
+    Paragraphs are matched first and only the changed ones compared word by word: an edit
+    to one paragraph of a long post costs what that paragraph costs, and a word never pairs
+    with the same word in an unrelated paragraph."""
+    left, right = PARAGRAPH.split(a), PARAGRAPH.split(b)
+    out: list[tuple[Op, str]] = []
+    blocks = SequenceMatcher(None, left[::2], right[::2], autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in blocks:
+        # Paragraph i is left[2i]; the break after it is left[2i + 1].
+        old, new = "".join(left[2 * i1 : 2 * i2]), "".join(right[2 * j1 : 2 * j2])
+        if tag == "equal":
+            _add(out, "=", new)
+        else:
+            for run in _words_diff(old, new):
+                _add(out, *run)
+    return out
+
+
+def _add(out: list[tuple[Op, str]], op: Op, text: str) -> None:
+    if not text:
+        return
+    if out and out[-1][0] == op:
+        out[-1] = (op, out[-1][1] + text)
+    else:
+        out.append((op, text))
+
+
+def _words_diff(a: str, b: str) -> list[tuple[Op, str]]:
     left, right = TOKEN.findall(a), TOKEN.findall(b)
     # Compare words only: whitespace tokens are everywhere and would pair words wrongly.
     words = [t.strip() or " " for t in left], [t.strip() or " " for t in right]
-    matcher = SequenceMatcher(None, *words, autojunk=False)
     out: list[tuple[Op, str]] = []
-
-    def add(op: Op, tokens: list[str]) -> None:
-        text = "".join(tokens)
-        if not text:
-            return
-        if out and out[-1][0] == op:
-            out[-1] = (op, out[-1][1] + text)
-        else:
-            out.append((op, text))
-
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, *words, autojunk=False).get_opcodes():
         if tag == "equal":
-            add("=", right[j1:j2])
+            _add(out, "=", "".join(right[j1:j2]))
             continue
         if tag in ("delete", "replace"):
-            add("-", left[i1:i2])
+            _add(out, "-", "".join(left[i1:i2]))
         if tag in ("insert", "replace"):
-            add("+", right[j1:j2])
+            _add(out, "+", "".join(right[j1:j2]))
     return out
+
+
+def by_paragraph(runs: list[tuple[Op, str]]) -> list[list[tuple[Op, str]]]:
+    """The runs of a diff cut into paragraphs (at blank lines), each a list of runs."""
+    paragraphs: list[list[tuple[Op, str]]] = [[]]
+    for op, text in runs:
+        pieces = PARAGRAPH.split(text)
+        for n, piece in enumerate(pieces):
+            if n % 2:  # a paragraph break: the next piece starts a new paragraph
+                paragraphs.append([])
+            elif piece:
+                paragraphs[-1].append((op, piece))
+    return [p for p in paragraphs if p]
 
 
 def list_diff(a: Iterable[str], b: Iterable[str]) -> list[tuple[Op, str]]:

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, jsonify, render_template, request
 from markupsafe import Markup, escape
 
-from crawler.archive.paths import store_path
+from crawler.archive.paths import index_path, store_path
 from crawler.archive.store import Store
 
 # No script at all, nothing from another origin; the raw view frames pages of this origin.
@@ -60,10 +60,11 @@ class Archive:
         return self._stores.get()
 
     def written(self) -> tuple[int, ...]:
-        """Changes whenever a writer commits: the database and its write-ahead log's stats."""
+        """Changes whenever a writer commits: the stats of the database, its write-ahead
+        log and the search index's table of contents."""
         db = store_path(self.path)
         out: list[int] = []
-        for path in (db, db.with_name(db.name + "-wal")):
+        for path in (db, db.with_name(db.name + "-wal"), index_path(self.path)):
             try:
                 st = os.stat(path)
             except FileNotFoundError:

@@ -92,8 +92,11 @@ def search_page() -> Any:
     context: dict[str, Any] = {"asked": asked, "pending": pending, "result": None}
     if not asked["q"]:
         return answer("search.html", {"query": "", "total": 0, "hits": []}, **context)
+    key = ("search", repr(sorted(asked.items())))
     try:
-        result = run(asked, PER_PAGE, FACETS)
+        # The same search again (the next page's facets, a reload) is answered from the
+        # cache until the archive or its index is written again.
+        result = archive_of().cached(key, lambda: run(asked, PER_PAGE, FACETS))
     except QueryError as exc:
         return answer("search.html", {"query": asked["q"], "error": str(exc)}, 400, **context)
     except IndexMissing as exc:
