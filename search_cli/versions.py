@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from crawler.archive.errors import ArchiveError
-from crawler.archive.model import Post, iso
+from crawler.archive.model import Post
 from search_cli.context import store as _store
 
 
@@ -46,6 +46,7 @@ def history(key: str, as_json: bool) -> None:
     Example: blogarchive history https://blog.example/2010/10/kundenbindung/
     """
     from crawler.archive.history import history as versions_of
+    from crawler.archive.history import version_dict
 
     post = find(key)
     listed = list(versions_of(_store().post_versions(post.id)))
@@ -56,16 +57,7 @@ def history(key: str, as_json: bool) -> None:
             {
                 "id": post.id,
                 "url": post.url,
-                "versions": [
-                    {
-                        "version": v.number,
-                        "fetched_at": iso(v.fetched),
-                        "title": v.post.title,
-                        "comments": len(v.post.comments),
-                        "changes": c.to_dict(),
-                    }
-                    for v, c in listed
-                ],
+                "versions": [version_dict(v, c) for v, c in listed],
             }
         )
         return
@@ -73,9 +65,9 @@ def history(key: str, as_json: bool) -> None:
 
     rows = [("version", "fetched", "comments", "what changed")]
     for v, c in listed:
-        fetched = (iso(v.fetched) or "")[:16].replace("T", " ")
-        what = "first archived" if v.number == 1 else c.summary()
-        rows.append((str(v.number), fetched, str(len(v.post.comments)), what))
+        line = version_dict(v, c)
+        fetched = (line["fetched_at"] or "")[:16].replace("T", " ")
+        rows.append((str(v.number), fetched, str(line["comments"]), line["summary"]))
     print_table(rows)
 
 

@@ -131,6 +131,33 @@ def test_redirects_to_other_hosts_are_not_followed(tmp_path: Path) -> None:
     assert "Post number 1" in titles
 
 
+def test_a_post_with_a_timed_meta_refresh_is_archived_and_an_immediate_one_followed(
+    tmp_path: Path,
+) -> None:
+    """A refresh that waits shows the page first (a reload, "you will be taken to…"): the
+    page is the post. One that fires at once is a redirect, and is followed like one."""
+    with serve(trap_blog) as elsewhere:
+        other = elsewhere.url.replace("127.0.0.1", "localhost")
+
+        def refreshing(path: str) -> Answer:
+            status, headers, body = trap_blog(path)
+            if path == "/post-2/":
+                head = f'<meta http-equiv="refresh" content="5;url={other}away/">'
+                body = bytes(body).replace(b"<head>", b"<head>" + head.encode())
+            if path == "/post-3/":
+                head = '<meta http-equiv="refresh" content="0;url=/post-6/">'
+                body = bytes(body).replace(b"<head>", b"<head>" + head.encode())
+            return status, headers, body
+
+        with serve(refreshing) as site:
+            _crawl(tmp_path, site.url)
+        assert elsewhere.paths() == []
+    urls = {p["url"].split("/", 3)[3]: p["title"] for p in _archived(tmp_path)}
+    assert urls["post-2/"] == "Post number 2"
+    assert "post-3/" not in urls
+    assert urls["post-6/"] == "Post number 6"
+
+
 def test_a_paged_feed_finds_posts_no_page_links_to(tmp_path: Path) -> None:
     """No sitemap, no REST API, a home page without post links: WordPress's feed pages
     (`?paged=N`) name every post."""

@@ -50,21 +50,28 @@ class ListingPage:
 
 def sites(store: Store) -> list[dict[str, Any]]:
     """Every blog with its id, posts, comments, years and its last crawl and how it ended."""
+    # Each from an index: posts and years by `posts_site`, comments by the posts' ids.
     rows = store.db.execute(
-        "SELECT s.id, s.url, count(p.id), min(substr(p.published, 1, 4)),"
-        " max(substr(p.published, 1, 4)) FROM sites s LEFT JOIN posts p ON p.site_id = s.id"
-        " GROUP BY s.id"
+        "SELECT s.id, s.url, (SELECT count(*) FROM posts p WHERE p.site_id = s.id),"
+        " (SELECT min(published) FROM posts p WHERE p.site_id = s.id),"
+        " (SELECT max(published) FROM posts p WHERE p.site_id = s.id) FROM sites s"
     ).fetchall()
-    summaries = {row["url"]: row for row in store.site_summaries()}
+    summaries = {row["url"]: row for row in store.site_summaries(comments=len(rows) > 1)}
+    total_comments = (
+        int(store.db.execute("SELECT count(*) FROM comments").fetchone()[0])
+        if len(rows) == 1
+        else 0
+    )
     out = []
     for sid, url, posts, first, last in rows:
         summary = summaries.get(url, {})
+        first, last = (first or "")[:4], (last or "")[:4]
         out.append(
             {
                 "id": sid,
                 "url": url,
                 "posts": posts,
-                "comments": summary.get("comments", 0),
+                "comments": summary.get("comments") or total_comments,
                 "years": [first, last] if first else [],
                 "last_crawl": summary.get("last_crawl"),
                 "ended": summary.get("ended"),
@@ -80,38 +87,51 @@ def site_url(store: Store, site_id: int) -> str | None:
     return str(row[0]) if row else None
 
 
-def _where(site_id: int, listing: Listing, leave_out: str | None = None) -> tuple[str, list[Any]]:
-    """The WHERE clause over `posts p` for a listing; `leave_out` drops that facet's own
-    filter, so a facet counts what choosing another of its values would show."""
-    sql = ["p.site_id = ?"]
-    args: list[Any] = [site_id]
+def _chosen(site_id: int, listing: Listing, leave_out: str | None = None) -> tuple[str, list[Any]]:
+    """A subquery of the ids of the blog's posts that the listing's filters choose, or ""
+    when nothing is filtered; `leave_out` drops that facet's own filter, so that a facet
+    counts what choosing another of its values would show.
+
+    Each filter is answered by an index (terms by `post_terms_site`, the year by
+    `posts_site`), and the sets are intersected: a blog of 100,000 posts is never joined
+    row by row."""
+    parts: list[str] = []
+    args: list[Any] = []
     if listing.year and leave_out != "year":
-        sql.append("p.published >= ? AND p.published < ?")
-        args += [listing.year, str(int(listing.year) + 1)]
-    for taxonomy, name in listing.terms:
-        if taxonomy == leave_out:
-            continue
-        sql.append(
-            "EXISTS (SELECT 1 FROM post_terms t WHERE t.post_id = p.id"
-            " AND t.taxonomy = ? AND t.name = ?)"
+        parts.append(
+            "SELECT id AS pid FROM posts WHERE site_id = ? AND published >= ? AND published < ?"
         )
-        args += [taxonomy, name]
-    return " AND ".join(sql), args
+        args += [site_id, listing.year, str(int(listing.year) + 1)]
+    for taxonomy, name in listing.terms:
+        if taxonomy != leave_out:
+            parts.append(
+                "SELECT post_id AS pid FROM post_terms"
+                " WHERE site_id = ? AND taxonomy = ? AND name = ?"
+            )
+            args += [site_id, taxonomy, name]
+    return " INTERSECT ".join(parts), args
 
 
 def site_posts(store: Store, site_id: int, listing: Listing, *, facets: bool = True) -> ListingPage:
     """A page of the blog's posts, newest first (undated last), with the total and, when
     asked, the facet counts of the filtered set."""
-    where, args = _where(site_id, listing)
+    chosen, args = _chosen(site_id, listing)
+    # Filtered: from the chosen ids (they are the blog's already) by the primary key;
+    # the whole blog: along the `posts_site` index.
+    where = f"p.id IN ({chosen})" if chosen else "p.site_id = ?"
+    args = args if chosen else [site_id]
     q = store.db.execute
     total = int(q(f"SELECT count(*) FROM posts p WHERE {where}", args).fetchone()[0])
     offset = (max(listing.page, 1) - 1) * listing.per_page
+    # The page's rows are picked in the order of the `posts_site` index (undated posts sort
+    # last in descending order), and only those 20 have their comments counted.
     rows = q(
         "SELECT p.id, p.url, p.title, p.kind, p.status, p.published, p.version,"
         " (SELECT count(*) FROM comments c WHERE c.post_id = p.id),"
         " (SELECT name FROM post_terms a WHERE a.post_id = p.id AND a.taxonomy = 'author')"
-        f" FROM posts p WHERE {where}"
-        " ORDER BY p.published IS NULL, p.published DESC, p.id LIMIT ? OFFSET ?",
+        f" FROM (SELECT p.rowid AS r FROM posts p WHERE {where}"
+        "  ORDER BY p.published DESC, p.rowid DESC LIMIT ? OFFSET ?) AS pick"
+        " JOIN posts p ON p.rowid = pick.r ORDER BY p.published DESC, p.rowid DESC",
         [*args, listing.per_page, offset],
     ).fetchall()
     page = ListingPage(total, [ListedPost(*row) for row in rows])
@@ -123,26 +143,32 @@ def site_posts(store: Store, site_id: int, listing: Listing, *, facets: bool = T
 def facet_counts(store: Store, site_id: int, listing: Listing) -> dict[str, list[tuple[str, int]]]:
     """Per facet, its values with how many posts of the listing each would show."""
     out: dict[str, list[tuple[str, int]]] = {}
-    where, args = _where(site_id, listing, leave_out="year")
+    chosen, args = _chosen(site_id, listing, leave_out="year")
+    where = f"id IN ({chosen})" if chosen else "site_id = ?"
     out["year"] = [
         (str(y), int(n))
         for y, n in store.db.execute(
-            f"SELECT substr(p.published, 1, 4) AS y, count(*) FROM posts p WHERE {where}"
-            " AND p.published IS NOT NULL GROUP BY y ORDER BY y DESC",
-            args,
+            "SELECT substr(published, 1, 4) AS y, count(*) FROM posts"
+            f" WHERE {where} AND published IS NOT NULL GROUP BY y ORDER BY y DESC",
+            args if chosen else [site_id],
         )
     ]
     for taxonomy in TAXONOMIES:
-        where, args = _where(site_id, listing, leave_out=taxonomy)
-        out[taxonomy] = [
-            (str(name), int(n))
-            for name, n in store.db.execute(
-                "SELECT t.name, count(*) AS n FROM post_terms t JOIN posts p ON p.id = t.post_id"
-                f" WHERE t.taxonomy = ? AND {where} GROUP BY t.name ORDER BY n DESC, t.name"
-                " LIMIT ?",
-                [taxonomy, *args, FACET_LIMIT],
+        chosen, args = _chosen(site_id, listing, leave_out=taxonomy)
+        if chosen:  # from the chosen posts to their terms (CROSS JOIN keeps that order)
+            sql = (
+                f"SELECT t.name, count(*) AS n FROM ({chosen}) AS f CROSS JOIN post_terms t"
+                " ON t.post_id = f.pid AND t.taxonomy = ? GROUP BY t.name"
             )
-        ]
+            args = [*args, taxonomy]
+        else:  # the whole blog: one range of the `post_terms_site` index
+            sql = (
+                "SELECT name, count(*) AS n FROM post_terms WHERE site_id = ? AND taxonomy = ?"
+                " GROUP BY name"
+            )
+            args = [site_id, taxonomy]
+        rows = store.db.execute(f"{sql} ORDER BY n DESC, 1 LIMIT ?", [*args, FACET_LIMIT])
+        out[taxonomy] = [(str(name), int(n)) for name, n in rows]
     return out
 
 

@@ -132,6 +132,18 @@ def _new(these: Iterable[str], than: Iterable[str]) -> tuple[str, ...]:
     return tuple(t for t in these if t not in old)
 
 
+def version_dict(version: Version, changed: Changes) -> dict[str, Any]:
+    """One line of a post's history as JSON (`history --json`, the reading room)."""
+    return {
+        "version": version.number,
+        "fetched_at": iso(version.fetched),
+        "title": version.post.title,
+        "comments": len(version.post.comments),
+        "changes": changed.to_dict(),
+        "summary": "first archived" if version.number == 1 else changed.summary(),
+    }
+
+
 def history(versions: Iterable[tuple[int, Post]]) -> Iterator[tuple[Version, Changes]]:
     """Each version with what it changed against the version before it."""
     before: Post | None = None

@@ -50,7 +50,7 @@ CREATE TABLE IF NOT EXISTS comments (
     first_seen TEXT NOT NULL, PRIMARY KEY (post_id, id));
 CREATE TABLE IF NOT EXISTS post_terms (
     post_id TEXT NOT NULL REFERENCES posts(id), taxonomy TEXT NOT NULL, name TEXT NOT NULL,
-    PRIMARY KEY (post_id, taxonomy, name));
+    site_id INTEGER, PRIMARY KEY (post_id, taxonomy, name));
 CREATE TABLE IF NOT EXISTS fetches (
     url TEXT PRIMARY KEY, status INTEGER, etag TEXT, last_modified TEXT,
     fetched_at TEXT NOT NULL, content_hash TEXT);
@@ -62,8 +62,7 @@ CREATE TABLE IF NOT EXISTS page_versions (
     post_id TEXT NOT NULL REFERENCES posts(id), version INTEGER NOT NULL,
     page_no INTEGER NOT NULL, url TEXT NOT NULL, fetched_at TEXT NOT NULL, content_type TEXT,
     body BLOB NOT NULL, PRIMARY KEY (post_id, version, page_no));
-CREATE INDEX IF NOT EXISTS posts_site ON posts(site_id, published);
-CREATE INDEX IF NOT EXISTS post_terms_name ON post_terms(taxonomy, name);
+CREATE INDEX IF NOT EXISTS posts_site ON posts(site_id, published, id);
 CREATE TABLE IF NOT EXISTS crawl_runs (
     id INTEGER PRIMARY KEY, site_id INTEGER NOT NULL REFERENCES sites(id),
     started TEXT NOT NULL, ended TEXT, status TEXT NOT NULL DEFAULT 'running',
@@ -86,6 +85,8 @@ CREATE TABLE IF NOT EXISTS frontier (
 """
 # Columns added after the first release, for archives made before them.
 MIGRATIONS = {
+    # The post's site beside each of its terms: a blog's facets are counted from one index.
+    "post_terms": {"site_id": "INTEGER"},
     "crawl_runs": {
         "posts_gone": "INTEGER DEFAULT 0",
         "requests": "INTEGER DEFAULT 0",
@@ -177,6 +178,13 @@ class Store:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if row is not None and int(row[0]) < 3:
             self._add_language_terms()
+            self.db.execute(
+                "UPDATE post_terms SET site_id = (SELECT site_id FROM posts WHERE id = post_id)"
+            )
+        self.db.execute(
+            "CREATE INDEX IF NOT EXISTS post_terms_site"
+            " ON post_terms(site_id, taxonomy, name, post_id)"
+        )
         self.db.execute(
             "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
         )
@@ -186,14 +194,15 @@ class Store:
         among the post's terms, where the reading room counts and filters it."""
         with self.transaction():
             rows = self.db.execute(
-                "SELECT p.id, v.data FROM posts p JOIN post_versions v"
+                "SELECT p.id, p.site_id, v.data FROM posts p JOIN post_versions v"
                 " ON v.post_id = p.id AND v.version = p.version"
             )
-            for pid, data in rows.fetchall():
+            for pid, site, data in rows.fetchall():
                 if language := orjson.loads(zlib.decompress(data)).get("language"):
                     self.db.execute(
-                        "INSERT OR IGNORE INTO post_terms VALUES (?, 'language', ?)",
-                        (pid, language),
+                        "INSERT OR IGNORE INTO post_terms (post_id, taxonomy, name, site_id)"
+                        " VALUES (?, 'language', ?, ?)",
+                        (pid, language, site),
                     )
 
     def __enter__(self) -> Store:
@@ -375,6 +384,10 @@ class Store:
                     "UPDATE posts SET last_seen = ?, status = 'live', site_id = ? WHERE id = ?",
                     (now, site, pid),
                 )
+                self.db.execute(
+                    "UPDATE post_terms SET site_id = ? WHERE post_id = ? AND site_id IS NOT ?",
+                    (site, pid, site),
+                )
                 return "unchanged", 0
             version = (row[0] if row else 0) + 1
             data = zlib.compress(orjson.dumps(record), 6)
@@ -412,11 +425,12 @@ class Store:
             )
             self.db.execute("DELETE FROM post_terms WHERE post_id = ?", (pid,))
             self.db.executemany(
-                "INSERT OR IGNORE INTO post_terms VALUES (?, ?, ?)",
-                [(pid, "tag", t) for t in post.tags]
-                + [(pid, "category", c) for c in post.categories]
-                + ([(pid, "author", post.author)] if post.author else [])
-                + ([(pid, "language", post.language)] if post.language else []),
+                "INSERT OR IGNORE INTO post_terms (post_id, taxonomy, name, site_id)"
+                " VALUES (?, ?, ?, ?)",
+                [(pid, "tag", t, site) for t in post.tags]
+                + [(pid, "category", c, site) for c in post.categories]
+                + ([(pid, "author", post.author, site)] if post.author else [])
+                + ([(pid, "language", post.language, site)] if post.language else []),
             )
             before = self.db.total_changes
             self.db.executemany(
@@ -659,13 +673,19 @@ class Store:
 
     # --- managing sites: list, rename, merge, remove ------------------------------------------
 
-    def site_summaries(self) -> list[dict[str, Any]]:
-        """Each blog with its posts, comments and last crawl (when, how it ended)."""
+    def site_summaries(self, comments: bool = True) -> list[dict[str, Any]]:
+        """Each blog with its posts, comments (None unless asked: counting them costs a
+        look at every post) and last crawl (when, how it ended)."""
+        counted = (
+            "(SELECT count(*) FROM comments c JOIN posts p ON p.id = c.post_id"
+            " WHERE p.site_id = s.id)"
+            if comments
+            else "NULL"
+        )
         rows = self.db.execute(
             "SELECT s.url,"
             " (SELECT count(*) FROM posts p WHERE p.site_id = s.id),"
-            " (SELECT count(*) FROM comments c JOIN posts p ON p.id = c.post_id"
-            "  WHERE p.site_id = s.id),"
+            f" {counted},"
             " r.started, r.ended, coalesce(r.outcome, CASE r.status WHEN 'finished'"
             "  THEN 'finished' ELSE 'interrupted' END), r.reason"
             " FROM sites s LEFT JOIN crawl_runs r ON r.id ="
@@ -727,6 +747,7 @@ class Store:
         with self.transaction():
             src, dst = self._site_row(source), self._site_row(target)
             moved = self.db.execute("UPDATE posts SET site_id = ? WHERE site_id = ?", (dst, src))
+            self.db.execute("UPDATE post_terms SET site_id = ? WHERE site_id = ?", (dst, src))
             self.db.execute("UPDATE crawl_runs SET site_id = ? WHERE site_id = ?", (dst, src))
             self.db.execute("DELETE FROM schedules WHERE url = ?", (source,))
             self.db.execute("DELETE FROM sites WHERE id = ?", (src,))

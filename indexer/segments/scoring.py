@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import pickle
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -181,19 +182,40 @@ def dated_docs(q: wq.Query, searcher: Any, want: int, *, newest: bool) -> Rankin
     return _ranking(len(all_docs), best, matches)
 
 
+# A segment never changes once written (deletions are kept apart, and `matched` has only
+# live documents), so a keyword field's values with their posting lists are read once per
+# segment and process: a long-running reader (the reading room) counts facets from memory.
+_FACET_TABLES: OrderedDict[tuple[str, str], list[tuple[str, npt.NDArray[np.int64]]]] = OrderedDict()
+FACET_TABLES_KEPT = 64
+
+
+def _facet_table(context: _Leaf, fieldname: str) -> list[tuple[str, npt.NDArray[np.int64]]]:
+    leaf = context.leaf
+    segment = leaf.segment() if hasattr(leaf, "segment") else None
+    key = (segment.segment_id(), fieldname) if segment is not None else None
+    if key is not None and (table := _FACET_TABLES.get(key)) is not None:
+        return table
+    field = leaf.schema[fieldname]
+    table = [
+        (str(field.from_bytes(btext)), context.postings(fieldname, btext)[0])
+        for btext in leaf.lexicon(fieldname)
+    ]
+    if key is not None:
+        _FACET_TABLES[key] = table
+        while len(_FACET_TABLES) > FACET_TABLES_KEPT:
+            _FACET_TABLES.popitem(last=False)
+    return table
+
+
 def facet_counts(ranking: Ranking, fieldname: str) -> list[tuple[str, int]]:
     """How many matching posts hold each value of a keyword field, most first: each value's
     posting list against the matches (Whoosh's grouping visited every match in Python)."""
     counts: dict[str, int] = {}
     for context, matched in ranking.matched:
-        leaf = context.leaf
-        if fieldname not in leaf.schema or not matched.any():
+        if fieldname not in context.leaf.schema or not matched.any():
             continue
-        field = leaf.schema[fieldname]
-        for btext in leaf.lexicon(fieldname):
-            ids = context.postings(fieldname, btext)[0]
+        for label, ids in _facet_table(context, fieldname):
             if n := int(np.count_nonzero(matched[ids[ids < len(matched)]])):
-                label = str(field.from_bytes(btext))
                 counts[label] = counts.get(label, 0) + n
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 

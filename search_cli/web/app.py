@@ -34,6 +34,10 @@ def create_app(archive: Path) -> Flask:
     for module in (sites, posts, history, searching):
         module.register(app)
 
+    # Compiled now, not on each template's first visit.
+    for name in app.jinja_env.list_templates():
+        app.jinja_env.get_template(name)
+
     @app.context_processor
     def twins() -> dict[str, Any]:
         def json_url() -> str | None:

@@ -7,8 +7,7 @@ from typing import Any
 from flask import Flask, abort, request
 
 from crawler.archive import history as versions_of
-from crawler.archive.history import Version, diff_dict
-from crawler.archive.model import iso
+from crawler.archive.history import Version, diff_dict, version_dict
 from search_cli.web.posts import load
 from search_cli.web.room import answer, archive_of, route
 
@@ -25,17 +24,7 @@ def versions(pid: str) -> Any:
         "id": pid,
         "url": current.url,
         "title": current.title,
-        "versions": [
-            {
-                "version": v.number,
-                "fetched_at": iso(v.fetched),
-                "title": v.post.title,
-                "comments": len(v.post.comments),
-                "changes": c.to_dict(),
-                "summary": c.summary(),
-            }
-            for v, c in listed
-        ],
+        "versions": [version_dict(v, c) for v, c in listed],
     }
     return answer("versions.html", data, post=current, listed=listed, current=row["version"])
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, abort, jsonify, request, url_for
+from flask import Flask, Response, abort, jsonify, render_template, request, url_for
 
 from crawler.archive import browse
 from crawler.archive.model import Post
 from search_cli.web.content import post_html
-from search_cli.web.room import RAW_CSP, answer, archive_of, route
+from search_cli.web.room import RAW_CSP, answer, archive_of, route, wants_json
 
 
 def register(app: Flask) -> None:
@@ -55,14 +55,22 @@ def post(pid: str) -> Any:
         "site_id": row["site_id"],
         "thread": [{"id": t.comment.id, "depth": t.depth} for t in browse.thread(shown.comments)],
     }
-    return answer(
-        "post.html",
-        data,
-        post=shown,
-        lang=shown.language or "en",
-        body=post_html(shown),
-        threaded=browse.thread(shown.comments),
-        raw_url=url_for("raw_view", pid=pid, v=number),
+    if wants_json():
+        return answer("post.html", data)
+    # The page is made of the version (never rewritten) and the post's record: rendered
+    # once for each state of the two.
+    key = ("post", pid, number, row["version"], row["status"], row["last_seen"][:10])
+    return archive_of().lasting(
+        key,
+        lambda: render_template(
+            "post.html",
+            **data,
+            post=shown,
+            lang=shown.language or "en",
+            body=post_html(shown),
+            threaded=browse.thread(shown.comments),
+            raw_url=url_for("raw_view", pid=pid, v=number),
+        ),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ PAGE_CSP = (
 # An archived page as fetched: a sandbox (no script, an origin of its own), and no request
 # beyond this server.
 RAW_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
+LASTING = 500  # rendered post pages kept (a few MB)
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -53,6 +55,7 @@ class Archive:
         self._stores = Stores(archive)
         self._cache: dict[Any, Any] = {}
         self._cache_key: tuple[int, ...] = ()
+        self._lasting: OrderedDict[Any, Any] = OrderedDict()
         self._lock = threading.Lock()
 
     @property
@@ -87,6 +90,20 @@ class Archive:
             self._cache[key] = value
         return value
 
+    def lasting(self, key: Any, make: Callable[[], Any]) -> Any:
+        """An answer made only of what never changes (an archived version is never
+        rewritten): kept across writes, the least recently used dropped first."""
+        with self._lock:
+            if key in self._lasting:
+                self._lasting.move_to_end(key)
+                return self._lasting[key]
+        value = make()
+        with self._lock:
+            self._lasting[key] = value
+            while len(self._lasting) > LASTING:
+                self._lasting.popitem(last=False)
+        return value
+
 
 def wants_json() -> bool:
     return request.path.endswith(".json")
@@ -105,6 +122,17 @@ def route(app: Flask, rule: str, view: Callable[..., Any], json_rule: str | None
     """A page and its JSON twin (`rule` + ".json", or `json_rule`)."""
     app.add_url_rule(rule, view.__name__, view)
     app.add_url_rule(json_rule or rule.rstrip("/") + ".json", view.__name__ + "_json", view)
+
+
+def with_query(base: str, params: dict[str, Any], page: int = 1) -> str:
+    """`base` with the non-empty params (lists repeat their key) and the page when past 1.
+    Pages with many filter links build them this way: url_for costs a route lookup each."""
+    from urllib.parse import urlencode
+
+    kept = {k: v for k, v in params.items() if v}
+    if page > 1:
+        kept["page"] = page
+    return f"{base}?{urlencode(kept, doseq=True)}" if kept else base
 
 
 def marked(fragment: str, marks: tuple[tuple[int, int], ...]) -> Markup:

@@ -10,7 +10,7 @@ from flask import Flask, request, url_for
 
 from crawler.archive.errors import IndexMissing, QueryError
 from search_cli.web.feeds import atom_response
-from search_cli.web.room import answer, archive_of, route
+from search_cli.web.room import answer, archive_of, route, with_query
 
 PER_PAGE = 10
 SORTS = ("relevance", "newest", "oldest")
@@ -78,7 +78,7 @@ def run(asked: dict[str, Any], limit: int, facets: tuple[str, ...]) -> Any:
     )
     for name in facets:
         if name != "year":  # the index keeps names lower-cased; show them as pages do
-            shown = room.store.display_names(name)
+            shown = room.cached(("names", name), lambda n=name: room.store.display_names(n))
             result.facets[name] = [(shown.get(k, k), n) for k, n in result.facets[name]]
     return result
 
@@ -88,7 +88,8 @@ def search_page() -> Any:
     from search_cli.render import result_json
 
     asked = _request()
-    pending = len(archive_of().store.pending_index())
+    room = archive_of()
+    pending = room.cached(("pending",), lambda: len(room.store.pending_index()))
     context: dict[str, Any] = {"asked": asked, "pending": pending, "result": None}
     if not asked["q"]:
         return answer("search.html", {"query": "", "total": 0, "hits": []}, **context)
@@ -96,7 +97,7 @@ def search_page() -> Any:
     try:
         # The same search again (the next page's facets, a reload) is answered from the
         # cache until the archive or its index is written again.
-        result = archive_of().cached(key, lambda: run(asked, PER_PAGE, FACETS))
+        result = room.cached(key, lambda: run(asked, PER_PAGE, FACETS))
     except QueryError as exc:
         return answer("search.html", {"query": asked["q"], "error": str(exc)}, 400, **context)
     except IndexMissing as exc:
@@ -106,11 +107,12 @@ def search_page() -> Any:
     data["pending_index"] = pending
     context["result"] = result
     context["pages"] = max((result.total + PER_PAGE - 1) // PER_PAGE, 1)
-    context["link"] = lambda **changes: _link(asked, **changes)
+    base = url_for("search_page")
+    context["link"] = lambda **changes: _link(asked, base, **changes)
     return answer("search.html", data, **context)
 
 
-def _link(asked: dict[str, Any], **changes: Any) -> str:
+def _link(asked: dict[str, Any], base: str, **changes: Any) -> str:
     params: dict[str, Any] = {
         "q": asked["q"],
         "sort": asked["sort"] if asked["sort"] != "relevance" else None,
@@ -121,10 +123,7 @@ def _link(asked: dict[str, Any], **changes: Any) -> str:
     }
     page = changes.pop("page", 1)
     params.update(changes)
-    params = {k: v for k, v in params.items() if v}
-    if page > 1:
-        params["page"] = page
-    return url_for("search_page", **params)
+    return with_query(base, params, page)
 
 
 def search_feed() -> Any:

@@ -10,7 +10,7 @@ from flask import Flask, abort, request, url_for
 from crawler.archive import browse
 from crawler.archive.browse import Listing
 from search_cli.web.feeds import atom_response
-from search_cli.web.room import answer, archive_of, route
+from search_cli.web.room import answer, archive_of, route, with_query
 
 PER_PAGE = 20
 FEED_SIZE = 50
@@ -56,6 +56,7 @@ def site(site_id: int) -> Any:
         ("site", site_id, listing), lambda: browse.site_posts(room.store, site_id, listing)
     )
     pages = max((page.total + PER_PAGE - 1) // PER_PAGE, 1)
+    base = url_for("site", site_id=site_id)
     data = {
         "site": {"id": site_id, "url": url},
         "filters": {"year": listing.year, **_terms(listing)},
@@ -72,7 +73,7 @@ def site(site_id: int) -> Any:
         "site.html",
         data,
         filtered=bool(listing.year or listing.terms),
-        link=lambda **changes: _link(site_id, listing, **changes),
+        link=lambda **changes: _link(base, listing, **changes),
     )
 
 
@@ -83,15 +84,12 @@ def _terms(listing: Listing) -> dict[str, list[str]]:
     return out
 
 
-def _link(site_id: int, listing: Listing, **changes: Any) -> str:
+def _link(base: str, listing: Listing, **changes: Any) -> str:
     """The site page with one filter set, cleared (None) or the page changed."""
     params: dict[str, Any] = {"year": listing.year, **_terms(listing)}
     page = changes.pop("page", 1)
     params.update(changes)
-    params = {k: v for k, v in params.items() if v}
-    if page > 1:
-        params["page"] = page
-    return url_for("site", site_id=site_id, **params)
+    return with_query(base, params, page)
 
 
 def site_feed(site_id: int) -> Any:
