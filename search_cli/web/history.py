@@ -43,13 +43,15 @@ def diff(pid: str) -> Any:
     last = int(row["version"])
     to = _number("to", last)
     start = _number("from", max(to - 1, 1))
-    store = archive_of().store
-    a, b = store.post_version(pid, start), store.post_version(pid, to)
+    room = archive_of()
+    a, b = room.store.post_version(pid, start), room.store.post_version(pid, to)
     if a is None or b is None:
         missing = start if a is None else to
         abort(404, f"Post {pid} has no version {missing} (it has 1 to {last}).")
     older, newer = Version(start, a), Version(to, b)
-    data = {"id": pid, "url": current.url, **diff_dict(older, newer)}
+    # Two archived versions never change, nor does their diff.
+    compared = room.lasting(("diff", pid, start, to), lambda: diff_dict(older, newer))
+    data = {"id": pid, "url": current.url, **compared}
     return answer(
         "diff.html",
         data,
