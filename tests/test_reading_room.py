@@ -58,7 +58,13 @@ def archive(tmp_path: Path) -> Path:
         thread = (
             Comment("c1", "Erster!", author="LD"),
             Comment("c2", "Antwort", parent_id="c1", author="<img src=x onerror=alert(1)>"),
-            Comment("c3", "Antwort auf die Antwort", parent_id="c2", author="Anna"),
+            Comment(
+                "c3",
+                "Antwort auf die Antwort",
+                parent_id="c2",
+                author="Anna",
+                author_url="javascript:alert(1)",
+            ),
             Comment("c4", "Verlinkt", author="Other blog", type="pingback"),
         )
         store.save_post(
@@ -407,3 +413,30 @@ def test_serve_says_when_its_port_is_taken(archive: Path) -> None:
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith(f"Error: Cannot listen on 127.0.0.1:{port}:")
+
+
+@pytest.mark.e2e
+def test_serve_shows_what_a_crawl_archives_while_it_serves(
+    sample_site: Any, tmp_path: Path
+) -> None:
+    first = sample_site.posts[0]
+    one = run_cli(tmp_path, "crawl", "--only", sample_site.url.rstrip("/") + first.path, "--json")
+    assert one.returncode == 0, one.stderr
+    proc = start_cli(tmp_path, "serve", "--port", "0")
+    try:
+        assert proc.stderr is not None
+        url = re.search(r"http://127\.0\.0\.1:\d+/", proc.stderr.readline())
+        assert url
+
+        def posts() -> int:
+            with urllib.request.urlopen(url.group(0) + "index.json", timeout=30) as reply:
+                return int(json.loads(reply.read())["sites"][0]["posts"])
+
+        assert posts() == 1
+        # The whole blog, crawled into the archive the room is serving.
+        whole = run_cli(tmp_path, "crawl", sample_site.url, "--json")
+        assert whole.returncode == 0, whole.stderr
+        assert posts() == len(sample_site.posts)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=20)

@@ -14,7 +14,7 @@ from flask import Flask, Response, request, url_for
 from crawler.archive.errors import ArchiveError
 from crawler.archive.store import Store
 from search_cli.web.content import text_html
-from search_cli.web.room import HEADERS, PAGE_CSP, Archive, answer, marked
+from search_cli.web.room import HEADERS, PAGE_CSP, Archive, answer, marked, web_url
 
 
 def create_app(archive: Path) -> Flask:
@@ -27,6 +27,7 @@ def create_app(archive: Path) -> Flask:
     app.extensions["blogarchive"] = Archive(archive)
     app.jinja_env.filters["marked"] = marked
     app.jinja_env.filters["paragraphs"] = text_html
+    app.jinja_env.filters["web_url"] = web_url
     app.jinja_env.globals["archive_path"] = str(archive)
 
     from search_cli.web import history, posts, searching, sites

@@ -135,6 +135,13 @@ def with_query(base: str, params: dict[str, Any], page: int = 1) -> str:
     return f"{base}?{urlencode(kept, doseq=True)}" if kept else base
 
 
+def web_url(url: str | None) -> str:
+    """A link to the live web only when it is one (http or https): an archived commenter's
+    address of `javascript:…` becomes no link at all."""
+    text = (url or "").strip()
+    return text if text.lower().startswith(("http://", "https://")) else ""
+
+
 def marked(fragment: str, marks: tuple[tuple[int, int], ...]) -> Markup:
     """A snippet with its matched words in <mark>, everything else escaped."""
     out, pos = [], 0
