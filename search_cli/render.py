@@ -176,11 +176,11 @@ def print_post(post: Post) -> None:
         return
     out.print()
     out.print(Text(f"{len(post.comments)} comments", style="bold"))
-    depth: dict[str, int] = {}
-    for c in post.comments:
-        level = depth[c.parent_id] + 1 if c.parent_id in depth else 0
-        depth[c.id] = level
-        pad = "    " * level
+    from crawler.archive.browse import thread
+
+    for threaded in thread(post.comments):  # replies after what they answer, indented
+        c = threaded.comment
+        pad = "    " * threaded.depth
         kind = "" if c.type == "comment" else f" ({c.type})"
         out.print()
         out.print(Text(f"{pad}{c.author or 'anonymous'}{kind} · {_day(c.published)}", style="cyan"))

@@ -107,6 +107,9 @@ def test_search_imports_neither_scrapy_nor_twisted(crawled_archive: Path) -> Non
     modules = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line}
     heavy = sorted(m for m in modules if m.split(".")[0] in {"scrapy", "twisted"})
     assert heavy == []
+    # The reading room's web stack is for `serve` alone.
+    web = {"flask", "werkzeug", "jinja2", "waitress"}
+    assert sorted(m for m in modules if m.split(".")[0] in web) == []
     assert "whoosh" in {m.split(".")[0] for m in modules}  # the check itself works
 
 

@@ -78,6 +78,8 @@ def sanitize_html(html: str, *, local: tuple[str, ...] | None = None) -> str:
                 if not text.startswith(local):
                     del tag.attrs[attr]
                     tag.attrs[f"data-archived-{attr}"] = text
+                    if tag.name == "img" and attr == "src":
+                        tag.attrs["title"] = f"Not in the archive: {text}"
         for link in soup.find_all("a", href=True):
             link.attrs["rel"] = "noopener noreferrer nofollow"
     root = soup.body.div if soup.body and soup.body.div else None
