@@ -415,7 +415,7 @@ class Extractor:
         # Lightbox hints in captions are the widget talking, not the author.
         text = ENLARGE_HINT.sub("", text)
         lead = first_match(root, LEAD, self.comment_ids) if root is not self.doc else None
-        # A standfirst above the body (netzpolitik.org's entry-excerpt) is the post's text.
+        # A standfirst above the body (a theme's entry-excerpt lead paragraph) is the post's text.
         intro = html_to_text(lead) if lead is not None and not inside(lead, set(blocks)) else ""
         if intro and intro not in text:
             text = f"{intro}\n\n{text}" if text else intro

@@ -1,0 +1,97 @@
+"""Scoring a parser on the real-world dev sets (../shared/fixtures/realworld and
+realworld-more): the share of labels it meets, by the sets' own matching rules (text
+compared after NFKC, invisible characters dropped, white space folded).
+
+`tests/test_realworld.py` holds blogarchive to floors with it; `bench/parse.py` scores
+trafilatura beside it in the same run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# The shared folder beside the repository (no pytest here: bench/parse.py runs this too).
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+SETS = {
+    "realworld": SHARED / "fixtures" / "realworld",
+    "realworld-more": SHARED / "fixtures" / "realworld-more",
+}
+MEASURES = ("must_contain", "leaks", "comment_snippets", "dates", "titles")
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """What a parser made of a page, in the terms the labels speak of."""
+
+    title: str | None
+    text: str
+    comments: str
+    published: str | None  # YYYY-MM-DD as the page states it
+
+
+Parser = Callable[[str, bytes], Read]
+
+
+def norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub("[\u00ad\u200b\u200c\u200d\u2060\ufeff]", "", text)
+    return " ".join(text.split())
+
+
+def pages(name: str) -> list[dict[str, Any]]:
+    data = json.loads((SETS[name] / "expectations.json").read_text(encoding="utf-8"))
+    return list(data["pages"])
+
+
+def available() -> list[str]:
+    return [name for name, folder in SETS.items() if (folder / "expectations.json").exists()]
+
+
+def blogarchive(url: str, body: bytes) -> Read:
+    from crawler.parsers import parse_page
+
+    post = parse_page(url, body).post
+    if post is None:
+        return Read(None, "", "", None)
+    return Read(
+        post.title,
+        post.text,
+        " ".join(c.text for c in post.comments),
+        post.published.isoformat()[:10] if post.published else None,
+    )
+
+
+def score(name: str, parse: Parser) -> tuple[dict[str, float], dict[str, list[str]]]:
+    """The set's rates per measure, and per measure the ids of the pages that missed."""
+    counts = {k: [0, 0] for k in MEASURES}
+    misses: dict[str, list[str]] = {k: [] for k in MEASURES}
+
+    def count(key: str, ok: bool, page: dict[str, Any], bad: bool = False) -> None:
+        counts[key][0] += ok
+        counts[key][1] += 1
+        if ok == bad:
+            misses[key].append(page["id"])
+
+    folder = SETS[name]
+    for page in pages(name):
+        read = parse(page["url"], (folder / page["file"]).read_bytes())
+        text, comments = norm(read.text), norm(read.comments)
+        for item in page["must_contain"]:
+            count("must_contain", norm(item["text"]) in text, page)
+        for item in page["must_not_contain"]:
+            count("leaks", norm(item["text"]) in text, page, bad=True)
+        for item in page["comment_snippets"]:
+            count("comment_snippets", norm(item["text"]) in comments, page)
+        if page["published"]:
+            count("dates", read.published == page["published"]["value"], page)
+        if page["title"]:
+            titles = {norm(t) for t in [page["title"]["value"], *page.get("title_alternates", [])]}
+            count("titles", read.title is not None and norm(read.title) in titles, page)
+    rates = {k: ok / max(total, 1) for k, (ok, total) in counts.items()}
+    return rates, misses
