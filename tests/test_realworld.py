@@ -17,15 +17,15 @@ import pytest
 from tests import realworld
 from tests.conftest import ROOT
 
-# Titles: five labels of the first set keep a site suffix or name the site ("Internet-Law"
-# for a post titled "Verstößt der Ausschluss …"); the parsers return the post's own heading.
+# Labels that contradict the field rules (a title that is the site's name or keeps its
+# suffix) are corrected in tests/realworld_overrides.json, each with its reason.
 FLOORS = {
-    "realworld": {"must_contain": 0.97, "comment_snippets": 0.98, "dates": 0.97, "titles": 0.93},
+    "realworld": {"must_contain": 0.97, "comment_snippets": 0.98, "dates": 0.975, "titles": 0.99},
     "realworld-more": {
-        "must_contain": 0.86,
+        "must_contain": 0.865,
         "comment_snippets": 0.72,
-        "dates": 0.92,
-        "titles": 0.92,
+        "dates": 0.93,
+        "titles": 0.965,
     },
 }
 MAX_LEAKS = {"realworld": 0.01, "realworld-more": 0.07}

@@ -134,6 +134,11 @@ BOILERPLATE = (
     " nav, aside, form, footer"
 )
 SITE_SUFFIX = re.compile(r"\s+[|–—\-:·»]{1,2}\s+")
+# Headings a theme marks as the entry's own title (microformats, schema.org, theme classes).
+MARKED_TITLE = (
+    "h1.entry-title, h1.post-title, h1.p-name, h1[itemprop=headline], h1.wp-block-post-title,"
+    " h1.posttitle, h1.article-title"
+)
 
 
 ARCHIVE_WORDS = frozenset(("blog archive", "blog archiv", "archive", "archiv", "blog"))
@@ -382,6 +387,21 @@ class Extractor:
                     c
                     for c, t in zip(candidates, texts, strict=True)
                     if t and t != site and (not named or t in named) and not self._links_home(c)
+                ),
+                None,
+            )
+        if el is None:
+            # A search-engine title (<title>, og:title) often words the post differently from
+            # its heading: a heading the theme marks as the entry's title is the post's
+            # title, unless it is the site's name.
+            marked = list(ordered(root, MARKED_TITLE, self.comment_ids))
+            if root is not self.doc:  # a header above the entry
+                marked += ordered(self.doc, MARKED_TITLE, self.comment_ids | self._chrome())
+            el = next(
+                (
+                    c
+                    for c in marked
+                    if (t := text_of(c).casefold()) and t != site and not self._links_home(c)
                 ),
                 None,
             )

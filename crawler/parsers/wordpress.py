@@ -10,17 +10,22 @@ from crawler.parsers.select import Node, first_match
 NAME = "wordpress"
 
 SELECTORS = PostSelectors(
+    # Themes from before HTML5 wrap the post in `<div class="post" id="post-ID">` (WordPress's
+    # post_class() and the_ID()), its title in .posttitle/.storytitle or a permalink h2, its text in
+    # .postentry/.storycontent.
     entry=(
-        "article.post, article.page, article.type-post, article.type-page, .hentry, main, article"
+        "article.post, article.page, article.type-post, article.type-page, .hentry, main, article,"
+        " div.post[id^=post-]"
     ),
     title=(
         "h1.entry-title, .entry-title, h1.wp-block-post-title, .wp-block-post-title,"
-        " h1.post-title, h1"
+        " h1.post-title, .posttitle, .storytitle, h1, h2 a[rel=bookmark]"
     ),
     content=(
         ".et_pb_post_content, .elementor-widget-theme-post-content, #mvp-content-main,"
         " .td-post-content, .entry-content, .wp-block-post-content, .post-content, .entrytext,"
-        " .the-content, .post-entry, .entry, .post-body, #story, .elementor-text-editor"
+        " .the-content, .post-entry, .postentry, .storycontent, .entry, .post-body, #story,"
+        " .elementor-text-editor"
     ),
     author=(
         ".byline .author a, .byline .fn, .author.vcard a, .entry-meta .author,"
