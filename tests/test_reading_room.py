@@ -278,6 +278,26 @@ def test_search_page_is_the_cli_search(client: Any, archive: Path) -> None:
     assert "Did you mean" in typo
 
 
+def test_a_view_that_fails_answers_one_line_and_no_traceback(
+    client: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from crawler.archive import browse
+
+    def broken(*args: Any) -> Any:
+        raise ValueError("a record the view cannot read")
+
+    monkeypatch.setattr(browse, "post_row", broken)
+    reply = client.get(f"/post/{_post(1).id}")
+    assert reply.status_code == 500
+    page = reply.get_data(as_text=True)
+    assert "could not be shown (ValueError: a record the view cannot read)" in page
+    assert "Traceback" not in page
+    err = capsys.readouterr().err
+    assert err.strip().splitlines() == [
+        f"Error answering /post/{_post(1).id}?: ValueError: a record the view cannot read"
+    ]
+
+
 def test_a_bad_query_is_one_line_on_the_page(client: Any, archive: Path) -> None:
     run_cli(archive, "reindex")
     reply = client.get("/search?q=%22kunden&since=2010")
@@ -351,7 +371,9 @@ def test_history_diff_and_show_versions_on_the_command_line(archive: Path) -> No
 
 
 def test_serve_binds_loopback_and_stops_with_one_line_on_ctrl_c(archive: Path) -> None:
-    proc = start_cli(archive, "serve", "--port", "0")
+    assert run_cli(archive, "reindex").returncode == 0
+    # One thread: requests that arrive together wait for it (waitress would say so).
+    proc = start_cli(archive, "serve", "--port", "0", "--threads", "1")
     try:
         assert proc.stderr is not None
         line = proc.stderr.readline()
@@ -360,6 +382,16 @@ def test_serve_binds_loopback_and_stops_with_one_line_on_ctrl_c(archive: Path) -
         port = int(match.group(1))
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/index.json", timeout=10) as r:
             assert json.loads(r.read())["sites"][0]["url"] == SITE
+        from concurrent.futures import ThreadPoolExecutor
+
+        def fetch(q: str) -> int:
+            url = f"http://127.0.0.1:{port}/search?q={q}"
+            with urllib.request.urlopen(url, timeout=30) as reply:
+                return int(reply.status)
+
+        with ThreadPoolExecutor(6) as pool:
+            words = ["kunden", "laden", "teil", "absatz", "beitrag", "zweiter"]
+            assert list(pool.map(fetch, words)) == [200] * 6
         # Bound to loopback only: another address of this machine is refused.
         other = _non_loopback_address()
         if other:

@@ -70,4 +70,17 @@ def create_app(archive: Path) -> Flask:
     def archive_error(error: ArchiveError) -> Any:
         return answer("error.html", {"error": str(error)}, 500)
 
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Any:
+        from werkzeug.exceptions import HTTPException
+
+        if isinstance(error, HTTPException):  # 400, 405 and the like: Flask's own answer
+            return error
+        # One line where the room was started, one on the page; the archive is untouched.
+        import sys
+
+        what = f"{type(error).__name__}: {error}"
+        print(f"Error answering {request.full_path}: {what}", file=sys.stderr)
+        return answer("error.html", {"error": f"This page could not be shown ({what})."}, 500)
+
     return app

@@ -4,6 +4,7 @@ unless asked otherwise."""
 from __future__ import annotations
 
 import ipaddress
+import logging
 import signal
 from pathlib import Path
 
@@ -35,6 +36,9 @@ def serve(archive: Path, *, host: str, port: int, threads: int, open_browser: bo
     from crawler.archive.store import Store
     from search_cli.web.app import create_app
 
+    # waitress warns on stderr whenever a request waits for a free thread; that is load,
+    # not news for the person who started the room.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     Store(archive, create=False).close()  # no archive here: say so, create nothing
     # An archive of an older blogarchive gets this one's tables and indexes, once; after
     # that the reading room only reads.
