@@ -134,6 +134,18 @@ BOILERPLATE = (
     " nav, aside, form, footer"
 )
 SITE_SUFFIX = re.compile(r"\s+[|–—\-:·»]{1,2}\s+")
+# Themes named the BEM way (Block__element) call the post body Post__content and the like.
+BEM_CONTENT = (
+    ".Post__content, .post__content, .Article__content, .article__content, .Article__body,"
+    " .article__body, .Entry__content, .entry__content, .post__body"
+)
+# What only the page's main content holds: a chrome element around it is a markup accident.
+WRAPS_CONTENT = (
+    "main, .entry-content, .post-content, [itemprop=articleBody], .e-content, " + BEM_CONTENT
+)
+# Elements a theme names for the post's date, and names that say the date is another one.
+DATELINE = "[class*=date], [id*=date], [class*=Date], [id*=Date]"
+NOT_PUBLISHED = re.compile(r"updat|modif|comment|event|expir|valid|birth")
 # Headings a theme marks as the entry's own title (microformats, schema.org, theme classes).
 MARKED_TITLE = (
     "h1.entry-title, h1.post-title, h1.p-name, h1[itemprop=headline], h1.wp-block-post-title,"
@@ -515,6 +527,16 @@ class Extractor:
             when := self._date_in(list(ordered(self.doc, selector, outside)))
         ):
             return when
+        # A theme's own dateline: an element named for a date ("meta-date", "blog_detail_date",
+        # "articleCreationDate") that holds a date alone; an update's or a comment's is not it.
+        for scope in (root, self.doc) if root is not self.doc else (self.doc,):
+            for el in ordered(scope, DATELINE, outside):
+                name = f"{el.get('class') or ''} {el.get('id') or ''}".casefold()
+                text = text_of(el)
+                if NOT_PUBLISHED.search(name) or not text or len(text) > 40:
+                    continue
+                if when := parse_date(text, self.meta.lang, self.relative_base):
+                    return when
         # Dates in running text of the post's meta lines ("Dieser Artikel wurde am …").
         for el in ordered(self.doc, META_LINES, outside):
             if when := find_date(text_of(el)):
@@ -536,9 +558,15 @@ class Extractor:
         return None
 
     def _chrome(self) -> set[Node]:
-        """Sidebars, navigation and footers: never the post's own metadata."""
+        """Sidebars, navigation and footers: never the post's own metadata. One that wraps
+        the page's main content is an unclosed tag (a `<nav>` the parser never saw end), not
+        chrome."""
         if self.chrome is None:
-            self.chrome = set(self.doc.iter("aside", "nav", "footer"))
+            self.chrome = {
+                el
+                for el in self.doc.iter("aside", "nav", "footer")
+                if first_match(el, WRAPS_CONTENT) is None
+            }
         return self.chrome
 
     def _names(

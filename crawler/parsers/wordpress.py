@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crawler.parsers.comments import CommentSelectors
-from crawler.parsers.extract import BOILERPLATE, PostSelectors
+from crawler.parsers.extract import BEM_CONTENT, BOILERPLATE, PostSelectors
 from crawler.parsers.meta import PageMeta
 from crawler.parsers.select import Node, first_match
 
@@ -25,14 +25,15 @@ SELECTORS = PostSelectors(
         ".et_pb_post_content, .elementor-widget-theme-post-content, #mvp-content-main,"
         " .td-post-content, .entry-content, .wp-block-post-content, .post-content, .entrytext,"
         " .the-content, .post-entry, .postentry, .storycontent, .entry, .post-body, #story,"
-        " .elementor-text-editor"
+        " .elementor-text-editor, " + BEM_CONTENT
     ),
     author=(
         ".byline .author a, .byline .fn, .author.vcard a, .entry-meta .author,"
         " .wp-block-post-author-name, .wp-block-post-author__name, a[rel=author], .author"
     ),
     published=(
-        "time.entry-date.published, time.published, .wp-block-post-date time,"
+        "time.entry-date.published, time.published, [itemprop=datePublished],"
+        " .wp-block-post-date time,"
         " time.entry-date, .posted-on time, .entry-date, .post-date, time[datetime]"
     ),
     updated="time.updated, .wp-block-post-date.is-modified time",
