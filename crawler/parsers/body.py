@@ -46,12 +46,58 @@ LEGAL_LINE = re.compile(
 )
 
 
+# The headings of the blocks a theme appends to a post, by what they hold. Such a heading,
+# alone on its line in the last part of the body, starts what is no longer the post.
+TAIL_BLOCKS = {
+    # more posts: related, recommended, further reading, the column's other parts
+    "more posts": (
+        "Mehr zum Thema", "Mehr zu diesem Thema", "Schon gelesen", "Empfohlene Beiträge",
+        "Empfohlene Artikel", "Weitere Beiträge", "Weitere Artikel", "Ähnliche Beiträge",
+        "Ähnliche Artikel", "Auch interessant", "Das könnte Sie auch interessieren",
+        "Das könnte dich auch interessieren", "Mehr Kolumnen", "Mehr Artikel", "Mehr von",
+        "Noch mehr Infos", "Related posts", "Related articles", "Recommended reading",
+        "More from", "More articles", "Read next", "Keep reading",
+    ),
+    # share buttons
+    "share": (
+        "Diesen Artikel teilen", "Diesen Beitrag teilen", "Artikel teilen", "Beitrag teilen",
+        "Teile diesen Beitrag", "Share this article", "Share this post", "Share this",
+    ),
+    # newsletter sign-up
+    "newsletter": (
+        "Zum Newsletter anmelden", "Newsletter abonnieren", "Jetzt Newsletter abonnieren",
+        "Subscribe to our newsletter", "Sign up for our newsletter",
+    ),
+    # the author box
+    "author": ("Über den Autor", "Über die Autorin", "About the author"),
+}  # fmt: skip
+TAIL_HEADING = re.compile(
+    r"^(?:" + "|".join(re.escape(p) for ps in TAIL_BLOCKS.values() for p in ps) + r")\b",
+    re.I,
+)
+TAIL_SHARE = 0.6  # the heading must start after this share of the body's text
+TEASER = 200  # characters: a related post's title and teaser line, not a paragraph of text
+
+
 def before_site_footer(paragraphs: list[str]) -> list[str]:
     """A line of legal links ("Impressum | Datenschutz") is the site's footer, rendered
-    inside the body by some themes: it and what follows are not the post's text."""
+    inside the body by some themes: it and what follows are not the post's text. So is a
+    widget's heading ("Mehr zum Thema", "Diesen Artikel teilen") near the end."""
+    total = sum(len(p) for p in paragraphs)
+    seen = 0
     for i, paragraph in enumerate(paragraphs):
         if i and LEGAL_LINE.match(paragraph):
             return paragraphs[:i]
+        if (
+            i
+            and seen >= TAIL_SHARE * total
+            and len(paragraph) <= 80
+            and TAIL_HEADING.match(paragraph)
+            # what follows is teasers and buttons; a paragraph of prose is the post's own
+            and all(len(rest) <= TEASER for rest in paragraphs[i + 1 :])
+        ):
+            return paragraphs[:i]
+        seen += len(paragraph)
     return paragraphs
 
 

@@ -20,23 +20,29 @@ class CommentSelectors:
     item: str = (
         "li.comment, li.pingback, li.trackback, article.comment, div.comment[id],"
         " .p-comment, .h-cite.comment, .wp-block-comment-template > li,"
-        ' li[id^="comment-"], article[id^="comment-"], div[id^="comment-"]'
+        ' li[id^="comment-"], article[id^="comment-"], div[id^="comment-"],'
+        # German themes name them for what they are: reader letters, reader comments
+        " .leserbrief, .leserkommentar, div.kommentar[id], li.kommentar"
     )
     # Inside these, "comments" are teasers (recent-comments widgets), not this post's.
     not_in: str = ".widget_recent_comments, .recentcomments, .widget_recent_entries, #sidebar"
     author: str = (
         ".comment-author .fn, .comment-author cite, .p-author .p-name, .p-author,"
-        " .wp-block-comment-author-name, .comment-author, cite.fn, .fn"
+        " .wp-block-comment-author-name, .comment-author, cite.fn, .fn, .commentAuthor,"
+        " .kommentar-autor, .autor"
     )
-    text: str = ".comment-content, .e-content, .comment-text, .wp-block-comment-content"
+    text: str = (
+        ".comment-content, .e-content, .comment-text, .wp-block-comment-content, .commentText,"
+        " .kommentar-text"
+    )
     date: str = (
         "time[datetime], .dt-published, .comment-metadata a, .comment-meta a,"
-        " .wp-block-comment-date, .comment-date, .comment-time"
+        " .wp-block-comment-date, .comment-date, .comment-time, .commentDate, [class$=_meta]"
     )
     chrome: str = (
         ".reply, .comment-reply-link, .comment-meta, .comment-metadata, .comment-author,"
         " .says, .comment-awaiting-moderation, .wp-block-comment-reply-link, .edit-link,"
-        " .sharedaddy, .likes, .comment-likes, .wp-block-comment-edit-link"
+        " .sharedaddy, .likes, .comment-likes, .wp-block-comment-edit-link, [class$=_meta]"
     )
     children: str = "ol.children, ul.children, .children, .comment-replies"
 
