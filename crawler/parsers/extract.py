@@ -134,15 +134,8 @@ BOILERPLATE = (
     " nav, aside, form, footer"
 )
 SITE_SUFFIX = re.compile(r"\s+[|–—\-:·»]{1,2}\s+")
-# Themes named the BEM way (Block__element) call the post body Post__content and the like.
-BEM_CONTENT = (
-    ".Post__content, .post__content, .Article__content, .article__content, .Article__body,"
-    " .article__body, .Entry__content, .entry__content, .post__body"
-)
 # What only the page's main content holds: a chrome element around it is a markup accident.
-WRAPS_CONTENT = (
-    "main, .entry-content, .post-content, [itemprop=articleBody], .e-content, " + BEM_CONTENT
-)
+WRAPS_CONTENT = "main, .entry-content, .post-content, [itemprop=articleBody]"
 # Elements a theme names for the post's date, and names that say the date is another one.
 DATELINE = "[class*=date], [id*=date], [class*=Date], [id*=Date]"
 NOT_PUBLISHED = re.compile(r"updat|modif|comment|event|expir|valid|birth")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.parsers.extract import BEM_CONTENT, BOILERPLATE, PostSelectors
+from crawler.parsers.extract import BOILERPLATE, PostSelectors
 from crawler.parsers.meta import PageMeta
 from crawler.parsers.select import Node
 
@@ -19,7 +19,7 @@ SELECTORS = PostSelectors(
         " .article-content, .article-body, .entry-body, .post-entry, .blog-post-content,"
         " .entrytext, .entry-text, .the-content, .post-text, .story-content, #story,"
         " .et_pb_post_content, .elementor-widget-theme-post-content, #mvp-content-main,"
-        " .td-post-content, .entry, td.eMessage, .elementor-text-editor, " + BEM_CONTENT
+        " .td-post-content, .entry, td.eMessage, .elementor-text-editor"
     ),
     author=(
         ".p-author .p-name, .p-author, [rel=author], .author .fn, .byline .author,"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crawler.parsers.comments import CommentSelectors
-from crawler.parsers.extract import BEM_CONTENT, BOILERPLATE, PostSelectors
+from crawler.parsers.extract import BOILERPLATE, PostSelectors
 from crawler.parsers.meta import PageMeta
 from crawler.parsers.select import Node, first_match
 
@@ -25,7 +25,7 @@ SELECTORS = PostSelectors(
         ".et_pb_post_content, .elementor-widget-theme-post-content, #mvp-content-main,"
         " .td-post-content, .entry-content, .wp-block-post-content, .post-content, .entrytext,"
         " .the-content, .post-entry, .postentry, .storycontent, .entry, .post-body, #story,"
-        " .elementor-text-editor, " + BEM_CONTENT
+        " .elementor-text-editor"
     ),
     author=(
         ".byline .author a, .byline .fn, .author.vcard a, .entry-meta .author,"
