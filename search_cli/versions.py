@@ -115,7 +115,6 @@ def diff(key: str, start: int | None, end: int | None, full: bool, as_json: bool
 
 
 def print_diff(data: dict[str, Any], *, full: bool = False) -> None:
-    from crawler.archive.history import Changes
     from search_cli.render import console
 
     out = console()
@@ -134,21 +133,9 @@ def print_diff(data: dict[str, Any], *, full: bool = False) -> None:
                 text.append(f"{{+{piece}+}}" if op == "+" else f"[-{piece}-]")
         return text
 
-    c = data["changes"]
-    summary = Changes(
-        title=c["title"],
-        words_added=c["text"]["added"],
-        words_removed=c["text"]["removed"],
-        tags_added=tuple(c["tags"]["added"]),
-        tags_removed=tuple(c["tags"]["removed"]),
-        categories_added=tuple(c["categories"]["added"]),
-        categories_removed=tuple(c["categories"]["removed"]),
-        comments=c["comments"],
-        other=tuple(c["other"]),
-    ).summary()
     a, b = data["from"], data["to"]
     out.print(f"version {a['version']} ({a['fetched_at']}) → {b['version']} ({b['fetched_at']})")
-    out.print(summary, highlight=False)
+    out.print(data["summary"], highlight=False)
     out.print()
     for name in ("title", "categories", "tags"):
         if data[name]:

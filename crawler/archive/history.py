@@ -221,6 +221,7 @@ def list_diff(a: Iterable[str], b: Iterable[str]) -> list[tuple[Op, str]]:
 def diff_dict(a: Version, b: Version) -> dict[str, Any]:
     """The diff of two versions as JSON: title, text, tags and categories."""
     text = word_diff(a.post.text, b.post.text)
+    changed = changes(a.post, b.post, text)
     return {
         "from": {"version": a.number, "fetched_at": iso(a.fetched)},
         "to": {"version": b.number, "fetched_at": iso(b.fetched)},
@@ -228,5 +229,6 @@ def diff_dict(a: Version, b: Version) -> dict[str, Any]:
         "text": [list(run) for run in text],
         "tags": [list(run) for run in list_diff(a.post.tags, b.post.tags)],
         "categories": [list(run) for run in list_diff(a.post.categories, b.post.categories)],
-        "changes": changes(a.post, b.post, text).to_dict(),
+        "changes": changed.to_dict(),
+        "summary": changed.summary(),
     }

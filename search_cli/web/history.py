@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, abort, request
+from flask import Flask, abort
 
 from crawler.archive import history as versions_of
 from crawler.archive.history import Version, diff_dict, version_dict
-from search_cli.web.posts import load
+from search_cli.web.posts import load, version_arg
 from search_cli.web.room import answer, archive_of, route
 
 
@@ -29,20 +29,12 @@ def versions(pid: str) -> Any:
     return answer("versions.html", data, post=current, listed=listed, current=row["version"])
 
 
-def _number(name: str, default: int) -> int:
-    value = request.args.get(name, "")
-    if not value:
-        return default
-    if not value.isdigit():
-        abort(404, f"No version {value!r}: versions are numbered 1, 2, …")
-    return int(value)
-
-
 def diff(pid: str) -> Any:
     row, current = load(pid)
     last = int(row["version"])
-    to = _number("to", last)
-    start = _number("from", max(to - 1, 1))
+    asked_to, asked_from = version_arg("to"), version_arg("from")
+    to = last if asked_to is None else asked_to
+    start = max(to - 1, 1) if asked_from is None else asked_from
     room = archive_of()
     a, b = room.store.post_version(pid, start), room.store.post_version(pid, to)
     if a is None or b is None:
@@ -59,5 +51,4 @@ def diff(pid: str) -> Any:
         older=older,
         newer=newer,
         last=last,
-        summary=versions_of.changes(a, b, [(op, t) for op, t in data["text"]]).summary(),
     )

@@ -19,8 +19,10 @@ def register(app: Flask) -> None:
     app.add_url_rule("/post/<pid>/raw/view", "raw_view", raw_view)
 
 
-def _version_arg() -> int | None:
-    value = request.args.get("v", "")
+def version_arg(name: str = "v") -> int | None:
+    """A version number from the query string (None when not given); anything but a
+    number is a page that is not there."""
+    value = request.args.get(name, "")
     if not value:
         return None
     if not value.isdigit():
@@ -42,7 +44,7 @@ def load(pid: str, version: int | None = None) -> tuple[dict[str, Any], Post]:
 
 
 def post(pid: str) -> Any:
-    version = _version_arg()
+    version = version_arg()
     row, shown = load(pid, version)
     number = version or row["version"]
     data = {
@@ -77,7 +79,7 @@ def post(pid: str) -> Any:
 def raw(pid: str) -> Any:
     """The archived bytes of one page of the post (page 0, or a comment page), served in a
     sandbox: no script of it runs, nothing off this server is fetched. `.json`: the list."""
-    version = _version_arg()
+    version = version_arg()
     row, _ = load(pid, version)
     pages = archive_of().store.raw_pages(pid, version)
     if request.path.endswith(".json"):
@@ -111,7 +113,7 @@ def raw(pid: str) -> Any:
 
 def raw_view(pid: str) -> Any:
     """The raw page inside a sandboxed frame, with what it is above it."""
-    version = _version_arg()
+    version = version_arg()
     row, shown = load(pid, version)
     number = version or row["version"]
     pages = archive_of().store.raw_pages(pid, number)
