@@ -19,6 +19,7 @@ from crawler.archive.lock import crawl_lock
 from crawler.archive.model import CrawlReport
 from crawler.archive.paths import archive_dir
 from crawler.archive.store import Store
+from crawler.media import MediaAnswer, MediaPolicy
 from crawler.middlewares import CAPPED_STAT
 from crawler.parsers.urls import canonical
 
@@ -57,6 +58,7 @@ class ArchiveRun:
             self._lock.__exit__(None, None, None)
             raise
         self.closed = False
+        self.media_policy = MediaPolicy.from_settings(crawler.settings)
         # The archive pipeline, for posts that distributed workers send in.
         self.pipeline: Any = None
 
@@ -104,6 +106,30 @@ class ArchiveRun:
         headers = {"etag": etag or "", "last-modified": modified or ""}
         self.store.record_fetch(canonical(url), status, headers)
 
+    def media_answer(self, answer: MediaAnswer) -> None:
+        """Keep what an image request brought (a file once, however many URLs give it)."""
+        stats, shelf = self.crawler.stats, self.store.media
+        try:
+            with self.store.transaction():
+                if answer.file is not None:
+                    new = shelf.save(
+                        answer.url, answer.file, answer.status, answer.etag, answer.last_modified
+                    )
+                    stats.inc_value("blogarchive/media/fetched")
+                    if new:
+                        stats.inc_value("blogarchive/media/new")
+                        stats.inc_value("blogarchive/media/bytes", answer.file.size)
+                elif answer.unchanged:
+                    shelf.unchanged(answer.url)
+                    stats.inc_value("blogarchive/media/unchanged")
+                else:
+                    shelf.failed(answer.url, answer.status, answer.error or "failed")
+                    stats.inc_value("blogarchive/media/failed")
+                    self.count(f"image: {answer.error}")
+        except sqlite3.Error as exc:
+            logger.error("Cannot keep the image %s in the archive (%s).", answer.url, exc)
+            self.count(f"image not kept: {exc}")
+
     def close(self, reason: str = "finished") -> None:
         """Record how the crawl ended; keep its frontier unless it finished, so that the next
         crawl of the blog resumes until the archive is complete."""
@@ -112,13 +138,17 @@ class ArchiveRun:
         self.closed = True
         report = self.report
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
-        report.pages = int(stats.get("response_received_count", 0))
+        report.pages = int(stats.get("response_received_count", 0)) - int(
+            stats.get("blogarchive/media_responses", 0)
+        )
         report.requests = int(stats.get("downloader/request_count", 0))
         report.bytes = int(stats.get("downloader/response_bytes", 0))
         prefix = "blogarchive/errors/"
         for key, value in stats.items():
             if key.startswith(prefix):
                 report.errors[key.removeprefix(prefix)] = int(value)
+            elif key.startswith("blogarchive/media/"):
+                report.media[key.removeprefix("blogarchive/media/")] = int(value)
         if stats.get("depth/request_ignored_count"):
             report.errors["depth cap reached"] = int(stats["depth/request_ignored_count"])
         report.finish_reason = reason

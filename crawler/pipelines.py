@@ -60,6 +60,7 @@ class ArchivePipeline:
             )
             return item
         report.comments_new += new_comments
+        self._fetch_media(post, changed=result == "updated")
         if result == "new":
             report.posts_new += 1
         elif result == "updated":
@@ -81,6 +82,15 @@ class ArchivePipeline:
         if item.requested:
             self.run.finished(item.requested)
         return result, new_comments
+
+    def _fetch_media(self, post: Post, *, changed: bool) -> None:
+        """Ask for the post's images the archive lacks (in a distributed crawl, the workers
+        fetch them: the request goes to the shared frontier like a page)."""
+        spider, engine = self.crawler.spider, self.crawler.engine
+        if not post.media or engine is None or not hasattr(spider, "media_requests"):
+            return
+        for request in spider.media_requests(post.media, changed=changed):
+            engine.crawl(request)
 
     def close_spider(self) -> None:
         self.run = None  # the run records how the crawl ended on spider_closed

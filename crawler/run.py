@@ -200,7 +200,12 @@ def _distributed(
 
 
 def run_worker(
-    redis_url: str, *, once: bool = False, warc_dir: Path | None = None, log_level: str = "WARNING"
+    redis_url: str,
+    *,
+    once: bool = False,
+    warc_dir: Path | None = None,
+    log_level: str = "WARNING",
+    max_media_size: int | None = None,
 ) -> int:
     """Fetch and parse pages for whatever crawl the Redis database holds, until stopped
     (Ctrl-C) or, with `once`, until the crawl it served has ended. Returns the number of
@@ -226,7 +231,7 @@ def run_worker(
     process = CrawlerProcess(settings)
     _quiet(log_level)
     crawler = process.create_crawler(WorkerSpider)
-    process.crawl(crawler, redis_url=redis_url, once=once)
+    process.crawl(crawler, redis_url=redis_url, once=once, max_media_size=max_media_size or 0)
     process.start()
     spider = crawler.spider
     if not isinstance(spider, WorkerSpider):

@@ -40,6 +40,12 @@ METAREFRESH_MAXDELAY = 1
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 
+# A post's images (crawler.media): `--media none|images|comments`, the hosts they may come
+# from beyond the blog's own and the platforms' CDNs, and the largest file kept.
+MEDIA = "images"
+MEDIA_HOSTS: list[str] = []
+MEDIA_MAXSIZE = 20 * 1024 * 1024
+
 # Caps against endless sites; the crawl report says when one was reached.
 # Deep enough for the pagination of a blog with thousands of posts when no sitemap lists
 # them; endless listings are cut by the spider itself.

@@ -8,7 +8,8 @@ blog and the crawl's options for it alone:
     delay = 2.0
     max-pages = 5000
 
-Options: delay, max-pages, max-depth, timeout, ignore-robots, contact.
+Options: delay, max-pages, max-depth, timeout, ignore-robots, contact, media (none, images
+or comments), media-hosts (a list of host names), max-media-size (bytes, or "20MB").
 """
 
 from __future__ import annotations
@@ -23,7 +24,38 @@ from urllib.parse import urlsplit
 from crawler.archive.errors import ArchiveError
 from crawler.parsers.urls import check_url
 
-OPTIONS = ("delay", "max-pages", "max-depth", "timeout", "ignore-robots", "contact")
+OPTIONS = (
+    "delay", "max-pages", "max-depth", "timeout", "ignore-robots", "contact",
+    "media", "media-hosts", "max-media-size",
+)  # fmt: skip
+MEDIA_MODES = ("none", "images", "comments")
+HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*", re.IGNORECASE)
+
+
+def parse_size(value: object) -> int:
+    """Bytes from 20000000, "20MB", "500 kB" or "1.5G" (powers of 1024); ValueError else."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    match = _SIZE.fullmatch(str(value)) if isinstance(value, str) else None
+    if match is None or float(match.group(1)) <= 0:
+        raise ValueError(f"{value!r} is not a size (20MB, 500kB, 1048576)")
+    unit = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[match.group(2).lower()]
+    return int(float(match.group(1)) * unit)
+
+
+def parse_hosts(value: object) -> list[str]:
+    """Host names from a list or a comma- or space-separated string; ValueError else."""
+    items = value if isinstance(value, list) else str(value).replace(",", " ").split()
+    hosts = []
+    for item in items:
+        host = str(item).strip().lower().removeprefix("*.")
+        if not HOST.fullmatch(host):
+            raise ValueError(f"{item!r} is not a host name")
+        hosts.append(host)
+    return hosts
+
+
 # What a site owner can reach: an address (one @, a dot in the domain) or a web page.
 CONTACT = re.compile(r"[^@\s<>()]+@[^@\s<>()]+\.[^@\s<>().]+|https?://[^\s<>()]+\.[^\s<>()]+")
 
@@ -104,6 +136,9 @@ def crawl_settings(options: dict[str, Any]) -> dict[str, object]:
         "max-depth": "DEPTH_LIMIT",
         "timeout": "DOWNLOAD_TIMEOUT",
         "contact": "CONTACT",
+        "media": "MEDIA",
+        "media-hosts": "MEDIA_HOSTS",
+        "max-media-size": "MEDIA_MAXSIZE",
     }
     settings: dict[str, object] = {
         mapping[name]: value
@@ -112,6 +147,10 @@ def crawl_settings(options: dict[str, Any]) -> dict[str, object]:
     }
     if options.get("ignore-robots"):
         settings["ROBOTSTXT_OBEY"] = False
+    if "MEDIA_HOSTS" in settings:
+        settings["MEDIA_HOSTS"] = parse_hosts(settings["MEDIA_HOSTS"])
+    if "MEDIA_MAXSIZE" in settings:
+        settings["MEDIA_MAXSIZE"] = parse_size(settings["MEDIA_MAXSIZE"])
     return settings
 
 
@@ -186,6 +225,14 @@ def _check_types(where: str, options: dict[str, Any]) -> None:
             ok = isinstance(value, bool)
         elif name == "contact":
             ok = isinstance(value, str) and is_contact(value)
+        elif name == "media":
+            ok = value in MEDIA_MODES
+        elif name in ("media-hosts", "max-media-size"):
+            try:
+                (parse_hosts if name == "media-hosts" else parse_size)(value)
+                ok = True
+            except ValueError:
+                ok = False
         else:
             ok = isinstance(value, str)
         if not ok:

@@ -18,7 +18,13 @@ from crawler.archive.paths import ENV_VAR, archive_dir, index_path
 from search_cli.context import archive as _archive
 from search_cli.context import store as _store
 from search_cli.exits import crawl_exit_code
-from search_cli.options import crawl_options, filter_options, make_filters, search_options
+from search_cli.options import (
+    check_size,
+    crawl_options,
+    filter_options,
+    make_filters,
+    search_options,
+)
 
 
 class BadQuery(click.ClickException):
@@ -240,7 +246,13 @@ def _print_reports(out: list[dict[str, Any]], as_json: bool) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Also write what this worker fetches to WARC files in this folder.",
 )
-def worker(redis_url: str, once: bool, warc_dir: Path | None) -> None:
+@click.option(
+    "--max-media-size",
+    metavar="SIZE",
+    callback=check_size,
+    help="Fetch no image larger than this here, even if the crawl allows more.",
+)
+def worker(redis_url: str, once: bool, warc_dir: Path | None, max_media_size: int | None) -> None:
     """Fetch and parse pages for a distributed crawl (`blogarchive crawl --redis ...`).
 
     Start any number, on any machines that reach the Redis database and the blogs; each
@@ -256,7 +268,11 @@ def worker(redis_url: str, once: bool, warc_dir: Path | None) -> None:
 
     debug = click.get_current_context().find_root().meta.get("debug")
     pages = run_worker(
-        redis_url, once=once, warc_dir=warc_dir, log_level="DEBUG" if debug else "WARNING"
+        redis_url,
+        once=once,
+        warc_dir=warc_dir,
+        log_level="DEBUG" if debug else "WARNING",
+        max_media_size=max_media_size,
     )
     click.echo(f"Worker stopped after {pages} pages.", err=True)
 

@@ -59,10 +59,57 @@ def check_contact(ctx: click.Context, param: click.Parameter, value: str | None)
     return value
 
 
-def crawl_options(func: F) -> F:
-    """--ignore-robots, --delay, --max-pages, --max-depth, --contact, --timeout."""
+def check_size(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    from crawler.sites import parse_size
+
+    try:
+        return None if value is None else parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def check_hosts(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from crawler.sites import parse_hosts
+
+    try:
+        return None if value is None else ",".join(parse_hosts(value))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def media_options(func: F) -> F:
+    """--media, --media-hosts, --max-media-size."""
     return _apply(
         func,
+        [
+            click.option(
+                "--media",
+                type=click.Choice(["none", "images", "comments"]),
+                help="Which images to keep: none, the posts' own (default), or those in"
+                " comments too.",
+            ),
+            click.option(
+                "--media-hosts",
+                metavar="HOSTS",
+                callback=check_hosts,
+                help="More hosts images may come from (comma-separated; the blog's own and"
+                " the platforms' CDNs always may).",
+            ),
+            click.option(
+                "--max-media-size",
+                metavar="SIZE",
+                callback=check_size,
+                help="Keep no image larger than this (default 20MB).",
+            ),
+        ],
+    )
+
+
+def crawl_options(func: F) -> F:
+    """--ignore-robots, --delay, --max-pages, --max-depth, --contact, --timeout, and the
+    media options."""
+    return _apply(
+        media_options(func),
         [
             click.option(
                 "--ignore-robots", is_flag=True, help="Do not obey robots.txt (use with care)."

@@ -19,7 +19,7 @@ from search_cli.context import archive as _archive
 from search_cli.context import open_store
 from search_cli.context import store as _store
 from search_cli.exits import EXIT_CAPPED
-from search_cli.options import check_contact
+from search_cli.options import check_contact, media_options
 
 
 @click.group()
@@ -48,6 +48,7 @@ def schedule() -> None:
 @click.option(
     "--contact", metavar="EMAIL|URL", callback=check_contact, help="Sent in the User-Agent."
 )
+@media_options
 def add(
     url: str | None,
     sites_file: Path | None,
@@ -56,6 +57,9 @@ def add(
     delay: float | None,
     max_pages: int | None,
     contact: str | None,
+    media: str | None,
+    media_hosts: str | None,
+    max_media_size: int | None,
 ) -> None:
     """Schedule a blog, or every blog of a sites file (again): the first crawl is due at once.
 
@@ -74,7 +78,14 @@ def add(
         timing = Timing(parse_every(every), None) if every else Timing(None, check_cron(cron or ""))
     except ArchiveError as exc:  # a mistyped option: a usage error, exit code 2
         raise click.UsageError(str(exc).rstrip(".")) from None
-    common = {"delay": delay, "max_pages": max_pages, "contact": contact}
+    common = {
+        "delay": delay,
+        "max_pages": max_pages,
+        "contact": contact,
+        "media": media,
+        "media_hosts": media_hosts,
+        "max_media_size": max_media_size,
+    }
     with open_store(create=True) as store:
         for spec in specs:
             options = common | {k.replace("-", "_"): v for k, v in spec.options.items()}
@@ -210,13 +221,22 @@ def _sleep(seconds: float, stop: _Stop) -> None:
         time.sleep(min(0.5, end - time.monotonic()))
 
 
+# Options a schedule keeps and hands to each crawl as `--name value`.
+CRAWL_VALUES = (
+    "delay", "max_pages", "max_depth", "timeout", "contact",
+    "media", "media_hosts", "max_media_size",
+)  # fmt: skip
+
+
 def _crawl(url: str, options: dict[str, Any]) -> tuple[bool, str]:
     """One incremental crawl in its own process (Twisted's reactor starts once per process)."""
     argv = [sys.executable, "-m", "search_cli.main", "--archive", str(_archive())]
     argv += ["crawl", url, "--json"]
-    for name in ("delay", "max_pages", "max_depth", "timeout", "contact"):
-        if options.get(name) is not None:
-            argv += [f"--{name.replace('_', '-')}", str(options[name])]
+    for name in CRAWL_VALUES:
+        if (value := options.get(name)) is not None:
+            if name == "media_hosts" and isinstance(value, list):  # from a sites file
+                value = ",".join(value)
+            argv += [f"--{name.replace('_', '-')}", str(value)]
     if options.get("ignore_robots"):
         argv.append("--ignore-robots")
     # The crawl ignores SIGTERM sent to us alone; a service manager that signals the whole

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 # "binary": an image or other file served as HTML; never parsed.
 PageKind = Literal["post", "page", "listing", "other", "binary"]
 CommentType = Literal["comment", "pingback", "trackback"]
+# Where a post's image sits: in its text, as its featured image, or in a comment.
+MediaRole = Literal["body", "featured", "comment"]
 
 
 def post_id(url: str) -> str:
@@ -79,6 +81,14 @@ class Comment:
 
 
 @dataclass(frozen=True, slots=True)
+class MediaRef:
+    """An image that belongs to a post: the file the archive keeps for it (`picture`)."""
+
+    url: str
+    role: MediaRole = "body"
+
+
+@dataclass(frozen=True, slots=True)
 class Post:
     url: str
     title: str
@@ -97,6 +107,9 @@ class Post:
     site: str = ""
     fetched_at: datetime | None = None
     platform: str | None = None  # which parser produced it; not part of the content
+    # The images that belong to it, in page order. Kept beside the version, not in it: the
+    # bytes they stand for live in the store's media tables, and the export adds them.
+    media: tuple[MediaRef, ...] = ()
 
     @property
     def id(self) -> str:
@@ -230,6 +243,8 @@ class CrawlReport:
     reason: str = ""  # why it ended short, in words
     left: int = 0  # pages known but not fetched when it ended
     stopped_by: str | None = None  # the signal that interrupted it (SIGINT, SIGTERM)
+    # Images: fetched, new (files the archive did not hold), bytes, unchanged (304), failed.
+    media: dict[str, int] = field(default_factory=dict)
 
     def count_error(self, reason: str) -> None:
         self.errors[reason] = self.errors.get(reason, 0) + 1
@@ -257,6 +272,7 @@ class CrawlReport:
             "reason": self.reason,
             "left": self.left,
             "stopped_by": self.stopped_by,
+            "media": self.media,
         }
 
     @property

@@ -1,5 +1,5 @@
-"""The archive store: one SQLite database, the system of record. SQL lives here and in the
-read model for browsing (`browse.py`), nowhere else.
+"""The archive store: one SQLite database, the system of record. SQL lives here, in the
+read model for browsing (`browse.py`) and in the images' tables (`media.py`), nowhere else.
 
 Every post version is kept when its content hash changes; comments, the fetch state of each
 URL, crawl runs and the raw bytes of every archived page (zlib) are kept beside them, the
@@ -23,10 +23,11 @@ from typing import Any, Literal
 import orjson
 
 from crawler.archive.errors import StoreError
+from crawler.archive.media import MediaShelf
 from crawler.archive.model import CrawlReport, Post, iso, post_id
 from crawler.archive.paths import store_path
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: the images' tables (media.py)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -69,7 +70,7 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
     pages INTEGER DEFAULT 0, posts_new INTEGER DEFAULT 0, posts_updated INTEGER DEFAULT 0,
     comments_new INTEGER DEFAULT 0, errors TEXT, posts_gone INTEGER DEFAULT 0,
     requests INTEGER DEFAULT 0, bytes INTEGER DEFAULT 0, resumed_from INTEGER,
-    outcome TEXT, reason TEXT, left_todo INTEGER DEFAULT 0);
+    outcome TEXT, reason TEXT, left_todo INTEGER DEFAULT 0, media TEXT);
 CREATE TABLE IF NOT EXISTS signals (
     url TEXT NOT NULL, source TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (url, source));
 CREATE TABLE IF NOT EXISTS schedules (
@@ -95,6 +96,7 @@ MIGRATIONS = {
         "outcome": "TEXT",
         "reason": "TEXT",
         "left_todo": "INTEGER DEFAULT 0",
+        "media": "TEXT",
     },
 }
 
@@ -165,6 +167,7 @@ class Store:
             if create:
                 self.db.executescript(SCHEMA)
                 self._migrate()
+            self.media = MediaShelf(self.db, create=create)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"Cannot open the archive database {path}: {exc}") from exc
         os.chmod(path, 0o600)
@@ -298,7 +301,7 @@ class Store:
         self.db.execute(
             "UPDATE crawl_runs SET ended = ?, status = ?, pages = ?, posts_new = ?,"
             " posts_updated = ?, comments_new = ?, errors = ?, posts_gone = ?, requests = ?,"
-            " bytes = ?, outcome = ?, reason = ?, left_todo = ? WHERE id = ?",
+            " bytes = ?, outcome = ?, reason = ?, left_todo = ?, media = ? WHERE id = ?",
             (
                 _now(),
                 report.finish_reason or "finished",
@@ -313,6 +316,7 @@ class Store:
                 report.outcome,
                 report.reason,
                 report.left,
+                orjson.dumps(report.media).decode(),
                 report.run_id,
             ),
         )
@@ -321,7 +325,7 @@ class Store:
         row = self.db.execute(
             "SELECT r.id, r.status, r.pages, r.posts_new, r.posts_updated, r.comments_new,"
             " r.errors, r.started, r.posts_gone, r.requests, r.bytes, r.resumed_from,"
-            " r.outcome, r.reason, r.left_todo"
+            " r.outcome, r.reason, r.left_todo, r.media"
             " FROM crawl_runs r JOIN sites s ON s.id = r.site_id"
             " WHERE s.url = ? ORDER BY r.id DESC LIMIT 1",
             (site,),
@@ -329,7 +333,7 @@ class Store:
         if row is None:
             return None
         run_id, status, pages, new, updated, comments, errors, started = row[:8]
-        gone, requests, size, resumed, outcome, reason, left = row[8:]
+        gone, requests, size, resumed, outcome, reason, left, media = row[8:]
         changed = [
             r[0]
             for r in self.db.execute(
@@ -354,6 +358,7 @@ class Store:
             outcome=outcome or ("finished" if status == "finished" else "interrupted"),
             reason=reason or ("" if status == "finished" else "stopped before the end"),
             left=left or 0,
+            media=orjson.loads(media) if media else {},
         )
 
     # --- posts ----------------------------------------------------------------------------
@@ -380,6 +385,8 @@ class Store:
                 "SELECT version, content_hash FROM posts WHERE id = ?", (pid,)
             ).fetchone()
             if row and row[1] in (digest, legacy):
+                if post.media and not self.media.linked(pid, row[0]):
+                    self.media.link(pid, row[0], post.media)  # archived before images were
                 self.db.execute(
                     "UPDATE posts SET last_seen = ?, status = 'live', site_id = ? WHERE id = ?",
                     (now, site, pid),
@@ -423,6 +430,7 @@ class Store:
                 "INSERT INTO post_versions VALUES (?, ?, ?, ?, ?, ?)",
                 (pid, version, fetched, now, digest, data),
             )
+            self.media.link(pid, version, post.media)
             self.db.execute("DELETE FROM post_terms WHERE post_id = ?", (pid,))
             self.db.executemany(
                 "INSERT OR IGNORE INTO post_terms (post_id, taxonomy, name, site_id)"
@@ -760,8 +768,16 @@ class Store:
             sid = self._site_row(url)
             rows = self.db.execute("SELECT id, url FROM posts WHERE site_id = ?", (sid,)).fetchall()
             ids = [r[0] for r in rows]
-            for table in ("comments", "post_terms", "pages", "page_versions", "post_versions"):
+            for table in (
+                "comments",
+                "post_terms",
+                "pages",
+                "page_versions",
+                "post_versions",
+                "post_media",
+            ):
                 self.db.executemany(f"DELETE FROM {table} WHERE post_id = ?", [(i,) for i in ids])
+            self.media.forget_unused()
             for table in ("fetches", "signals"):
                 self.db.executemany(f"DELETE FROM {table} WHERE url = ?", [(r[1],) for r in rows])
             self.db.executemany("DELETE FROM posts WHERE id = ?", [(i,) for i in ids])

@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from crawler.archive.model import Post, PostItem, RawPage
+from crawler.archive.model import MediaRef, Post, PostItem, RawPage
 
 _BYTES = "__bytes__"
 
@@ -72,12 +72,14 @@ def item_to_dict(item: PostItem) -> dict[str, Any]:
         ],
         "requested": item.requested,
         "signals": [list(pair) for pair in item.signals],
+        "media": [[ref.url, ref.role] for ref in item.post.media],
     }
 
 
 def item_from_dict(data: dict[str, Any]) -> PostItem:
+    media = tuple(MediaRef(url, role) for url, role in data.get("media") or ())
     return PostItem(
-        post=Post.from_dict(data["post"]),
+        post=Post.from_dict(data["post"]).with_(media=media),
         pages=tuple(RawPage(**page) for page in data["pages"]),
         requested=data["requested"],
         signals=tuple(tuple(pair) for pair in data["signals"]),

@@ -13,6 +13,8 @@ The events:
     ["unchanged", url] ["gone", url] ["done", url]
     ["count", reason]                      an error, by reason, for the report
     ["validators", url, status, etag, last_modified]
+    ["media", url, final_url, status, body, etag, last_modified]   an image as it came
+    ["media-failed", url, status, error]   an image request that ended in an error
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from twisted.internet.task import LoopingCall
 
 from crawler.archive.model import PostItem
 from crawler.distributed import codec
+from crawler.media import MediaAnswer, answer_from
 
 if TYPE_CHECKING:
     from crawler.distributed.frontier import Coordination
@@ -68,6 +71,21 @@ class Outbox:
     def follow(self, links: Iterable[str], barren: int, *, is_post: bool) -> list[Request]:
         self.events.append(["follow", list(links), barren, is_post])
         return []
+
+    def media(
+        self,
+        url: str,
+        final_url: str,
+        status: int,
+        body: bytes,
+        etag: str | None,
+        modified: str | None,
+    ) -> None:
+        self.events.append(["media", url, final_url, status, body, etag, modified])
+        self.bytes += len(body)
+
+    def media_failed(self, url: str, status: int, error: str) -> None:
+        self.events.append(["media-failed", url, status, error])
 
     def post(self, item: PostItem) -> None:
         self.events.append(["post", codec.item_to_dict(item)])
@@ -153,6 +171,21 @@ class Inbox:
                     run.count(reason)
                 case ["validators", url, status, etag, modified]:
                     run.validators(url, status, etag, modified)
+                case ["media", url, final_url, status, body, etag, modified]:
+                    run.media_answer(
+                        answer_from(
+                            url,
+                            final_url,
+                            status,
+                            body,
+                            etag,
+                            modified,
+                            run.media_policy,
+                            spider.site,
+                        )
+                    )
+                case ["media-failed", url, status, error]:
+                    run.media_answer(MediaAnswer(url, status, error=error))
         for request in requests:
             engine.crawl(request)
         cap = crawler.settings.getint("CLOSESPIDER_PAGECOUNT")

@@ -24,6 +24,7 @@ from crawler.archive.model import PostItem
 from crawler.distributed.frontier import WorkerLink, connect, prefetch
 from crawler.distributed.inbox import Outbox
 from crawler.failures import failure_reason
+from crawler.media import failed_answer
 from crawler.pages import handle_page
 
 IDLE_POLL = 0.1  # seconds between looks at an empty frontier
@@ -34,9 +35,15 @@ class WorkerSpider(Spider):
     name = "blog-worker"
 
     def __init__(
-        self, redis_url: str = "", once: bool | str = False, *args: Any, **kwargs: Any
+        self,
+        redis_url: str = "",
+        once: bool | str = False,
+        max_media_size: int | str = 0,
+        *args: Any,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.max_media_size = int(max_media_size or 0)
         self.link = WorkerLink(connect(redis_url))
         self.once = once in (True, "1", "true", "yes")
         self.held: set[str] = set()  # leases taken and not yet answered
@@ -78,6 +85,10 @@ class WorkerSpider(Spider):
                 queue, lease, data = taken
                 request = request_from_dict(data, spider=self)
                 request.meta["lease"] = (queue, lease)
+                if "media" in request.meta and self.max_media_size:
+                    # This machine's own cap (`worker --max-media-size`) where it is lower.
+                    cap = request.meta.get("download_maxsize") or self.max_media_size
+                    request.meta["download_maxsize"] = min(cap, self.max_media_size)
                 request.dont_filter = True  # the shared filter has seen it already
                 self.held.add(lease)
                 yield request
@@ -103,6 +114,31 @@ class WorkerSpider(Spider):
             self._answer(response.meta, outbox)
         return
         yield  # an async generator, like every callback of ours
+
+    # --- images: fetched here, judged and kept by the coordinator --------------------------
+
+    async def parse_media(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
+        outbox = Outbox()
+        header = response.headers.get
+        outbox.media(
+            response.meta.get("media") or response.url,
+            response.url,
+            response.status,
+            response.body,
+            (header("ETag") or b"").decode("latin-1") or None,
+            (header("Last-Modified") or b"").decode("latin-1") or None,
+        )
+        self._answer(response.meta, outbox)
+        return
+        yield  # an async generator, like every callback of ours
+
+    def media_failed(self, failure: Failure) -> None:
+        outbox = Outbox()
+        request = getattr(failure, "request", None)
+        meta = request.meta if request is not None else {}
+        answer = failed_answer(meta.get("media", ""), failure)
+        outbox.media_failed(answer.url, answer.status, answer.error or "failed")
+        self._answer(meta, outbox)
 
     def failed(self, failure: Failure) -> None:
         outbox = Outbox()

@@ -121,9 +121,13 @@ def merge_comment_pages(post: Post, pages: list[tuple[int, Post]], first_no: int
         return post
     seen: set[str] = set()
     comments = []
+    media = {ref.url: ref for ref in post.media}
     for _, other in sorted([(first_no, post), *pages], key=lambda item: item[0]):
         for c in other.comments:
             if c.id not in seen:
                 seen.add(c.id)
                 comments.append(c)
-    return post.with_(comments=tuple(comments))
+        for ref in other.media:  # images in the comments of other comment pages
+            if ref.role == "comment":
+                media.setdefault(ref.url, ref)
+    return post.with_(comments=tuple(comments), media=tuple(media.values()))

@@ -25,6 +25,7 @@ from crawler.parsers.comments import DEFAULT as DEFAULT_COMMENTS
 from crawler.parsers.comments import CommentSelectors, extract_comments
 from crawler.parsers.dates import find_date, parse_date
 from crawler.parsers.language import detect_language
+from crawler.parsers.media import post_media
 from crawler.parsers.meta import LISTING_TYPES, PAGE_TYPES, PageMeta, ld_list, ld_name
 from crawler.parsers.select import (
     Node,
@@ -487,6 +488,7 @@ class Extractor:
                 items=self.comment_items,
             ),
             platform=self.platform,
+            media=post_media(blocks, skip, root, self.meta, self.url, self.comment_items),
         )
 
     def _author(self, root: Node, art: dict[str, object]) -> str | None:

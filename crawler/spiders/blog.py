@@ -27,11 +27,12 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.archive.model import post_id
+from crawler.archive.model import MediaRef, post_id
 from crawler.archive.store import KnownPost
 from crawler.archive_run import ArchiveRun
 from crawler.discovery import Discovery
 from crawler.failures import failure_reason
+from crawler.media import failed_answer, media_request, read_answer
 from crawler.middlewares import CapReached
 from crawler.pages import handle_page
 from crawler.parsers.urls import canonical, check_url, comment_page, is_trap, same_site
@@ -78,6 +79,7 @@ class BlogSpider(Spider):
         self.known: dict[str, KnownPost] = {}
         self.stored_validators: dict[str, tuple[str | None, str | None]] = {}
         self.skipped = 0  # posts a source vouched unchanged: not fetched (for progress)
+        self.media_asked: set[str] = set()  # image URLs requested in this crawl
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -114,6 +116,10 @@ class BlogSpider(Spider):
         for url in run.todo:  # what the killed crawl had found but not yet fetched
             if request := self.page_request(url):
                 yield request
+        # Images of archived posts that an ended-short crawl did not get to (or that failed
+        # in a way that may pass): fetched now.
+        for request in self.media_requests(run.store.media.pending(self.site)):
+            yield request
         yield Request(
             self.site,
             callback=self.parse_home,
@@ -241,6 +247,46 @@ class BlogSpider(Spider):
         finally:
             if requested and response.status != 200:
                 self.run.done(requested)
+
+    # --- a post's images --------------------------------------------------------------------
+
+    def media_requests(self, refs: Iterable[MediaRef], *, changed: bool = False) -> list[Request]:
+        """Requests for the images of an archived post that the archive lacks. An image kept
+        before is asked for again only when its post changed, and then conditionally."""
+        policy, shelf = self.run.media_policy, self.run.store.media
+        requests = []
+        for ref in refs:
+            if ref.url in self.media_asked or not policy.wants(ref, self.site):
+                continue
+            state = shelf.url_state(ref.url)
+            validators: tuple[str | None, str | None] = (None, None)
+            if state is not None and not state.retry:
+                if not changed:
+                    continue  # kept (or refused for good) and the post is as it was
+                if state.sha256 is not None:
+                    validators = (state.etag, state.last_modified)
+            self.media_asked.add(ref.url)
+            requests.append(
+                media_request(
+                    ref.url,
+                    policy,
+                    validators=validators,
+                    callback=self.parse_media,
+                    errback=self.media_failed,
+                )
+            )
+        return requests
+
+    async def parse_media(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
+        self.crawler.stats.inc_value("blogarchive/media_responses")  # not pages, for the report
+        self.run.media_answer(read_answer(response, self.run.media_policy, self.site))
+        return
+        yield  # an async generator, like every callback of ours
+
+    def media_failed(self, failure: Failure) -> None:
+        request = getattr(failure, "request", None)
+        if request is not None:
+            self.run.media_answer(failed_answer(request.meta.get("media", request.url), failure))
 
     # --- where a page leads (`pages.Frontier`) -------------------------------------------
 
