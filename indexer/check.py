@@ -20,10 +20,13 @@ class CheckResult:
     # crawl indexes them (a killed crawl leaves some).
     pending: int = 0
     problems: list[str] = field(default_factory=list)  # damage: `reindex` repairs the index
+    # Archived images missing or not matching their hash: the store itself is damaged.
+    media_problems: list[str] = field(default_factory=list)
+    media_files: int = 0
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and not self.media_problems
 
 
 def check_archive(archive: Path) -> CheckResult:
@@ -39,6 +42,8 @@ def check_archive(archive: Path) -> CheckResult:
         if unreadable:
             result.problems.append(f"{unreadable} stored posts cannot be read")
         pending = set(store.pending_index())
+        result.media_problems = list(store.media.problems())
+        result.media_files = store.media.totals()[0]
     try:
         indexed = _indexed_ids(archive)
     except IndexMissing as exc:

@@ -405,12 +405,26 @@ def _facet_names(facets: str) -> tuple[str, ...]:
     help="Write to this file (whole, or not at all) instead of stdout; - is stdout.",
 )
 @click.option("--no-clobber", is_flag=True, help="Refuse to replace an existing --output file.")
+@click.option(
+    "--with-media",
+    "media_dir",
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the posts' archived images to DIR and point their HTML at those files.",
+)
 def export(
-    query: str | None, fmt: str, output: Path | None, no_clobber: bool, **filters: Any
+    query: str | None,
+    fmt: str,
+    output: Path | None,
+    no_clobber: bool,
+    media_dir: Path | None,
+    **filters: Any,
 ) -> None:
     """Export whole posts with their comments (see shared post.schema.json).
 
     Without QUERY (and filters) the whole archive; with one, every post that matches.
+    Each post lists its images in `media` (URL, SHA-256, type, size); `--with-media DIR`
+    also writes the files, named by their hash, and the HTML names them by relative path.
 
     Example: blogarchive export 'tag:newsletter' --format json -o newsletter.json
     """
@@ -424,12 +438,22 @@ def export(
     from crawler.archive.formats import atomic_output
     from crawler.archive.formats.jsonl import write_posts
 
-    if output is None or str(output) == "-":
-        count = write_posts(sys.stdout.buffer, store.post_blobs(ids), fmt)
+    to_stdout = output is None or str(output) == "-"
+    blobs = store.export_blobs(ids)
+    folder = None
+    if media_dir is not None:
+        from crawler.archive.formats.media_files import MediaFolder
+
+        here = Path.cwd() if to_stdout or output is None else output.parent
+        folder = MediaFolder(store, media_dir, here)
+        blobs = folder.posts(blobs)
+    if to_stdout or output is None:
+        count = write_posts(sys.stdout.buffer, blobs, fmt)
     else:
         with atomic_output(output, clobber=not no_clobber) as out:
-            count = write_posts(out, store.post_blobs(ids), fmt)
-    click.echo(f"Exported {count} posts.", err=True)
+            count = write_posts(out, blobs, fmt)
+    media = f" and {folder.files} new image files to {media_dir}" if folder else ""
+    click.echo(f"Exported {count} posts{media}.", err=True)
 
 
 @cli.command()
@@ -470,12 +494,15 @@ def show(key: str, as_json: bool, version: int | None, raw: bool) -> None:
         sys.stdout.buffer.write(pages[0].body)
         sys.stdout.buffer.flush()
         return
-    from search_cli.render import print_post, write_json
+    from search_cli.render import print_media, print_post, write_json
 
+    number = version or len(store.versions(post.id))
+    images = store.media.of_post(post.id, number)
     if as_json:
-        write_json(post.to_dict())
+        write_json(post.to_dict() | {"media": [image.to_dict() for image in images]})
     else:
         print_post(post)
+        print_media(images)
 
 
 @cli.command()
@@ -552,12 +579,16 @@ def reparse() -> None:
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Write the figures as JSON.")
 def stats(as_json: bool) -> None:
-    """Posts per site and year, comments, index size, last crawl.
+    """Posts per site and year, comments, images, index size, last crawl.
 
     Example: blogarchive stats
     """
     store = _store()
     figures = store.stats()
+    per_site = store.media.per_site()
+    for site in figures["sites"]:
+        site["media_files"], site["media_bytes"] = per_site.get(site["url"], (0, 0))
+    figures["media_files"], figures["media_bytes"] = store.media.totals()
     path = index_path(_archive())
     size = sum(f.stat().st_size for f in path.glob("*")) if path.exists() else 0
     from search_cli.render import print_stats, write_json

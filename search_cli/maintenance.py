@@ -35,15 +35,20 @@ def check(as_json: bool, strict: bool) -> None:
                 "posts": result.posts,
                 "indexed": result.indexed,
                 "pending": result.pending,
-                "problems": result.problems,
+                "problems": result.problems + result.media_problems,
+                "media_files": result.media_files,
             }
         )
     elif result.ok:
-        click.echo(f"OK: {result.posts} posts in the store, {result.indexed} indexed.")
+        click.echo(
+            f"OK: {result.posts} posts in the store, {result.indexed} indexed,"
+            f" {result.media_files} image files whole."
+        )
     else:
-        for problem in result.problems:
+        for problem in result.problems + result.media_problems:
             click.echo(f"Problem: {problem}.", err=True)
-        click.echo("Repair the index with: blogarchive reindex", err=True)
+        if result.problems:
+            click.echo("Repair the index with: blogarchive reindex", err=True)
     if result.pending and not as_json:
         click.echo(
             f"Pending: {result.pending} posts changed since they were indexed; the next"

@@ -188,6 +188,26 @@ def print_post(post: Post) -> None:
             out.print(Text(f"{pad}{line}"))
 
 
+def print_media(images: list[Any]) -> None:
+    """A post's images: which are archived (hash, type, size) and which are not."""
+    if not images:
+        return
+    from rich.text import Text
+
+    out = console()
+    kept = sum(1 for i in images if i.sha256)
+    out.print()
+    out.print(Text(f"{kept} of {len(images)} images archived", style="bold"))
+    for image in images:
+        if image.sha256:
+            size = f" {image.width}×{image.height}" if image.width else ""
+            what = f"{image.sha256[:12]} {image.type}{size}, {image.size / 1000:.1f} kB"
+        else:
+            what = f"not archived ({image.error or 'not fetched'})"
+        role = "" if image.role == "body" else f" ({image.role})"
+        out.print(Text(f"  {image.url}{role}: {what}", style="dim" if not image.sha256 else ""))
+
+
 def print_stats(stats: dict[str, Any], index_bytes: int) -> None:
     from rich.text import Text
 
@@ -197,8 +217,15 @@ def print_stats(stats: dict[str, Any], index_bytes: int) -> None:
         f" {stats['versions']} versions; index {index_bytes / 1e6:.1f} MB"
         + (f" ({stats['pending_index']} posts not yet indexed)" if stats["pending_index"] else "")
     )
+    if stats.get("media_files"):
+        out.print(f"{stats['media_files']} image files, {stats['media_bytes'] / 1e6:.1f} MB")
     for site in stats["sites"]:
-        out.print(f"  {site['url']}: {site['posts']} posts and pages")
+        images = (
+            f", {site['media_files']} images ({site['media_bytes'] / 1e6:.1f} MB)"
+            if site.get("media_files")
+            else ""
+        )
+        out.print(f"  {site['url']}: {site['posts']} posts and pages{images}")
     years = stats["years"]
     if years:
         out.print("\nPosts per year:")

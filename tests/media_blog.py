@@ -118,9 +118,11 @@ class MediaBlog:
         base = f"http://{headers.get('Host', '127.0.0.1')}/"
         html = {"Content-Type": "text/html; charset=utf-8"}
         if path == "/":
-            return 200, html, (
-                "<html><body><a href='/bilder-im-blog/'>Bilder im Blog</a></body></html>"
-            ).encode()
+            return (
+                200,
+                html,
+                (b"<html><body><a href='/bilder-im-blog/'>Bilder im Blog</a></body></html>"),
+            )
         if path == "/bilder-im-blog/":
             return 200, html, self.post_html(base).encode()
         if status := self.fail_with.get(path):

@@ -76,6 +76,7 @@ class PostImage:
     size: int | None = None
     width: int | None = None
     height: int | None = None
+    error: str | None = None  # why the URL gave no file, when it gave none
 
     def to_dict(self) -> dict[str, object]:
         """The export schema's `media` entry."""
@@ -196,8 +197,10 @@ class MediaShelf:
     def of_post(self, pid: str, version: int) -> list[PostImage]:
         try:
             rows = self.db.execute(
-                "SELECT pm.url, pm.role, pm.sha256, m.type, m.size, m.width, m.height"
+                "SELECT pm.url, pm.role, pm.sha256, m.type, m.size, m.width, m.height,"
+                " CASE WHEN pm.sha256 IS NULL THEN u.error END"
                 " FROM post_media pm LEFT JOIN media m ON m.sha256 = pm.sha256"
+                " LEFT JOIN media_urls u ON u.url = pm.url"
                 " WHERE pm.post_id = ? AND pm.version = ? ORDER BY pm.position",
                 (pid, version),
             ).fetchall()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import Any
 from urllib.parse import urljoin
 
 # The original upload, when the theme names it: better than any resized candidate.
@@ -88,3 +89,36 @@ def chosen_source(
         if _usable(url := _text(img.get(attr)).strip()):
             return urljoin(base, url)
     return None
+
+
+# Attributes that name other files for an image: gone once it points at the archived copy.
+SOURCE_ATTRS = (*ORIGINAL, *SRCSETS, *LAZY_SRC, "sizes")
+
+
+def localize_images(soup: Any, base: str, archived: Mapping[str, str]) -> None:
+    """Point every `<img>` whose file the archive keeps (`archived`: the URL `chosen_source`
+    picks → where the copy is) at that copy, in a BeautifulSoup tree; others are left alone."""
+    for img in soup.find_all("img"):
+        parent = img.parent
+        in_picture = parent is not None and parent.name == "picture"
+        sources = parent.find_all("source", recursive=False) if in_picture else []
+        url = chosen_source(img.attrs, [s.attrs for s in sources], base)
+        local = archived.get(url) if url else None
+        if local is None:
+            continue
+        for attr in SOURCE_ATTRS:
+            img.attrs.pop(attr, None)
+        img.attrs["src"] = local
+        img.attrs["data-archived-from"] = url
+        for source in sources:
+            source.decompose()
+
+
+def localize_html(html: str, base: str, archived: Mapping[str, str]) -> str:
+    """`localize_images` on an HTML fragment (the stored body of a post)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(f"<div>{html}</div>", "lxml")
+    localize_images(soup, base, archived)
+    root = soup.body.div if soup.body and soup.body.div else None
+    return "".join(str(child) for child in root.contents) if root is not None else html

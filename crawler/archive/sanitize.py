@@ -8,8 +8,11 @@ by an older or a foreign blogarchive (an import) is held to the same rules.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
+
+from crawler.archive.picture import localize_images
 
 # Elements dropped with everything inside them: script, active content, forms, and markup
 # that changes how the rest of the page is read (base, meta) or draws outside the post.
@@ -60,14 +63,24 @@ def sanitize_soup(soup: Any, drop: str | None = None) -> None:
                 del tag.attrs[attr]
 
 
-def sanitize_html(html: str, *, local: tuple[str, ...] | None = None) -> str:
-    """Stored HTML made safe to show. With `local`, a resource whose URL does not start
-    with one of these prefixes is not loaded (its URL is kept in `data-archived-src`), so
-    that showing an archived post never reaches the live web."""
+def sanitize_html(
+    html: str,
+    *,
+    local: tuple[str, ...] | None = None,
+    images: Mapping[str, str] | None = None,
+    base: str = "",
+) -> str:
+    """Stored HTML made safe to show. With `images` (an image's URL → its archived copy),
+    images the archive keeps point at their copies (`picture.localize_images`, URLs read
+    against `base`). With `local`, a resource whose URL does not start with one of these
+    prefixes is not loaded (its URL is kept in `data-archived-src`), so that showing an
+    archived post never reaches the live web."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(f"<div>{html}</div>", "lxml")
     sanitize_soup(soup)
+    if images:
+        localize_images(soup, base, images)
     if local is not None:
         for tag in soup.find_all(True):
             for attr in LOADING_ATTRS:

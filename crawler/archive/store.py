@@ -507,19 +507,37 @@ class Store:
         return Post.from_dict(orjson.loads(zlib.decompress(row[0]))) if row else None
 
     def post_blobs(self, ids: Iterable[str] | None = None) -> Iterator[bytes]:
-        """Current versions as the JSON bytes they were stored as: export streams these."""
+        """Current versions as the JSON bytes they were stored as: the index reads these."""
+        for _, _, blob in self._current(ids):
+            yield blob
+
+    def export_blobs(self, ids: Iterable[str] | None = None) -> Iterator[bytes]:
+        """Current versions as export writes them: the stored JSON with the version's images
+        (`media`, each with its archived file's hash, type and size, or null ones when the
+        file was not kept) added at its end."""
+        for pid, version, blob in self._current(ids):
+            media = [image.to_dict() for image in self.media.of_post(pid, version)]
+            yield blob[:-1] + b',"media":' + orjson.dumps(media) + b"}"
+
+    def _current(self, ids: Iterable[str] | None) -> Iterator[tuple[str, int, bytes]]:
         sql = (
-            "SELECT p.id, v.data FROM posts p JOIN post_versions v"
+            "SELECT p.id, p.version, v.data FROM posts p JOIN post_versions v"
             " ON v.post_id = p.id AND v.version = p.version"
         )
         if ids is None:
-            for _, data in self.db.execute(sql + " ORDER BY p.published, p.id"):
-                yield zlib.decompress(data)
+            for pid, version, data in self.db.execute(sql + " ORDER BY p.published, p.id"):
+                yield pid, version, zlib.decompress(data)
             return
-        for batch, rows in self._by_ids(sql, "p.id", ids):  # in the order asked for
+        it = iter(ids)
+        while batch := list(itertools.islice(it, 500)):  # in the order asked for
+            marks = ",".join("?" * len(batch))
+            rows = {
+                pid: (version, data)
+                for pid, version, data in self.db.execute(f"{sql} WHERE p.id IN ({marks})", batch)
+            }
             for pid in batch:
-                if (data := rows.get(pid)) is not None:
-                    yield zlib.decompress(data)
+                if (row := rows.get(pid)) is not None:
+                    yield pid, row[0], zlib.decompress(row[1])
 
     def _by_ids(
         self, sql: str, column: str, ids: Iterable[str]

@@ -30,9 +30,9 @@ def create_app(archive: Path) -> Flask:
     app.jinja_env.filters["web_url"] = web_url
     app.jinja_env.globals["archive_path"] = str(archive)
 
-    from search_cli.web import history, posts, searching, sites
+    from search_cli.web import history, media, posts, searching, sites
 
-    for module in (sites, posts, history, searching):
+    for module in (sites, posts, history, searching, media):
         module.register(app)
 
     # Compiled now, not on each template's first visit.

@@ -3,6 +3,8 @@ sanitizer once more, with nothing that would load from the live web."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from markupsafe import Markup, escape
 
 from crawler.archive.model import Post
@@ -13,9 +15,10 @@ from crawler.archive.sanitize import sanitize_html
 LOCAL = ("/media/", "data:image/")
 
 
-def post_html(post: Post) -> Markup:
+def post_html(post: Post, images: Mapping[str, str] | None = None) -> Markup:
+    """The body; `images` maps an image's URL to its archived copy on this server."""
     if post.html:
-        return Markup(sanitize_html(post.html, local=LOCAL))
+        return Markup(sanitize_html(post.html, local=LOCAL, images=images, base=post.url))
     return text_html(post.text)
 
 

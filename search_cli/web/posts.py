@@ -47,8 +47,11 @@ def post(pid: str) -> Any:
     version = version_arg()
     row, shown = load(pid, version)
     number = version or row["version"]
+    images = archive_of().store.media.of_post(pid, number)
+    local = {i.url: url_for("media", sha=i.sha256) for i in images if i.sha256}
     data = {
         **shown.to_dict(),
+        "media": [i.to_dict() | {"local": local.get(i.url)} for i in images],
         "version": number,
         "versions": row["version"],
         "status": row["status"],
@@ -59,9 +62,10 @@ def post(pid: str) -> Any:
     }
     if wants_json():
         return answer("post.html", data)
-    # The page is made of the version (never rewritten) and the post's record: rendered
-    # once for each state of the two.
-    key = ("post", pid, number, row["version"], row["status"], row["last_seen"][:10])
+    # The page is made of the version (never rewritten), the post's record and its images:
+    # rendered once for each state of the three.
+    # Images arrive after their post: how many are archived is part of the state.
+    key = ("post", pid, number, row["version"], row["status"], row["last_seen"][:10], len(local))
     return archive_of().lasting(
         key,
         lambda: render_template(
@@ -69,7 +73,10 @@ def post(pid: str) -> Any:
             **data,
             post=shown,
             lang=shown.language or "en",
-            body=post_html(shown),
+            body=post_html(shown, local),
+            featured=[i for i in images if i.role == "featured" and i.url in local],
+            comment_images=[i for i in images if i.role == "comment" and i.url in local],
+            local=local,
             threaded=browse.thread(shown.comments),
             raw_url=url_for("raw_view", pid=pid, v=number),
         ),
