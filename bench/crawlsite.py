@@ -1,9 +1,13 @@
 """A static blog of N posts for bench/crawl: WordPress-like pages of about 40 KB, each with
 some 165 site links (menus, tag cloud, archives, recent posts), a sitemap, a feed-less home
-page with pagination; written once into bench/out and served by nginx on loopback."""
+page with pagination; written once into bench/out and served by nginx on loopback. With
+`images`, each post shows that many pictures (a figure with a caption and a two-size srcset,
+as WordPress writes them), each a JPEG file of its own."""
 
 from __future__ import annotations
 
+import io
+import os
 import random
 from datetime import UTC, datetime, timedelta
 from html import escape
@@ -67,9 +71,49 @@ def _page(title: str, header: str, main: str, sidebar: str) -> str:
     )
 
 
-def build(root: Path, base: str, posts: int, seed: int = 7) -> list[str]:
+def _jpegs(count: int, seed: int) -> list[bytes]:
+    """Photo-like JPEGs (about 40 KB at 1024 × 683) to make each post's files from."""
+    from PIL import Image, ImageFilter
+
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        image = Image.effect_noise((1024, 683), 60).convert("RGB")
+        tint = Image.new("RGB", image.size, tuple(rng.randrange(256) for _ in range(3)))
+        image = Image.blend(image, tint, 0.6).filter(ImageFilter.GaussianBlur(2))
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=80)
+        out.append(buffer.getvalue())
+    return out
+
+
+def _figures(root: Path, base: str, path: str, n: int, images: int, pool: list[bytes]) -> str:
+    """The post's pictures: each a file of its own (a pool picture with its own trailer after
+    the JPEG end marker, which viewers ignore), in two sizes."""
+    html = []
+    folder = root / "wp-content/uploads" / path.split("/")[0] / path.split("/")[1]
+    folder.mkdir(parents=True, exist_ok=True)
+    for k in range(images):
+        picture = pool[(n * images + k) % len(pool)]
+        large = folder / f"beitrag-{n}-{k}-1024x683.jpg"
+        large.write_bytes(picture + f"blogarchive {n}/{k}".encode())
+        small = folder / f"beitrag-{n}-{k}-300x200.jpg"  # never fetched: the same file
+        small.unlink(missing_ok=True)
+        os.link(large, small)
+        stem = f"{base}wp-content/uploads/{path[:7]}/beitrag-{n}-{k}"
+        html.append(
+            f'<figure class="wp-block-image size-large"><img src="{stem}-300x200.jpg"'
+            f' srcset="{stem}-300x200.jpg 300w, {stem}-1024x683.jpg 1024w" width="300"'
+            f' height="200" alt="" class="wp-image-{n * 10 + k}"><figcaption>Bild {k + 1}'
+            " zum Beitrag.</figcaption></figure>"
+        )
+    return "".join(html)
+
+
+def build(root: Path, base: str, posts: int, seed: int = 7, images: int = 0) -> list[str]:
     """Write the blog under `root` for serving at `base`; returns the post URLs."""
     rng = random.Random(seed)
+    pool = _jpegs(min(50, posts * images), seed) if images else []
     start = datetime(2015, 1, 1, 9, 0, tzinfo=UTC)
     entries = []
     for n in range(posts):
@@ -82,6 +126,8 @@ def build(root: Path, base: str, posts: int, seed: int = 7) -> list[str]:
     header, sidebar = _chrome(base, recent)
     for n, (path, title, when) in enumerate(entries):
         body = "".join(f"<p>{escape(_paragraph(rng))}</p>" for _ in range(rng.randint(30, 44)))
+        if images:
+            body += _figures(root, base, path, n, images, pool)
         tags = rng.sample(range(len(TAGS)), 3)
         comments = "".join(
             f'<li id="comment-{n}{c}" class="comment even depth-1"><article class="comment-body">'

@@ -284,9 +284,19 @@ def _print_report(data: dict[str, Any]) -> None:
         f"Crawled {data['site']}{resumed}: {data['requests']} requests,"
         f" {data['bytes'] / 1e6:.1f} MB; {data['posts_new']} new posts,"
         f" {data['posts_updated']} updated, {data['posts_gone']} gone,"
-        f" {data['comments_new']} new comments; errors: {errors}.",
+        f" {data['comments_new']} new comments{_media_words(data.get('media') or {})};"
+        f" errors: {errors}.",
         err=True,
     )
+
+
+def _media_words(media: dict[str, int]) -> str:
+    if not media:
+        return ""
+    words = f", {media.get('new', 0)} new images ({media.get('bytes', 0) / 1e6:.1f} MB)"
+    if media.get("failed"):
+        words += f", {media['failed']} images not kept"
+    return words
 
 
 def _print_outcome(data: dict[str, Any], *, named: bool) -> None:

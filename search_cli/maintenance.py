@@ -125,6 +125,8 @@ def import_warc(files: tuple[Path, ...], site: str | None, as_json: bool) -> Non
         "posts_updated": result.posts_updated,
         "posts_unchanged": result.posts_unchanged,
         "comments_new": result.comments_new,
+        "media_linked": result.media_linked,
+        "media_new": result.media_new,
         "skipped": result.skipped,
         "indexed": indexed,
     }
@@ -137,7 +139,8 @@ def import_warc(files: tuple[Path, ...], site: str | None, as_json: bool) -> Non
         click.echo(
             f"Imported {len(paths)} WARC files ({result.responses} responses): "
             f"{result.posts_new} new posts, {result.posts_updated} updated, "
-            f"{result.posts_unchanged} unchanged, {result.comments_new} new comments; "
+            f"{result.posts_unchanged} unchanged, {result.comments_new} new comments,"
+            f" {result.media_linked} images ({result.media_new} new files); "
             f"skipped: {skipped}; {indexed} indexed.",
             err=True,
         )

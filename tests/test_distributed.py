@@ -431,3 +431,35 @@ def test_import_warc_reads_wget_captures_and_rejects_other_files(
     assert done.returncode == 1
     assert done.stderr.startswith("Error: "), done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_workers_fetch_the_posts_images_and_the_coordinator_keeps_them(
+    redis_url: str, tmp_path: Path
+) -> None:
+    from bench.crawlsite import build
+
+    (tmp_path / "blog").mkdir()
+    site = LoggedSite(tmp_path / "blog", slow=0.2, slow_under="/wp-content/")
+    try:
+        urls = build(tmp_path / "blog", site.url, 12, images=2)
+        workers = _workers(tmp_path, redis_url, 2)
+        time.sleep(1)
+        done = run_cli(tmp_path / "shared", "crawl", site.url, "--redis", redis_url, "--json")
+        assert done.returncode == 0, done.stderr
+        pages = _finish(workers)
+        gets = site.gets()
+        local = run_cli(tmp_path / "local", "crawl", site.url, "--json")
+        assert local.returncode == 0, local.stderr
+    finally:
+        site.server.shutdown()
+    report = json.loads(done.stdout)
+    assert sum(pages) > 0  # the workers took part
+    large = [p for p in gets if p.endswith("-1024x683.jpg")]
+    assert len(large) == 24
+    assert all(gets[p] == 1 for p in large)  # each image fetched once, by one process
+    assert not [p for p in gets if p.endswith("-300x200.jpg")]
+    assert report["media"]["new"] == 24
+    shared, alone = _export(tmp_path / "shared"), _export(tmp_path / "local")
+    assert set(shared) == set(urls)
+    assert shared == alone  # media (hashes, sizes) included
+    assert _keys(redis_url) == []

@@ -253,7 +253,7 @@ def by_name(record: dict, role: str) -> str:
 def test_the_reading_room_shows_archived_copies_only(media_crawl) -> None:
     from search_cli.web.app import create_app
 
-    tmp, _blog, url, _, _, _, _ = media_crawl
+    tmp = media_crawl[0]
     client = create_app(tmp).test_client()
     record = _post(tmp)
     page = client.get(f"/post/{record['id']}").get_data(as_text=True)
@@ -340,3 +340,28 @@ def test_an_image_that_failed_for_now_is_fetched_by_the_next_crawl(tmp_path) -> 
     record = _post(tmp_path)
     feature = next(m for m in record["media"] if m["role"] == "featured")
     assert feature["sha256"] == hashlib.sha256(blog.files["/uploads/feature.jpg"]).hexdigest()
+
+
+def test_warc_holds_the_image_exchanges_and_import_warc_links_them(tmp_path) -> None:
+    blog = MediaBlog()
+    with serve(blog) as site:
+        _crawl(tmp_path / "crawled", site.url, "--warc", str(tmp_path / "warc"))
+    from warcio.archiveiterator import ArchiveIterator
+
+    captured = set()
+    for path in (tmp_path / "warc").glob("*.warc.gz"):
+        with path.open("rb") as f:
+            for record in ArchiveIterator(f):
+                if record.rec_type in ("request", "response"):
+                    url = record.rec_headers.get_header("WARC-Target-URI")
+                    captured.add((record.rec_type, url.removeprefix(site.url.rstrip("/"))))
+    for path in MediaBlog.GOOD:
+        assert ("request", path) in captured, path
+        assert ("response", path) in captured, path
+    done = run_cli(tmp_path / "imported", "import-warc", str(tmp_path / "warc"), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["media_new"] == len(MediaBlog.GOOD) - 2
+    crawled, imported = _post(tmp_path / "crawled"), _post(tmp_path / "imported")
+    assert [(m["url"], m["sha256"]) for m in imported["media"]] == [
+        (m["url"], m["sha256"]) for m in crawled["media"]
+    ]

@@ -4,6 +4,9 @@ Any capture of a blog (Heritrix, wget --warc-file, Browsertrix, `crawl --warc`) 
 searchable: every HTML response is parsed as a crawl would parse it, a post's further comment
 pages are found among the captured responses and merged into it, and the post is archived
 with the pages it came from. When a URL was captured more than once, the newest capture wins.
+The images a post shows are linked to it when the files hold them: their records are only
+noted where they are on the first pass and read when a post names them, so a capture full
+of pictures is not held in memory.
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from crawler.archive.errors import ArchiveError
+from crawler.archive.mediatype import NotAnImage, identify
 from crawler.archive.model import Post, RawPage
 from crawler.archive.store import Store
 from crawler.parsers import merge_comment_pages, parse_page
@@ -40,7 +45,11 @@ class WarcImport:
     posts_updated: int = 0
     posts_unchanged: int = 0
     comments_new: int = 0
+    media_new: int = 0  # image files the archive did not hold
+    media_linked: int = 0  # post images found among the captures
     skipped: dict[str, int] = field(default_factory=dict)
+    # Where each non-HTML response is: (file, offset of its record), by its URL.
+    located: dict[str, tuple[Path, int]] = field(default_factory=dict)
 
     def skip(self, reason: str) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
@@ -55,10 +64,15 @@ def read_captures(paths: Iterable[Path], result: WarcImport) -> dict[str, Captur
     for path in paths:
         try:
             with path.open("rb") as f:
-                for record in ArchiveIterator(f):
+                records = ArchiveIterator(f)
+                for record in records:
                     if record.rec_type != "response" or record.http_headers is None:
                         continue
                     result.responses += 1
+                    if _maybe_image(record):
+                        url = record.rec_headers.get_header("WARC-Target-URI") or ""
+                        result.located[url] = (path, records.get_record_offset())
+                        continue
                     capture = _capture(record, result)
                     if capture is None:
                         continue
@@ -69,6 +83,49 @@ def read_captures(paths: Iterable[Path], result: WarcImport) -> dict[str, Captur
         except (OSError, ArchiveLoadFailed, ValueError, EOFError) as exc:
             raise ArchiveError(f"Cannot read {path} as WARC: {exc}") from exc
     return captures
+
+
+def _maybe_image(record: Any) -> bool:
+    """A 200 response that is no page: an image or another file, read only if a post names it."""
+    kind = (record.http_headers.get_header("Content-Type") or "").lower()
+    page = any(word in kind for word in ("html", "xml", "json", "text/", "javascript"))
+    ok = record.http_headers.get_statuscode() == "200"
+    return ok and (kind.startswith("image/") or (bool(kind) and not page))
+
+
+def _read_located(where: tuple[Path, int]) -> bytes | None:
+    from warcio.archiveiterator import ArchiveIterator
+
+    path, offset = where
+    with path.open("rb") as f:
+        f.seek(offset)
+        for record in ArchiveIterator(f):
+            body: bytes = record.content_stream().read(MAX_BODY + 1)
+            return body if len(body) <= MAX_BODY else None
+    return None
+
+
+def _link_media(store: Store, post: Post, result: WarcImport) -> None:
+    """Keep the post's images that the files captured (each file once)."""
+    for ref in post.media:
+        where = result.located.get(ref.url)
+        if where is None:
+            continue
+        state = store.media.url_state(ref.url)
+        if state is not None and state.sha256 is not None:
+            result.media_linked += 1
+            continue
+        body = _read_located(where)
+        if body is None:
+            result.skip("image larger than the size cap")
+            continue
+        try:
+            file = identify(body)
+        except NotAnImage:
+            result.skip("captured image is not an image")
+            continue
+        result.media_new += store.media.save(ref.url, file, 200, None, None)
+        result.media_linked += 1
 
 
 def _capture(record: object, result: WarcImport) -> Capture | None:
@@ -148,6 +205,7 @@ def import_warcs(store: Store, paths: list[Path], site: str | None = None) -> Wa
             outcome, comments = store.save_post(post)
             for raw in raws:
                 store.save_page(raw.url, post.id, raw.page_no, raw.body, raw.content_type)
+            _link_media(store, post, result)
         result.comments_new += comments
         if outcome == "new":
             result.posts_new += 1
