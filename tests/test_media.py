@@ -24,7 +24,7 @@ from crawler.archive.paths import store_path
 from crawler.archive.picture import chosen_source, srcset_candidates
 from crawler.media import MediaPolicy
 from crawler.parsers import parse_page
-from tests.conftest import run_cli
+from tests.conftest import ROOT, run_cli
 from tests.media_blog import BIG, MediaBlog, picture
 from tests.schema_check import check_post, validator
 from tests.sites import serve
@@ -226,6 +226,7 @@ def test_export_lists_media_and_with_media_writes_the_files(media_crawl, tmp_pat
     tmp, blog, url, _, _, _, _ = media_crawl
     record = _post(tmp)
     check_post(validator(), record)
+    media_validator().validate(record["media"])
     by_url = {m["url"].removeprefix(url.rstrip("/")): m for m in record["media"]}
     photo = by_url["/uploads/photo-1024.jpg"]
     assert photo["sha256"] == hashlib.sha256(blog.files["/uploads/photo-1024.jpg"]).hexdigest()
@@ -237,6 +238,7 @@ def test_export_lists_media_and_with_media_writes_the_files(media_crawl, tmp_pat
     done = run_cli(tmp, "export", "-o", str(out), "--with-media", str(tmp_path / "export" / "m"))
     assert done.returncode == 0, done.stderr
     [local] = [json.loads(line) for line in out.read_text().splitlines()]
+    media_validator().validate(local["media"])
     files = {m["file"] for m in local["media"] if m.get("file")}
     assert len(files) == len(MediaBlog.GOOD) - 2
     for name in files:
@@ -244,6 +246,13 @@ def test_export_lists_media_and_with_media_writes_the_files(media_crawl, tmp_pat
         assert (out.parent / name).is_file()
         assert f'src="{name}"' in local["html"] or name == by_name(local, "featured")
     assert "/uploads/photo-300.jpg" not in local["html"].replace("data-archived-from", "")
+
+
+def media_validator():
+    import jsonschema
+
+    schema = json.loads((ROOT / "docs" / "media.schema.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
 
 
 def by_name(record: dict, role: str) -> str:

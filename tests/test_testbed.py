@@ -35,6 +35,8 @@ FLOORS = {
     "comment_precision": 0.99,
     "comment_recall": 0.99,
     "reply_parent": 0.99,
+    "media_recall": 1.0,
+    "media_precision": 1.0,
 }
 
 
@@ -92,3 +94,26 @@ def test_drafts_and_private_posts_are_not_served(
         with pytest.raises(urllib.error.HTTPError) as err:
             urllib.request.urlopen(url, timeout=10)
         assert err.value.code == 404
+
+
+def test_a_recrawl_of_the_unchanged_wordpress_asks_for_no_image(
+    testbed: dict[str, Any], tmp_path: Path
+) -> None:
+    site = _site(testbed, "wp-classic")
+    log = Path(site["truth"]).parent / "apache-access.log"
+    port = site["url"].rsplit(":", 1)[1].strip("/")
+
+    def image_requests(since: int) -> list[str]:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()[since:]
+        # Every site logs to one file: this site's requests are those to its port's uploads.
+        return [line for line in lines if "/uploads/blogarchive-testbed-wp-classic/" in line]
+
+    first = run_cli(tmp_path, "crawl", site["url"], "--json")
+    assert first.returncode == 0, first.stderr
+    report = json.loads(first.stdout)
+    assert report["media"]["new"] > 0
+    before = len(log.read_text(encoding="utf-8", errors="replace").splitlines())
+    again = run_cli(tmp_path, "crawl", site["url"], "--json")
+    assert again.returncode == 0, again.stderr
+    assert image_requests(before) == [], port
+    assert json.loads(again.stdout)["media"] == {}

@@ -75,14 +75,41 @@ def _body_html(lines: list[str]) -> str:
         elif line.startswith("!img "):
             flush()
             src, caption = (x.strip() for x in line[5:].split("|"))
+            small = _smaller(src)
             out.append(
-                f'<figure><img src="{escape(src)}" alt=""><figcaption>{escape(caption)}'
-                "</figcaption></figure>"
+                f'<figure><img src="{escape(small)}" srcset="{escape(small)} 600w,'
+                f' {escape(src)} 1200w" sizes="(max-width: 600px) 100vw, 600px" width="600"'
+                f' height="400" alt=""><figcaption>{escape(caption)}</figcaption></figure>'
             )
         else:
             para.append(line.strip())
     flush()
     return "\n".join(out)
+
+
+def _smaller(src: str) -> str:
+    """The 600-pixel copy of an image, as blog engines name their resized files."""
+    stem, dot, ext = src.rpartition(".")
+    return f"{stem}-600.{ext}" if dot else f"{src}-600"
+
+
+def _write_images(root: Path, posts: list[SamplePost]) -> None:
+    """The pictures the posts show, in two sizes: calm gradients, the same bytes every time."""
+    from PIL import Image
+
+    for post in posts:
+        for line in post.body:
+            if not line.startswith("!img "):
+                continue
+            path = line[5:].split("|")[0].strip()
+            seed = sum(path.encode())
+            image = Image.linear_gradient("L").resize((1200, 800)).convert("RGB")
+            tint = Image.new("RGB", image.size, (seed % 200, 120, 80 + seed % 150))
+            image = Image.blend(image, tint, 0.5)
+            for target, size in ((path, (1200, 800)), (_smaller(path), (600, 400))):
+                out = root / target.lstrip("/")
+                out.parent.mkdir(parents=True, exist_ok=True)
+                image.resize(size).save(out, "JPEG", quality=85)
 
 
 def _page(title: str, lang: str, head: str, main: str, body_class: str) -> str:
@@ -314,6 +341,7 @@ def build_site(root: Path, base: str) -> list[SamplePost]:
             path = post.path if n == 1 else f"{post.path}comment-page-{n}/"
             write(path, render_post(post, n, base))
     _write_listings(write, posts)
+    _write_images(root, [*posts, *pages])
     _write_feed(root, base, posts)
     _write_sitemap(root, base, [*posts, *pages])
     (root / "robots.txt").write_text(

@@ -10,6 +10,7 @@ engine on its own loopback port, writes ground truth beside the state, and print
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import urllib.error
 import urllib.request
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.testbed import static_sites, wordpress
-from tests.testbed.corpus import build_corpus, load_posts
+from tests.testbed.corpus import build_corpus, load_posts, write_media
 from tests.testbed.procs import Unavailable, stop_recorded
 from tests.testbed.truth import static_truth, wordpress_truth, write_truth
 
@@ -47,15 +48,20 @@ def up(state: Path = STATE, only: tuple[str, ...] = SITES) -> dict[str, Any]:
     down(state)
     state.mkdir(parents=True, exist_ok=True)
     corpus = build_corpus()
+    posts = load_posts(corpus)
+    # The images the posts show, as files every engine publishes (WordPress as uploads).
+    media = state / "media"
+    shutil.rmtree(media, ignore_errors=True)
+    write_media(posts, media)
+    corpus["media_dir"] = str(media)
     corpus_file = state / "corpus.json"
     corpus_file.write_text(json.dumps(corpus, ensure_ascii=False), encoding="utf-8")
-    posts = load_posts(corpus)
     sites: dict[str, Any] = {}
     problems: dict[str, str] = {}
     if {"wp-block", "wp-classic", "wp-live"} & set(only):
         try:
             for name, site in wordpress.up(state, corpus_file).items():
-                records, urls = wordpress_truth(posts, site.pop("ids"), site["theme"])
+                records, urls = wordpress_truth(posts, site.pop("ids"), site["theme"], media)
                 site["truth"] = str(write_truth(state, name, records, urls))
                 sites[name] = site
         except Unavailable as exc:
@@ -68,11 +74,11 @@ def up(state: Path = STATE, only: tuple[str, ...] = SITES) -> dict[str, Any]:
         if name not in only:
             continue
         try:
-            site = build(state, posts)
+            site = build(state, posts, media)
         except Unavailable as exc:
             problems[name] = str(exc)
             continue
-        records, urls = static_truth(posts, site["url"], name)
+        records, urls = static_truth(posts, site["url"], name, media)
         site["truth"] = str(write_truth(state, name, records, urls))
         sites[name] = site
     sites = {k: v for k, v in sites.items() if k in only}

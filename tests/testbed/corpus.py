@@ -12,6 +12,7 @@ import sys
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from html import escape
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 SEED = 20101027
@@ -249,6 +250,7 @@ class CPost:
     sticky: bool = False
     password: str = ""
     comments: list[CComment] = field(default_factory=list)
+    featured: str = ""  # the path of its featured image (WordPress shows it above the post)
 
     @property
     def body_html(self) -> str:
@@ -346,6 +348,8 @@ def build_corpus(n_posts: int = 110) -> dict[str, object]:
         many = i in (5, 17, 42, 77)
         count = rng.randint(25, 60) if many else rng.choice([0, 0, 1, 2, 3, 4, 5])
         post.comments = _comments(rng, post, count, next_id)
+        # Without drawing from rng: the rest of the corpus stays as it was.
+        post.featured = f"/media/feature-{i % 5}.jpg" if i % 6 == 1 else ""
         posts.append(post)
     _special_cases(posts, next_id)
     return {
@@ -408,6 +412,40 @@ def _slug(title: str) -> str:
     s = title.lower().translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}))
     s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+
+
+PHOTO_SIZE = (1600, 1067)  # larger than WordPress's "large" (1024): srcset offers more
+
+
+def image_paths(post: CPost) -> list[str]:
+    """The corpus's image paths a post shows in its text, in order (`/media/…`)."""
+    return [b.extra for b in post.blocks if b.kind == "figure"]
+
+
+def photo(name: str) -> bytes:
+    """A photo-like JPEG for an image path of the corpus, the same bytes on every run."""
+    from io import BytesIO
+
+    from PIL import Image, ImageFilter
+
+    rng = random.Random(f"{SEED}-{name}")
+    small = Image.frombytes("RGB", (80, 54), rng.randbytes(80 * 54 * 3))
+    image = small.resize(PHOTO_SIZE, Image.Resampling.BICUBIC).filter(ImageFilter.SMOOTH)
+    out = BytesIO()
+    image.save(out, "JPEG", quality=82)
+    return out.getvalue()
+
+
+def write_media(posts: list[CPost], folder: Path) -> dict[str, bytes]:
+    """Every image file the corpus's posts show (text and featured), written to `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    names = {
+        p.rsplit("/", 1)[-1] for post in posts for p in [*image_paths(post), post.featured] if p
+    }
+    files = {name: photo(name) for name in sorted(names)}
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return files
 
 
 def load_posts(data: dict[str, object]) -> list[CPost]:

@@ -3,7 +3,8 @@
 Usage: python -m tests.testbed.score TRUTH.jsonl EXPORT.jsonl [--json]
 
 Prints post recall and precision, title/author/date accuracy, tag and category F1, text token
-F1, comment precision and recall, and reply-parent accuracy. URLs that must never be archived
+F1, comment precision and recall, reply-parent accuracy, and image recall and precision (each
+image of a post kept under its URL with the bytes of its file). URLs that must never be archived
 (drafts, private posts; from the `.urls.json` beside TRUTH) are counted as `forbidden`.
 """
 
@@ -85,7 +86,18 @@ def score(
             if g is not None and token_f1(c["text"], g["text"]) >= 0.8:
                 c_match += 1
                 parents.append(g.get("parent_id") == c["parent_id"])
+    # Images: every one the post shows kept with the right bytes, and nothing else (avatars,
+    # theme files, the smaller sizes of srcset). Measured where the truth lists them.
+    m_truth, m_got = set(), set()
+    for u in both:
+        if "media" not in want[u]:
+            continue
+        m_truth.update((u, m["url"], m["sha256"]) for m in want[u]["media"])
+        m_got.update((u, m["url"], m["sha256"]) for m in got[u].get("media") or () if m["sha256"])
+    m_match = len(m_truth & m_got)
     return {
+        "media_recall": m_match / len(m_truth) if m_truth else 1.0,
+        "media_precision": m_match / len(m_got) if m_got else 1.0,
         "post_recall": len(both) / len(want) if want else 1.0,
         "post_precision": len(both) / len(got) if got else 1.0,
         "kind": share([got[u].get("kind", "post") == want[u]["kind"] for u in both]),

@@ -47,11 +47,12 @@ def published_posts(posts: list[CPost]) -> list[CPost]:
     return [p for p in posts if p.status == "publish" and not p.password]
 
 
-def pelican_up(state: Path, posts: list[CPost]) -> dict[str, object]:
+def pelican_up(state: Path, posts: list[CPost], media: Path) -> dict[str, object]:
     pelican = _bin("pelican")
     root = state / "pelican"
     shutil.rmtree(root, ignore_errors=True)
     (root / "content" / "pages").mkdir(parents=True)
+    shutil.copytree(media, root / "content" / "media")  # published as is (STATIC_PATHS)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     for post in posts:
@@ -87,6 +88,7 @@ TRANSLATION_FEED_ATOM = None
 RELATIVE_URLS = False
 LINKS = ()
 SOCIAL = ()
+STATIC_PATHS = ["media"]
 """,
         encoding="utf-8",
     )
@@ -105,12 +107,13 @@ SOCIAL = ()
     return {"url": served, "engine": "pelican"}
 
 
-def hugo_up(state: Path, posts: list[CPost]) -> dict[str, object]:
+def hugo_up(state: Path, posts: list[CPost], media: Path) -> dict[str, object]:
     hugo = _bin("hugo")
     root = state / "hugo"
     shutil.rmtree(root, ignore_errors=True)
     (root / "content" / "posts").mkdir(parents=True)
     shutil.copytree(HUGO_THEME, root / "layouts")
+    shutil.copytree(media, root / "static" / "media")  # Hugo publishes static/ as it is
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     for post in posts:
@@ -169,7 +172,7 @@ def jekyll_post_url(base: str, post: CPost) -> str:
     return f"{base}blog/{when:%Y/%m}/{post.slug}/"
 
 
-def jekyll_up(state: Path, posts: list[CPost]) -> dict[str, object]:
+def jekyll_up(state: Path, posts: list[CPost], media: Path) -> dict[str, object]:
     """Jekyll from Debian's packages with its default theme, minima; the post layout adds
     categories, tags and threaded comments kept in the front matter (as Staticman does)."""
     ensure_apt(JEKYLL_PACKAGES, check=["jekyll"], files=[])
@@ -177,6 +180,7 @@ def jekyll_up(state: Path, posts: list[CPost]) -> dict[str, object]:
     shutil.rmtree(root, ignore_errors=True)
     shutil.copytree(JEKYLL_LAYOUTS, root)
     (root / "_posts").mkdir()
+    shutil.copytree(media, root / "media")  # files without front matter are copied as they are
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     for post in posts:

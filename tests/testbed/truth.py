@@ -6,12 +6,13 @@ posts, and URLs that must never be archived: drafts and private posts).
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 from pathlib import Path
 from typing import Any
 
-from tests.testbed.corpus import AUTHORS, CPost
+from tests.testbed.corpus import AUTHORS, CPost, image_paths
 
 
 def _comments(post: CPost, ids: dict[int, int] | None = None) -> list[dict[str, Any]]:
@@ -32,6 +33,16 @@ def _comments(post: CPost, ids: dict[int, int] | None = None) -> list[dict[str, 
     ]
 
 
+def _media(urls: list[str], files: Path | None) -> list[dict[str, Any]]:
+    """The images an archive of the post must keep: each URL with the SHA-256 of its file."""
+    out = []
+    for url in urls:
+        name = url.rsplit("/", 1)[-1]
+        sha = hashlib.sha256((files / name).read_bytes()).hexdigest() if files else None
+        out.append({"url": url, "sha256": sha})
+    return out
+
+
 def _record(post: CPost, url: str, **over: Any) -> dict[str, Any]:
     is_post = post.kind == "post"
     record = {
@@ -50,7 +61,9 @@ def _record(post: CPost, url: str, **over: Any) -> dict[str, Any]:
     return record | over
 
 
-def wordpress_truth(posts: list[CPost], ids: dict[str, Any], theme: str) -> tuple[list[dict], dict]:  # type: ignore[type-arg]
+def wordpress_truth(  # type: ignore[type-arg]
+    posts: list[CPost], ids: dict[str, Any], theme: str, files: Path | None = None
+) -> tuple[list[dict], dict]:
     out, never = [], []
     for post in posts:
         facts = ids["posts"].get(post.key)
@@ -67,19 +80,22 @@ def wordpress_truth(posts: list[CPost], ids: dict[str, Any], theme: str) -> tupl
             else [],
             "tags": [html.unescape(t) for t in facts["tags"]] if post.kind == "post" else [],
             "comments": _comments(post, mapping),
+            "media": _media(facts.get("media", []), files),
         }
         if theme == "twentytwentyone":  # classic themes show pingbacks by their title only
             for c in over["comments"]:
                 if c["type"] == "pingback":
                     c["text"] = f"Pingback: {c['author']}"
         if post.password:  # the page shows a password form instead of text and comments
-            over |= {"text": "", "comments": []}
+            over |= {"text": "", "comments": [], "media": []}
         out.append(_record(post, facts["url"], **over))
     home = ids["home"]
     return out, {"not_posts": [home, home + "page/2/"], "never": never}
 
 
-def static_truth(posts: list[CPost], base: str, engine: str) -> tuple[list[dict], dict]:  # type: ignore[type-arg]
+def static_truth(  # type: ignore[type-arg]
+    posts: list[CPost], base: str, engine: str, files: Path | None = None
+) -> tuple[list[dict], dict]:
     out, never = [], []
     for post in posts:
         if post.password or post.status == "private":
@@ -105,9 +121,14 @@ def static_truth(posts: list[CPost], base: str, engine: str) -> tuple[list[dict]
         if post.status == "draft":
             never.append(url)
             continue
+        images = _media([base.rstrip("/") + p for p in image_paths(post)], files)
         out.append(
             _record(
-                post, url, categories=categories if post.kind == "post" else [], comments=comments
+                post,
+                url,
+                categories=categories if post.kind == "post" else [],
+                comments=comments,
+                media=images,
             )
         )
     if engine == "jekyll":  # minima lists every post on the home page: no pagination

@@ -22,18 +22,22 @@ PACKAGES = [
     "libapache2-mod-php",
     "php-mysql",
     "php-xml",  # WordPress's own sitemaps need XMLWriter
+    "php-gd",  # the image sizes WordPress makes of each upload (srcset)
 ]
 REQUIRED_FILES = [
     "/usr/share/wordpress/wp-load.php",
     "/usr/share/wordpress/wp-content/themes/twentytwentyone/style.css",
     "/usr/share/wordpress/wp-content/themes/twentytwentythree/style.css",
 ]
-# PHP extensions WordPress needs here: mysqli for MariaDB, XMLWriter for its sitemaps.
+# PHP extensions WordPress needs here: mysqli for MariaDB, XMLWriter for its sitemaps, GD
+# for the sizes of uploaded images.
 PHP_PROBE = [
     "php",
     "-r",
-    "exit(function_exists('mysqli_connect') && class_exists('XMLWriter') ? 0 : 1);",
+    "exit(function_exists('mysqli_connect') && class_exists('XMLWriter')"
+    " && function_exists('imagecreatefromjpeg') ? 0 : 1);",
 ]
+UPLOADS = Path("/var/lib/wordpress/wp-content/uploads")
 THEMES = {
     "wp-block": "twentytwentythree",
     "wp-classic": "twentytwentyone",
@@ -187,6 +191,7 @@ def up(state: Path, corpus_file: Path) -> dict[str, dict[str, object]]:
             f" GRANT ALL ON {db}.* TO 'testbed'@'localhost';",
         )
         write_wp_config(name, db, sock)
+        shutil.rmtree(UPLOADS / f"{CONFIG_PREFIX}{name}", ignore_errors=True)  # a fresh library
     sites: dict[str, dict[str, object]] = {}
     for name, theme in THEMES.items():
         url = f"http://127.0.0.1:{ports[name]}/"

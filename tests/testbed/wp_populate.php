@@ -3,7 +3,8 @@
  * Populate one WordPress site of the test bed from the corpus JSON.
  *
  * php wp_populate.php CONFIG HOST URL THEME CORPUS.json OUT.json PHASE
- *   phase 1: install, options, theme, users, categories, posts, comments
+ *   phase 1: install, options, theme, users, categories, images (attachments with their
+ *            generated sizes), posts with featured images, comments
  *   phase 2: (a fresh process, after permalinks are set) write ids and permalinks to OUT.json
  */
 [$script, $config, $host, $url, $wantedTheme, $corpusFile, $outFile, $phase] = $argv;
@@ -14,8 +15,12 @@ define('WP_INSTALLING', $phase === '1');
 require_once '/usr/share/wordpress/wp-load.php';
 require_once ABSPATH . 'wp-admin/includes/upgrade.php';
 require_once ABSPATH . 'wp-admin/includes/taxonomy.php';
+require_once ABSPATH . 'wp-admin/includes/image.php';
+require_once ABSPATH . 'wp-admin/includes/file.php';
+require_once ABSPATH . 'wp-admin/includes/media.php';
 
 $corpus = json_decode(file_get_contents($corpusFile), true);
+const UPLOADS_ROOT = '/var/lib/wordpress/wp-content/uploads/';
 
 if ($phase === '1') {
     if (!is_blog_installed()) {
@@ -27,7 +32,10 @@ if ($phase === '1') {
         'timezone_string' => 'Europe/Berlin', 'gmt_offset' => '',
         'page_comments' => 1, 'comments_per_page' => 10, 'default_comments_page' => 'newest',
         'comment_order' => 'asc', 'thread_comments' => 1, 'thread_comments_depth' => 5,
-        'show_avatars' => 0, 'blog_public' => 1, 'posts_per_page' => 10,
+        'show_avatars' => 1, 'blog_public' => 1, 'posts_per_page' => 10,
+        // Each site its own uploads folder (the sites share one wp-content).
+        'upload_path' => UPLOADS_ROOT . $config, 'upload_url_path' => $url . '/wp-content/uploads/' . $config,
+        'uploads_use_yearmonth_folders' => 1,
         'default_pingback_flag' => 0, 'default_ping_status' => 'closed',
         'comment_registration' => 0, 'require_name_email' => 1, 'comment_moderation' => 0,
         'WPLANG' => '', 'show_on_front' => 'posts',
@@ -73,6 +81,21 @@ if ($phase === '1') {
             }
         }
     }
+    // The corpus's images as WordPress's media library has them: an attachment per file,
+    // with the sizes WordPress generates (thumbnail, medium, large, …) for srcset.
+    $attachments = [];
+    foreach (glob($corpus['media_dir'] . '/*.jpg') as $path) {
+        $name = basename($path);
+        $upload = wp_upload_bits($name, null, file_get_contents($path), '2010/10');
+        if (!empty($upload['error'])) {
+            fwrite(STDERR, "upload $name: {$upload['error']}\n");
+            exit(1);
+        }
+        $aid = wp_insert_attachment(['post_mime_type' => 'image/jpeg', 'post_title' => $name,
+                                     'post_status' => 'inherit'], $upload['file']);
+        wp_update_attachment_metadata($aid, wp_generate_attachment_metadata($aid, $upload['file']));
+        $attachments[$name] = $aid;
+    }
     $byKey = [];
     foreach ($corpus['posts'] as $post) {
         $existing = get_page_by_path($post['slug'], OBJECT, $post['kind'] === 'page' ? 'page' : 'post');
@@ -80,7 +103,17 @@ if ($phase === '1') {
             $byKey[$post['key']] = $existing->ID;
             continue;
         }
-        $html = $post['body_html'];
+        // An image in the text as the editor inserts it: the "large" size, with the
+        // attachment's class, so that WordPress adds srcset and sizes when it shows the post.
+        $html = preg_replace_callback(
+            '#<img src="/media/([^"]+)" alt="" width="\d+" height="\d+">#',
+            function ($m) use ($attachments) {
+                $aid = $attachments[$m[1]];
+                [$src, $w, $h] = wp_get_attachment_image_src($aid, 'large');
+                return sprintf('<img src="%s" alt="" width="%d" height="%d" class="wp-image-%d">', $src, $w, $h, $aid);
+            },
+            $post['body_html']
+        );
         $date = new DateTime($post['date']);
         $local = (clone $date)->setTimezone(new DateTimeZone('Europe/Berlin'))->format('Y-m-d H:i:s');
         $gmt = (clone $date)->setTimezone(new DateTimeZone('UTC'))->format('Y-m-d H:i:s');
@@ -100,6 +133,9 @@ if ($phase === '1') {
         }
         if ($post['sticky']) {
             stick_post($id);
+        }
+        if ($post['featured']) {
+            set_post_thumbnail($id, $attachments[basename($post['featured'])]);
         }
         $byKey[$post['key']] = $id;
         $commentIds = [];
@@ -147,6 +183,12 @@ foreach ($corpus['posts'] as $post) {
         'categories' => array_map(fn($t) => $t->name, wp_get_post_categories($found->ID, ['fields' => 'all'])),
         'tags' => array_map(fn($t) => $t->name, wp_get_post_tags($found->ID)),
         'author' => get_the_author_meta('display_name', $found->post_author),
+        // The original file of each image it shows: what srcset offers as its largest.
+        'media' => array_values(array_filter(array_merge(
+            [has_post_thumbnail($found) ? wp_get_attachment_url(get_post_thumbnail_id($found)) : null],
+            array_map(fn($m) => wp_get_attachment_url((int) $m),
+                      preg_match_all('#wp-image-(\d+)#', $found->post_content, $ms) ? $ms[1] : [])
+        ))),
     ];
 }
 $out['home'] = home_url('/');
