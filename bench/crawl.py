@@ -1,13 +1,15 @@
 """Crawl throughput on a static blog served by nginx on loopback, beside two bare spiders.
 
-Run: .venv/bin/python -m bench.crawl [--posts 5000] [--rounds 3]
+Run: .venv/bin/python -m bench.crawl [--posts 5000] [--images 3] [--rounds 3]
 
 Each round runs, one after another, in fresh processes with the same Scrapy concurrency and
 no throttling: (a) a bare Scrapy spider that only downloads every post, (b) the same spider
 parsing each page once with BeautifulSoup's lxml builder, and (c) `crawl_blog`, blogarchive's
-whole crawl (discovery, parsing, comments, the SQLite archive with raw pages). Medians over
-the rounds; ratios are (c) to (a) and (c) to (b) in the same run. Wall-clock pages per
-second and pages per CPU-second (the crawling process alone; nginx runs beside it).
+whole crawl (discovery, parsing, comments, the SQLite archive with raw pages), with
+`--media none` and with `--media images` (each post shows --images pictures of about 45 KB,
+in two sizes of which the larger is fetched). Medians over the rounds; ratios are (c) to (a)
+and (c) to (b) in the same run. Wall-clock pages per second and pages per CPU-second (the
+crawling process alone; nginx runs beside it), bytes downloaded and the store's size.
 """
 
 from __future__ import annotations
@@ -42,16 +44,16 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _site(posts: int, base: str) -> tuple[Path, list[str]]:
+def _site(posts: int, base: str, images: int) -> tuple[Path, list[str]]:
     from bench.crawlsite import build
 
-    root = OUT / f"crawlblog-{posts}"
+    root = OUT / f"crawlblog-{posts}" if not images else OUT / f"crawlblog-{posts}-{images}img"
     marker = root / "urls.json"
     if marker.exists() and json.loads(marker.read_text())["base"] == base:
         return root, json.loads(marker.read_text())["urls"]
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
-    urls = build(root, base, posts)
+    urls = build(root, base, posts, images=images)
     marker.write_text(json.dumps({"base": base, "urls": urls}))
     return root, urls
 
@@ -77,7 +79,7 @@ def _nginx(
         f" error_log {prefix / 'error.log'}; {'user root;' if _is_root() else ''}"
         " events { worker_connections 1024; }"
         f" http {{ {logging} sendfile on; keepalive_timeout 65; default_type text/html;"
-        " types { text/html html; application/xml xml; text/plain txt; }"
+        " types { text/html html; application/xml xml; text/plain txt; image/jpeg jpg; }"
         f" {temps}"
         f" server {{ listen 127.0.0.1:{port}; root {root}; index index.html; }} }}\n"
     )
@@ -156,11 +158,24 @@ def run_bare(urls_file: str, soup: bool) -> None:
     print(json.dumps({"pages": pages["n"]}))
 
 
-def run_ours(site: str, archive: str) -> None:
+def run_ours(site: str, archive: str, media: str) -> None:
+    from crawler.archive.paths import store_path
     from crawler.run import crawl_blog
 
-    report = crawl_blog(site, Path(archive), **COMMON)  # type: ignore[arg-type]
-    print(json.dumps({"pages": report.posts_new, "requests": report.requests}))
+    report = crawl_blog(site, Path(archive), **COMMON, MEDIA=media)  # type: ignore[arg-type]
+    store = store_path(Path(archive))
+    size = sum(p.stat().st_size for p in store.parent.glob(store.name + "*"))
+    print(
+        json.dumps(
+            {
+                "pages": report.posts_new,
+                "requests": report.requests,
+                "bytes": report.bytes,
+                "store": size,
+                "images": report.media.get("new", 0),
+            }
+        )
+    )
 
 
 # --- the driver --------------------------------------------------------------------------
@@ -169,6 +184,7 @@ def run_ours(site: str, archive: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=5000)
+    parser.add_argument("--images", type=int, default=3, help="pictures per post")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--run", choices=["fetch", "soup", "ours"], help=argparse.SUPPRESS)
     parser.add_argument("--arg", nargs="*", help=argparse.SUPPRESS)
@@ -182,7 +198,7 @@ def main() -> None:
 
     port = _free_port()
     base = f"http://127.0.0.1:{port}/"
-    root, urls = _site(args.posts, base)
+    root, urls = _site(args.posts, base, args.images)
     server = "nginx"
     proc = None
     if shutil.which("nginx") or Path("/usr/sbin/nginx").exists():
@@ -194,18 +210,24 @@ def main() -> None:
         server = "python -m http.server (nginx is not installed)"
         proc = _python_server(root, port)
     me = [sys.executable, "-m", "bench.crawl"]
-    results: dict[str, list[tuple[float, float]]] = {"fetch": [], "soup": [], "ours": []}
+    results: dict[str, list[tuple[float, float]]] = {
+        "fetch": [], "soup": [], "none": [], "images": []
+    }  # fmt: skip
+    facts: dict[str, dict[str, object]] = {}
     try:
         for _ in range(args.rounds):
             for kind in ("fetch", "soup"):
                 wall, cpu, out = _measure([*me, "--run", kind, "--arg", str(root / "urls.json")])
                 assert out["pages"] == len(urls), out
                 results[kind].append((wall, cpu))
-            with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
-                wall, cpu, out = _measure([*me, "--run", "ours", "--arg", base, tmp])
-                assert out["pages"] == len(urls), out
-                results["ours"].append((wall, cpu))
-                requests = out["requests"]
+            for media in ("none", "images"):
+                with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
+                    wall, cpu, out = _measure([*me, "--run", "ours", "--arg", base, tmp, media])
+                    assert out["pages"] == len(urls), out
+                    if media == "images":
+                        assert out["images"] == len(urls) * args.images, out
+                    results[media].append((wall, cpu))
+                    facts[media] = out
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -220,19 +242,32 @@ def main() -> None:
     names = {
         "fetch": "(a) bare Scrapy, download only",
         "soup": "(b) bare Scrapy + BeautifulSoup(lxml) once",
-        "ours": "(c) blogarchive crawl_blog",
+        "none": "(c) blogarchive crawl_blog, --media none",
+        "images": f"(c) blogarchive crawl_blog, {args.images} images a post",
     }
     print(f"{n} posts served by {server}; {args.rounds} rounds; medians")
-    print(f"blogarchive made {requests} requests for {n} posts ({requests / n:.3f} per post)")
-    print(f"{'spider':44} {'pages/s':>9} {'pages/CPU-s':>12}")
+    print("| spider | posts/s | posts/CPU-s | requests a post | MB downloaded | store MB |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for kind, name in names.items():
         wall_rate, cpu_rate = rates(kind)
-        print(f"{name:44} {wall_rate:9.1f} {cpu_rate:12.1f}")
-    ours, fetch, soup = rates("ours"), rates("fetch"), rates("soup")
-    print(
-        f"ratio (c)/(a): {ours[0] / fetch[0]:.2f} wall, {ours[1] / fetch[1]:.2f} CPU;"
-        f" (c)/(b): {ours[0] / soup[0]:.2f} wall, {ours[1] / soup[1]:.2f} CPU"
-    )
+        fact = facts.get(kind)
+        extra = (
+            f" {int(fact['requests']) / n:.2f} | {int(fact['bytes']) / 1e6:.0f} |"  # type: ignore[call-overload]
+            f" {int(fact['store']) / 1e6:.0f} |"  # type: ignore[call-overload]
+            if fact
+            else " | | |"
+        )
+        print(f"| {name} | {wall_rate:.1f} | {cpu_rate:.1f} |{extra}")
+    fetch, soup = rates("fetch"), rates("soup")
+    for kind in ("none", "images"):
+        ours = rates(kind)
+        print(
+            f"ratio {kind} (c)/(a): {ours[0] / fetch[0]:.2f} wall, {ours[1] / fetch[1]:.2f} CPU;"
+            f" (c)/(b): {ours[0] / soup[0]:.2f} wall, {ours[1] / soup[1]:.2f} CPU"
+        )
+    if "images" in facts and "none" in facts:
+        grow = int(facts["images"]["store"]) - int(facts["none"]["store"])  # type: ignore[call-overload]
+        print(f"store size per 1,000 posts with images: +{grow / n * 1000 / 1e6:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -157,6 +157,26 @@ def test_post_page_shows_the_thread_with_each_reply_indented_by_its_depth(
     _shot(page, tmp_path, "post")
 
 
+def test_a_posts_picture_is_drawn_from_the_archive_not_the_live_blog(
+    page: Any, sample_room: Room, sample_site: Any, tmp_path: Path
+) -> None:
+    listed = sample_room.json("site/1.json")["posts"]
+    shown = [p for p in listed if sample_room.json(f"post/{p['id']}.json")["media"]]
+    assert shown, "the sample blog has a post with a picture"
+    post = sample_room.json(f"post/{shown[0]['id']}.json")
+    [image] = post["media"]
+    assert image["width"] == 1200  # the larger srcset candidate
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(f"{sample_room.url}post/{post['id']}")
+    img = page.locator(".body figure img")
+    assert img.get_attribute("src") == f"/media/{image['sha256']}"
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=img.element_handle())
+    assert img.evaluate("img => img.naturalWidth") == 1200
+    assert not [u for u in requests if u.startswith(sample_site.url)]  # nothing from the blog
+    _shot(page, tmp_path, "picture")
+
+
 def test_search_finds_an_inflected_german_word_and_highlights_it(
     page: Any, sample_room: Room, tmp_path: Path
 ) -> None:

@@ -114,7 +114,7 @@ def test_killed_during_an_index_commit(tmp_path: Path) -> None:
     assert json.loads(run_cli(tmp_path, "check", "--json").stdout)["indexed"] == 5
     assert run_cli(tmp_path, "check", "--strict").returncode == 1
     assert run_cli(tmp_path, "reindex").returncode == 0
-    expected = {"posts": 7, "indexed": 7, "pending": 0, "problems": []}
+    expected = {"posts": 7, "indexed": 7, "pending": 0, "problems": [], "media_files": 0}
     assert _json(run_cli(tmp_path, "check", "--json")) == expected
     hits = _json(run_cli(tmp_path, "search", "Kundenpflege", "--json", "--limit", "20"))
     assert hits["total"] == 7

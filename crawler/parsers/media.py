@@ -111,7 +111,14 @@ def post_media(
         if url and url not in refs and not not_a_picture(img, url):
             refs[url] = role
 
-    text_images = [img for block in blocks for img in block.iter("img")]
+    # Images inside <noscript> repeat what a lazy loader's data-src names, and the stored
+    # HTML drops them; the lazy image itself is what the post shows.
+    text_images = [
+        img
+        for block in blocks
+        for img in block.iter("img")
+        if not any(a.tag == "noscript" for a in img.iterancestors())
+    ]
     body = set(blocks)
     for img in select(root, FEATURED):
         if not inside(img, body) and not inside(img, skipped):
