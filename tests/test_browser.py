@@ -160,10 +160,14 @@ def test_post_page_shows_the_thread_with_each_reply_indented_by_its_depth(
 def test_a_posts_picture_is_drawn_from_the_archive_not_the_live_blog(
     page: Any, sample_room: Room, sample_site: Any, tmp_path: Path
 ) -> None:
-    listed = sample_room.json("site/1.json")["posts"]
-    shown = [p for p in listed if sample_room.json(f"post/{p['id']}.json")["media"]]
-    assert shown, "the sample blog has a post with a picture"
-    post = sample_room.json(f"post/{shown[0]['id']}.json")
+    from crawler.archive.model import post_id
+
+    with_picture = [
+        p for p in sample_site.posts if any(line.startswith("!img ") for line in p.body)
+    ]
+    assert with_picture, "the sample blog has a post with a picture"
+    url = sample_site.url.rstrip("/") + with_picture[0].path
+    post = sample_room.json(f"post/{post_id(url)}.json")
     [image] = post["media"]
     assert image["width"] == 1200  # the larger srcset candidate
     requests: list[str] = []
