@@ -374,3 +374,40 @@ def test_warc_holds_the_image_exchanges_and_import_warc_links_them(tmp_path) -> 
     assert [(m["url"], m["sha256"]) for m in imported["media"]] == [
         (m["url"], m["sha256"]) for m in crawled["media"]
     ]
+
+
+def test_images_an_earlier_crawl_left_are_fetched_by_the_next(tmp_path) -> None:
+    # A crawl that keeps no images (or ends before it got to them) leaves the posts' image
+    # links without files: the next crawl fetches them, though the post did not change.
+    blog = MediaBlog()
+    with serve(blog) as site:
+        _crawl(tmp_path, site.url, "--media", "none")
+        assert _image_paths(site.paths()) == []
+        report = _crawl(tmp_path, site.url)
+        fetched = _image_paths(site.paths())
+    assert report["posts_updated"] == 0
+    for path in MediaBlog.GOOD:
+        assert fetched.count(path) == 1, path
+    assert report["media"]["new"] == len(MediaBlog.GOOD) - 2
+
+
+def test_an_archive_from_before_images_reads_and_checks(tmp_path) -> None:
+    from crawler.archive.model import Post
+    from crawler.archive.store import Store
+
+    with Store(tmp_path) as store:
+        store.save_post(
+            Post(
+                url="https://blog.example/a/", title="A", text="Text.", site="https://blog.example/"
+            )
+        )
+    db = _db(tmp_path)
+    for table in ("post_media", "media_urls", "media_blobs", "media"):
+        db.execute(f"DROP TABLE {table}")
+    db.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    db.commit()
+    db.close()
+    for args in (("check",), ("stats",), ("show", "https://blog.example/a/"), ("export",)):
+        done = run_cli(tmp_path, *args)
+        assert done.returncode == 0, (args, done.stderr)
+        assert "Traceback" not in done.stderr

@@ -98,6 +98,10 @@ class MediaShelf:
         self.db = db
         if create:
             db.executescript(SCHEMA)
+        # An archive from before images, opened to read only: it has none to tell of.
+        self.present = create or bool(
+            db.execute("SELECT 1 FROM sqlite_master WHERE name = 'post_media'").fetchone()
+        )
 
     # --- what the crawl asks -------------------------------------------------------------
 
@@ -161,7 +165,7 @@ class MediaShelf:
         # Older versions keep the file they showed; the current ones show what the URL holds.
         self.db.execute(
             "UPDATE post_media SET sha256 = ? WHERE url = ? AND sha256 IS NOT ?"
-            " AND (post_id, version) IN (SELECT id, version FROM posts)",
+            " AND version = (SELECT version FROM posts WHERE id = post_media.post_id)",
             (sha, url, sha),
         )
         return new
@@ -222,6 +226,8 @@ class MediaShelf:
 
     def per_site(self) -> dict[str, tuple[int, int]]:
         """Blog → (distinct files its current posts show, their bytes)."""
+        if not self.present:
+            return {}
         rows = self.db.execute(
             "SELECT s.url, count(*), coalesce(sum(m.size), 0) FROM sites s"
             " JOIN (SELECT DISTINCT p.site_id, pm.sha256 FROM post_media pm"
@@ -231,11 +237,15 @@ class MediaShelf:
         return {url: (files, size) for url, files, size in rows}
 
     def totals(self) -> tuple[int, int]:
+        if not self.present:
+            return 0, 0
         row = self.db.execute("SELECT count(*), coalesce(sum(size), 0) FROM media").fetchone()
         return int(row[0]), int(row[1])
 
     def problems(self) -> Iterator[str]:
         """Every referenced file that is missing or does not match its hash, in words."""
+        if not self.present:
+            return
         missing = self.db.execute(
             "SELECT DISTINCT pm.sha256 FROM post_media pm"
             " LEFT JOIN media_blobs b ON b.sha256 = pm.sha256"
