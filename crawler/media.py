@@ -2,13 +2,14 @@
 
 The same in a local crawl and on a distributed worker: the crawl (`ArchiveRun`) decides what
 to fetch when a post is archived and asks with `media_request`; whoever downloads it reads
-the answer with `read_answer`, and the run keeps the file (`MediaShelf.save`).
+the answer with `judge` (a worker sends the coordinator what it `Fetched`), and the run keeps
+the file (`MediaShelf.save`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -145,32 +146,34 @@ class MediaAnswer:
         return self.status == 304
 
 
-def read_answer(response: Response, policy: MediaPolicy, site: str) -> MediaAnswer:
-    """What the response to `media_request` means for the archive."""
-    header = response.headers.get
-    return answer_from(
-        response.meta.get("media") or response.url,
-        response.url,
-        response.status,
-        response.body,
-        (header("ETag") or b"").decode("latin-1") or None,
-        (header("Last-Modified") or b"").decode("latin-1") or None,
-        policy,
-        site,
-    )
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """An image response as it came: what a worker sends the coordinator to judge."""
+
+    url: str  # as the post names it
+    final_url: str  # after redirects
+    status: int
+    body: bytes = field(repr=False)
+    etag: str | None = None
+    modified: str | None = None
+
+    @classmethod
+    def of(cls, response: Response) -> Fetched:
+        header = response.headers.get
+        return cls(
+            response.meta.get("media") or response.url,
+            response.url,
+            response.status,
+            response.body,
+            (header("ETag") or b"").decode("latin-1") or None,
+            (header("Last-Modified") or b"").decode("latin-1") or None,
+        )
 
 
-def answer_from(
-    url: str,
-    final_url: str,
-    status: int,
-    body: bytes,
-    etag: str | None,
-    modified: str | None,
-    policy: MediaPolicy,
-    site: str,
-) -> MediaAnswer:
-    """An image answer judged by the bytes (a worker sends them as they came)."""
+def judge(fetched: Fetched, policy: MediaPolicy, site: str) -> MediaAnswer:
+    """What an image response means for the archive, judged by its bytes."""
+    url, final_url, status, body = fetched.url, fetched.final_url, fetched.status, fetched.body
+    etag, modified = fetched.etag, fetched.modified
     if status == 304:
         return MediaAnswer(url, 304, etag=etag, last_modified=modified)
     if status != 200:

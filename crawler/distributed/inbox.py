@@ -20,6 +20,7 @@ The events:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import astuple
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Request
@@ -29,7 +30,7 @@ from twisted.internet.task import LoopingCall
 
 from crawler.archive.model import PostItem
 from crawler.distributed import codec
-from crawler.media import MediaAnswer, answer_from
+from crawler.media import Fetched, MediaAnswer, judge
 
 if TYPE_CHECKING:
     from crawler.distributed.frontier import Coordination
@@ -72,17 +73,9 @@ class Outbox:
         self.events.append(["follow", list(links), barren, is_post])
         return []
 
-    def media(
-        self,
-        url: str,
-        final_url: str,
-        status: int,
-        body: bytes,
-        etag: str | None,
-        modified: str | None,
-    ) -> None:
-        self.events.append(["media", url, final_url, status, body, etag, modified])
-        self.bytes += len(body)
+    def media(self, fetched: Fetched) -> None:
+        self.events.append(["media", *astuple(fetched)])
+        self.bytes += len(fetched.body)
 
     def media_failed(self, url: str, status: int, error: str) -> None:
         self.events.append(["media-failed", url, status, error])
@@ -171,19 +164,8 @@ class Inbox:
                     run.count(reason)
                 case ["validators", url, status, etag, modified]:
                     run.validators(url, status, etag, modified)
-                case ["media", url, final_url, status, body, etag, modified]:
-                    run.media_answer(
-                        answer_from(
-                            url,
-                            final_url,
-                            status,
-                            body,
-                            etag,
-                            modified,
-                            run.media_policy,
-                            spider.site,
-                        )
-                    )
+                case ["media", *fields]:
+                    run.media_answer(judge(Fetched(*fields), run.media_policy, spider.site))
                 case ["media-failed", url, status, error]:
                     run.media_answer(MediaAnswer(url, status, error=error))
         for request in requests:

@@ -24,7 +24,7 @@ from crawler.archive.model import PostItem
 from crawler.distributed.frontier import WorkerLink, connect, prefetch
 from crawler.distributed.inbox import Outbox
 from crawler.failures import failure_reason
-from crawler.media import failed_answer
+from crawler.media import Fetched, failed_answer
 from crawler.pages import handle_page
 
 IDLE_POLL = 0.1  # seconds between looks at an empty frontier
@@ -119,15 +119,7 @@ class WorkerSpider(Spider):
 
     async def parse_media(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
         outbox = Outbox()
-        header = response.headers.get
-        outbox.media(
-            response.meta.get("media") or response.url,
-            response.url,
-            response.status,
-            response.body,
-            (header("ETag") or b"").decode("latin-1") or None,
-            (header("Last-Modified") or b"").decode("latin-1") or None,
-        )
+        outbox.media(Fetched.of(response))
         self._answer(response.meta, outbox)
         return
         yield  # an async generator, like every callback of ours

@@ -32,7 +32,7 @@ from crawler.archive.store import KnownPost
 from crawler.archive_run import ArchiveRun
 from crawler.discovery import Discovery
 from crawler.failures import failure_reason
-from crawler.media import failed_answer, media_request, read_answer
+from crawler.media import Fetched, failed_answer, judge, media_request
 from crawler.middlewares import CapReached
 from crawler.pages import handle_page
 from crawler.parsers.urls import canonical, check_url, comment_page, is_trap, same_site
@@ -279,7 +279,7 @@ class BlogSpider(Spider):
 
     async def parse_media(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
         self.crawler.stats.inc_value("blogarchive/media_responses")  # not pages, for the report
-        self.run.media_answer(read_answer(response, self.run.media_policy, self.site))
+        self.run.media_answer(judge(Fetched.of(response), self.run.media_policy, self.site))
         return
         yield  # an async generator, like every callback of ours
 
