@@ -117,3 +117,60 @@ def test_a_recrawl_of_the_unchanged_wordpress_asks_for_no_image(
     assert again.returncode == 0, again.stderr
     assert image_requests(before) == [], port
     assert json.loads(again.stdout)["media"] == {}
+
+
+# Settings a blog owner changes, in a covering set: every permalink structure WordPress
+# offers besides the test bed's own month and name (plain `?p=N`, day and name, numeric,
+# post name), comment paging on and off, pages of 5, 10 and 50 comments, newest and oldest
+# page first, oldest and newest comment first, threads 1 to 5 deep.
+WORDPRESS_SETTINGS = [
+    {"permalink_structure": "", "page_comments": 1, "comments_per_page": 5,
+     "default_comments_page": "oldest", "comment_order": "asc", "thread_comments_depth": 5},
+    {"permalink_structure": "", "page_comments": 1, "comments_per_page": 10,
+     "default_comments_page": "newest", "comment_order": "desc", "thread_comments_depth": 4},
+    {"permalink_structure": "/%year%/%monthnum%/%day%/%postname%/", "page_comments": 1,
+     "comments_per_page": 5, "default_comments_page": "newest", "comment_order": "desc",
+     "thread_comments_depth": 2},
+    {"permalink_structure": "/archives/%post_id%", "page_comments": 1, "comments_per_page": 50,
+     "default_comments_page": "oldest", "comment_order": "desc", "thread_comments_depth": 3},
+    {"permalink_structure": "/%postname%/", "page_comments": 0, "comments_per_page": 10,
+     "default_comments_page": "newest", "comment_order": "asc", "thread_comments_depth": 1},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "settings",
+    WORDPRESS_SETTINGS,
+    ids=lambda s: (
+        f"{s['permalink_structure'] or 'plain'}, {s['comments_per_page']} a page"
+        f" {'on' if s['page_comments'] else 'off'}, {s['default_comments_page']} page first,"
+        f" {s['comment_order']}"
+    ),
+)
+def test_comments_across_pages_are_whole_whatever_the_wordpress_settings(
+    testbed: dict[str, Any], tmp_path: Path, settings: dict[str, Any]
+) -> None:
+    from tests.testbed.wordpress import mutate
+
+    site = _site(testbed, "wp-live")
+    changed = mutate(site["url"], "settings", json.dumps(settings))
+    try:
+        posts = changed["posts"]
+        assert posts, "the corpus has busy posts"
+        if settings["page_comments"] and settings["comments_per_page"] < 50:
+            assert any(post["pages"] > 1 for post in posts)
+        for post in posts:
+            done = run_cli(tmp_path, "crawl", post["url"], "--only", "--json")
+            assert done.returncode == 0, done.stderr
+        out = tmp_path / "export.jsonl"
+        assert run_cli(tmp_path, "export", "-o", str(out)).returncode == 0
+        exported = {p["url"]: p for p in load(out)}
+        for post in posts:
+            got = exported.get(post["url"])
+            assert got is not None, (post["url"], sorted(exported))
+            ids = [c["id"] for c in got["comments"]]
+            assert sorted(ids) == sorted(post["comments"]), post["url"]
+            assert len(ids) == len(set(ids))
+            assert got["comments_status"] == "complete", got["comments_status"]
+    finally:
+        mutate(site["url"], "settings", json.dumps(changed["previous"]))

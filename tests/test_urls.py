@@ -29,6 +29,10 @@ def test_comment_page_points_to_its_post() -> None:
         3,
     )
     assert comment_page("https://b.example/2010/10/post/") is None
+    # Plain permalinks: the page number is a query parameter.
+    assert comment_page("https://b.example/?p=123&cpage=2") == ("https://b.example/?p=123", 2)
+    assert comment_page("https://b.example/?cpage=4&p=7") == ("https://b.example/?p=7", 4)
+    assert comment_page("https://b.example/?p=7&xcpage=4") is None
 
 
 @pytest.mark.parametrize(

@@ -234,14 +234,15 @@ class Extractor:
     def _this_comment_page(self) -> set[int]:
         """Numbers of the comment page shown here: its comments' permalinks point at it.
 
-        WordPress links each comment, inside the comment, to `…/comment-page-N/#comment-ID`:
-        page N is this page, and fetching it again would bring nothing new. (A "recent
-        comments" widget elsewhere may name other pages for the same comments.)
+        WordPress links each comment, inside the comment, to `…/comment-page-N/#comment-ID`
+        (`…?p=ID&cpage=N#comment-ID` without pretty permalinks): page N is this page, and
+        fetching it again would bring nothing new. (A "recent comments" widget elsewhere may
+        name other pages for the same comments.)
         """
         here = set()
         for a in self.doc.iter("a"):
             href = a.get("href") or ""
-            if "#" not in href or "comment-page-" not in href:
+            if "#" not in href or ("comment-page-" not in href and "cpage=" not in href):
                 continue
             path, fragment = href.split("#", 1)
             m = COMMENT_ANCHOR.fullmatch(fragment)

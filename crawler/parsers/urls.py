@@ -35,6 +35,8 @@ TRACKING_PARAMS = (
 # Blogger serves ?m=1 / ?m=0 for its mobile view; WordPress uses ?m=201010 for months.
 BLOGGER_MOBILE = re.compile(r"[?&]m=[01]$")
 COMMENT_PAGE = re.compile(r"/comment-page-(\d+)/?$")
+# WordPress without pretty permalinks pages comments as `?p=123&cpage=2`.
+COMMENT_PAGE_QUERY = re.compile(r"(?:^|&)cpage=(\d+)(?=&|$)")
 
 
 @lru_cache(maxsize=65536)
@@ -56,13 +58,18 @@ def canonical(url: str) -> str:
 
 
 def comment_page(url: str) -> tuple[str, int] | None:
-    """For `…/post/comment-page-3/` the post's URL and 3; None for any other URL."""
-    if "comment-page-" not in url:
-        return None
-    path = urlsplit(url).path
-    if m := COMMENT_PAGE.search(path):
-        base = url[: url.index(path)] + path[: m.start()] + "/"
-        return base, int(m.group(1))
+    """For `…/post/comment-page-3/` (or `…/?p=12&cpage=3`) the post's URL and 3; None for
+    any other URL."""
+    if "comment-page-" in url:
+        path = urlsplit(url).path
+        if m := COMMENT_PAGE.search(path):
+            base = url[: url.index(path)] + path[: m.start()] + "/"
+            return base, int(m.group(1))
+    if "cpage=" in url:
+        parts = urlsplit(url)
+        if m := COMMENT_PAGE_QUERY.search(parts.query):
+            rest = (parts.query[: m.start()] + parts.query[m.end() :]).strip("&")
+            return urlunsplit((parts.scheme, parts.netloc, parts.path, rest, "")), int(m.group(1))
     return None
 
 

@@ -9,6 +9,11 @@
  *   add-comments ID:N:TOKEN  N new top-level comments on post ID, dated now, with TOKEN in them
  *   edit-post          append a paragraph to an old post without comments
  *   trash-post         move an old post without comments to the trash (it then answers 404)
+ *   settings JSON      set the options a blog owner changes (permalink_structure,
+ *                      page_comments, comments_per_page, default_comments_page, comment_order,
+ *                      thread_comments, thread_comments_depth); prints the previous values
+ *                      and every post with more than ten approved comments (the corpus's
+ *                      busy posts), with their ids and how many comment pages they fill
  * Prints a JSON object: the post's permalink and what changed.
  */
 // WordPress defines globals such as $action while loading: ours get unlikely names.
@@ -121,6 +126,32 @@ switch ($mutation) {
         $link = get_permalink($p->ID);
         wp_trash_post($p->ID);
         $out = ['url' => $link];
+        break;
+    case 'settings':
+        $wanted = json_decode($mutationArg, true);
+        $previous = [];
+        foreach ($wanted as $name => $value) {
+            $previous[$name] = get_option($name);
+            if ($name === 'permalink_structure') {
+                global $wp_rewrite;
+                $wp_rewrite->set_permalink_structure($value);
+            } else {
+                update_option($name, $value);
+            }
+        }
+        flush_rewrite_rules(false);
+        $per = max(1, (int) get_option('comments_per_page'));
+        $paged = [];
+        foreach (old_posts() as $p) {
+            $ids = array_map(fn($c) => (string) $c->comment_ID,
+                             get_comments(['post_id' => $p->ID, 'status' => 'approve']));
+            if (count($ids) > 10) {
+                $pages = get_option('page_comments') ? (int) ceil(top_level_count($p->ID) / $per) : 1;
+                $paged[] = ['url' => get_permalink($p->ID), 'id' => $p->ID, 'comments' => $ids,
+                            'pages' => $pages];
+            }
+        }
+        $out = ['previous' => $previous, 'posts' => $paged];
         break;
     default:
         fwrite(STDERR, "unknown action $mutation\n");
