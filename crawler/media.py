@@ -1,9 +1,9 @@
 """A crawl's images: which of a post's images to fetch, how to ask, what an answer means.
 
-The same in a local crawl and on a distributed worker: the crawl (`ArchiveRun`) decides what
-to fetch when a post is archived and asks with `media_request`; whoever downloads it reads
-the answer with `judge` (a worker sends the coordinator what it `Fetched`), and the run keeps
-the file (`MediaShelf.save`).
+The same in a local crawl and on a distributed worker: when a post is archived, the spider
+(`BlogSpider.media_requests`) decides which of its images to fetch and asks with
+`media_request`; whoever downloads one hands over what it `Fetched` (a worker through Redis),
+`judge` reads it, and the run keeps the file (`ArchiveRun.media_answer`, `MediaShelf.save`).
 """
 
 from __future__ import annotations
