@@ -8,7 +8,7 @@ The same in a local crawl and on a distributed worker: when a post is archived, 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,6 +19,7 @@ from scrapy.http import Response
 from crawler.archive.mediatype import MediaFile, NotAnImage, identify
 from crawler.archive.model import MediaRef
 from crawler.failures import failure_reason
+from crawler.parsers.urls import host_in
 
 # Failures that may pass: the next crawl asks again.
 PASSING = ("timeout", "host not found", "connection failed", "connection broken off")
@@ -42,10 +43,6 @@ ANSWERS = [304, 401, 403, 404, 410, 451]
 # Images come before pages: a post's pictures are fetched soon after it, while the blog is
 # known to be up.
 PRIORITY = 5
-
-
-def _host_in(host: str, names: Iterable[str]) -> bool:
-    return any(host == n or host.endswith("." + n) for n in names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +80,7 @@ class MediaPolicy:
         blog = (urlsplit(site).hostname or "").lower().removeprefix("www.")
         if host.removeprefix("www.") == blog or host.endswith("." + blog):
             return True
-        return _host_in(host, PLATFORM_CDNS) or _host_in(host, self.hosts)
+        return host_in(host, PLATFORM_CDNS) or host_in(host, self.hosts)
 
 
 def media_request(

@@ -106,13 +106,12 @@ class MediaShelf:
     # --- what the crawl asks -------------------------------------------------------------
 
     def url_state(self, url: str) -> UrlState | None:
-        try:
-            row = self.db.execute(
-                "SELECT sha256, status, error, etag, last_modified FROM media_urls WHERE url = ?",
-                (url,),
-            ).fetchone()
-        except sqlite3.OperationalError:  # an archive from before images, opened read-only
+        if not self.present:
             return None
+        row = self.db.execute(
+            "SELECT sha256, status, error, etag, last_modified FROM media_urls WHERE url = ?",
+            (url,),
+        ).fetchone()
         return UrlState(*row) if row else None
 
     def link(self, pid: str, version: int, refs: Iterable[MediaRef]) -> None:
@@ -199,29 +198,27 @@ class MediaShelf:
     # --- what readers ask ----------------------------------------------------------------
 
     def of_post(self, pid: str, version: int) -> list[PostImage]:
-        try:
-            rows = self.db.execute(
-                "SELECT pm.url, pm.role, pm.sha256, m.type, m.size, m.width, m.height,"
-                " CASE WHEN pm.sha256 IS NULL THEN u.error END"
-                " FROM post_media pm LEFT JOIN media m ON m.sha256 = pm.sha256"
-                " LEFT JOIN media_urls u ON u.url = pm.url"
-                " WHERE pm.post_id = ? AND pm.version = ? ORDER BY pm.position",
-                (pid, version),
-            ).fetchall()
-        except sqlite3.OperationalError:  # an archive from before images, opened read-only
+        if not self.present:
             return []
+        rows = self.db.execute(
+            "SELECT pm.url, pm.role, pm.sha256, m.type, m.size, m.width, m.height,"
+            " CASE WHEN pm.sha256 IS NULL THEN u.error END"
+            " FROM post_media pm LEFT JOIN media m ON m.sha256 = pm.sha256"
+            " LEFT JOIN media_urls u ON u.url = pm.url"
+            " WHERE pm.post_id = ? AND pm.version = ? ORDER BY pm.position",
+            (pid, version),
+        ).fetchall()
         return [PostImage(*row) for row in rows]
 
     def file(self, sha: str) -> tuple[str, bytes] | None:
         """The type and bytes of an archived file."""
-        try:
-            row = self.db.execute(
-                "SELECT m.type, b.body FROM media m JOIN media_blobs b ON b.sha256 = m.sha256"
-                " WHERE m.sha256 = ?",
-                (sha,),
-            ).fetchone()
-        except sqlite3.OperationalError:
+        if not self.present:
             return None
+        row = self.db.execute(
+            "SELECT m.type, b.body FROM media m JOIN media_blobs b ON b.sha256 = m.sha256"
+            " WHERE m.sha256 = ?",
+            (sha,),
+        ).fetchone()
         return (row[0], bytes(row[1])) if row else None
 
     def per_site(self) -> dict[str, tuple[int, int]]:

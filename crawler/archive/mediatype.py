@@ -12,6 +12,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 # Signatures of the raster formats blogs serve, as their specifications fix them.
 SIGNATURES: tuple[tuple[int, bytes, str], ...] = (
@@ -107,9 +108,9 @@ def identify(body: bytes) -> MediaFile:
     if kind is None:
         raise NotAnImage(_looks_like(body))
     if kind == "image/svg+xml":
-        clean = clean_svg(body)
-        width, height = _svg_size(clean)
-        return MediaFile(clean, kind, width, height)
+        root = _clean_svg_tree(body)
+        width, height = _svg_size(root)
+        return MediaFile(_svg_bytes(root), kind, width, height)
     width, height = _dimensions(body)
     if width is None and kind in ("image/jpeg", "image/png", "image/gif"):
         # Formats Pillow always reads: no header means a broken or truncated file.
@@ -124,6 +125,16 @@ def _local(tag: object) -> str:
 def clean_svg(body: bytes) -> bytes:
     """The SVG without script, event handlers, embedded documents, links out of the file or
     remote style sheets: safe to show, still the picture. NotAnImage when it is no SVG."""
+    return _svg_bytes(_clean_svg_tree(body))
+
+
+def _svg_bytes(root: Any) -> bytes:
+    from lxml import etree
+
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8"))
+
+
+def _clean_svg_tree(body: bytes) -> Any:
     from lxml import etree
 
     # No entities expanded, no DTD or network fetched: a hostile file stays a file.
@@ -166,13 +177,10 @@ def clean_svg(body: bytes) -> bytes:
             )
             if handler or remote:
                 del node.attrib[attr]
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8"))
+    return root
 
 
-def _svg_size(body: bytes) -> tuple[int | None, int | None]:
-    from lxml import etree
-
-    root = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True))
+def _svg_size(root: Any) -> tuple[int | None, int | None]:
     sizes = []
     for attr in ("width", "height"):
         match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(?:px)?\s*", root.get(attr) or "")

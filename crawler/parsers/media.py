@@ -16,6 +16,7 @@ from crawler.archive.model import MediaRef, MediaRole
 from crawler.archive.picture import chosen_source
 from crawler.parsers.meta import PageMeta
 from crawler.parsers.select import Node, inside, select
+from crawler.parsers.urls import host_in
 
 # Classes an <img> carries when it is not a picture of the post.
 NOT_PICTURE_CLASSES = frozenset(
@@ -50,16 +51,12 @@ FEATURED = (
 )
 
 
-def _host_is(host: str, names: Iterable[str]) -> bool:
-    return any(host == name or host.endswith("." + name) for name in names)
-
-
 def not_a_picture(img: Node | None, url: str) -> bool:
     """An avatar, emoji, icon, theme file, counter pixel or ad, by its markup or its URL."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         return True
-    if _host_is((parts.hostname or "").lower(), NOT_PICTURE_HOSTS):
+    if host_in((parts.hostname or "").lower(), NOT_PICTURE_HOSTS):
         return True
     if NOT_PICTURE_PATHS.search(parts.path.lower()):
         return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -71,6 +72,11 @@ def comment_page(url: str) -> tuple[str, int] | None:
             rest = (parts.query[: m.start()] + parts.query[m.end() :]).strip("&")
             return urlunsplit((parts.scheme, parts.netloc, parts.path, rest, "")), int(m.group(1))
     return None
+
+
+def host_in(host: str, names: Iterable[str]) -> bool:
+    """The host is one of these names or a subdomain of one."""
+    return any(host == name or host.endswith("." + name) for name in names)
 
 
 def same_site(url: str, site: str) -> bool:
