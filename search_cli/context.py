@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 if TYPE_CHECKING:
     from crawler.archive.store import Store
+
+T = TypeVar("T")
 
 
 def archive() -> Path:
@@ -33,3 +36,24 @@ def open_store(create: bool = False) -> Store:
     from crawler.archive.store import Store
 
     return Store(archive(), create=create)
+
+
+def current_index(run: Callable[[], T]) -> T:
+    """Run a search; an index that is missing, damaged or from an older blogarchive is
+    rebuilt from the archive first, once (the store holds everything it is made of)."""
+    from crawler.archive.errors import IndexDamaged, IndexMissing, IndexOutdated
+
+    try:
+        return run()
+    except IndexMissing as exc:
+        from indexer.writer import rebuild_index
+
+        if isinstance(exc, IndexDamaged):
+            why = exc.message.rstrip(".")
+        elif isinstance(exc, IndexOutdated):
+            why = "The search index is from an older blogarchive"
+        else:
+            why = "The search index is missing"
+        click.echo(f"{why}; rebuilding it from the archive…", err=True)
+        rebuild_index(archive(), store=store())
+        return run()

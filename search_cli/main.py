@@ -16,6 +16,7 @@ import click
 from crawler.archive.errors import ArchiveError, QueryError
 from crawler.archive.paths import ENV_VAR, archive_dir, index_path
 from search_cli.context import archive as _archive
+from search_cli.context import current_index as _current_index
 from search_cli.context import store as _store
 from search_cli.exits import crawl_exit_code
 from search_cli.options import (
@@ -318,27 +319,6 @@ def _print_outcome(data: dict[str, Any], *, named: bool) -> None:
         click.echo(f"Failed: {data['reason']}. The next crawl of this blog tries again.", err=True)
 
 
-def _current_index(run: Any) -> Any:
-    """Run a search; an index that is missing, damaged or from an older blogarchive is
-    rebuilt from the archive first, once (the store holds everything it is made of)."""
-    from crawler.archive.errors import IndexDamaged, IndexMissing, IndexOutdated
-
-    try:
-        return run()
-    except IndexMissing as exc:
-        from indexer.writer import rebuild_index
-
-        if isinstance(exc, IndexDamaged):
-            why = exc.message.rstrip(".")
-        elif isinstance(exc, IndexOutdated):
-            why = "The search index is from an older blogarchive"
-        else:
-            why = "The search index is missing"
-        click.echo(f"{why}; rebuilding it from the archive…", err=True)
-        rebuild_index(_archive(), store=_store())
-        return run()
-
-
 def _update_index() -> int:
     from indexer.writer import update_index
 
@@ -395,75 +375,6 @@ def _facet_names(facets: str) -> tuple[str, ...]:
             f"unknown facet {unknown[0]!r}; choose from {', '.join(FACETS)}", param_hint="--facets"
         )
     return wanted
-
-
-@cli.command()
-@click.argument("query", required=False)
-@filter_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["jsonl", "json"]),
-    default="jsonl",
-    show_default=True,
-    help="One post per line, or one JSON array.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-    help="Write to this file (whole, or not at all) instead of stdout; - is stdout.",
-)
-@click.option("--no-clobber", is_flag=True, help="Refuse to replace an existing --output file.")
-@click.option(
-    "--with-media",
-    "media_dir",
-    metavar="DIR",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Write the posts' archived images to DIR and point their HTML at those files.",
-)
-def export(
-    query: str | None,
-    fmt: str,
-    output: Path | None,
-    no_clobber: bool,
-    media_dir: Path | None,
-    **filters: Any,
-) -> None:
-    """Export whole posts with their comments (see shared post.schema.json).
-
-    Without QUERY (and filters) the whole archive; with one, every post that matches.
-    Each post lists its images in `media` (URL, SHA-256, type, size); `--with-media DIR`
-    also writes the files, named by their hash, and the HTML names them by relative path.
-
-    Example: blogarchive export 'tag:newsletter' --format json -o newsletter.json
-    """
-    flt = make_filters(filters)
-    store = _store()
-    ids = None
-    if query or any(filters.values()):
-        from indexer.search import search_ids
-
-        ids = _current_index(lambda: search_ids(_archive(), query or "*", filters=flt))
-    from crawler.archive.formats import atomic_output
-    from crawler.archive.formats.jsonl import write_posts
-
-    to_stdout = output is None or str(output) == "-"
-    blobs = store.export_blobs(ids)
-    folder = None
-    if media_dir is not None:
-        from crawler.archive.formats.media_files import MediaFolder
-
-        here = Path.cwd() if to_stdout or output is None else output.parent
-        folder = MediaFolder(store, media_dir, here)
-        blobs = folder.posts(blobs)
-    if to_stdout or output is None:
-        count = write_posts(sys.stdout.buffer, blobs, fmt)
-    else:
-        with atomic_output(output, clobber=not no_clobber) as out:
-            count = write_posts(out, blobs, fmt)
-    media = f" and {folder.files} new image files to {media_dir}" if folder else ""
-    click.echo(f"Exported {count} posts{media}.", err=True)
 
 
 @cli.command()
@@ -651,6 +562,8 @@ def serve(host: str, port: int, threads: int, open_browser: bool) -> None:
 
 
 def _add_commands() -> None:
+    from search_cli.exports import export
+    from search_cli.imports import import_disqus, import_wxr
     from search_cli.maintenance import check, import_, import_warc
     from search_cli.schedule import schedule
     from search_cli.sites import sites
@@ -661,6 +574,9 @@ def _add_commands() -> None:
     cli.add_command(check)
     cli.add_command(import_)
     cli.add_command(import_warc)
+    cli.add_command(import_wxr)
+    cli.add_command(import_disqus)
+    cli.add_command(export)
     cli.add_command(history)
     cli.add_command(diff)
 

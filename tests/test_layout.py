@@ -21,6 +21,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "crawler.archive": set(),
     "crawler.parsers": {"crawler.archive"},
     "crawler.warc": {"crawler.archive", "crawler.parsers"},
+    "crawler.imports": {"crawler.archive", "crawler.parsers"},
     "crawler.distributed": {"crawler", "crawler.archive", "crawler.parsers"},
     "crawler": {"crawler.archive", "crawler.parsers", "crawler.distributed", "crawler.warc"},
     "indexer.segments": {"indexer"},
@@ -35,6 +36,7 @@ MAY_IMPORT: dict[str, set[str]] = {
         "crawler.parsers",
         "crawler.distributed",
         "crawler.warc",
+        "crawler.imports",
     },
 }
 # What `indexer.segments` may take from the rest of `indexer`: the schema it writes.

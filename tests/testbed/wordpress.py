@@ -241,6 +241,21 @@ def mutate(url: str, action: str, arg: str = "") -> dict[str, object]:
     return json.loads(out)  # type: ignore[no-any-return]
 
 
+def export_wxr(name: str, url: str, out: Path) -> Path:
+    """WordPress's own export (core's export_wp(), Tools → Export) of test-bed site `name`."""
+    run(
+        [
+            "php",
+            str(HERE / "wp_export.php"),
+            f"{CONFIG_PREFIX}{name}",
+            url.split("/")[2],
+            url,
+            str(out),
+        ]
+    )
+    return out
+
+
 def down(state: Path) -> None:
     conf = state / "apache.conf"
     if (state / "apache.pid").exists() and conf.exists():
