@@ -87,12 +87,11 @@ def export(
         count, media = _json(db, blobs, fmt, None if to_stdout else output, no_clobber, media_dir)
         click.echo(f"Exported {count} posts{media}.", err=True)
         return
-    records = _records(blobs)
     if fmt == "hugo" or (fmt == "csv" and table is None):
         assert output is not None
-        said = _folder(db, records, fmt, output, no_clobber)
+        said = _folder(db, _records(blobs), fmt, output, no_clobber)
     else:
-        said = _file(records, fmt, table, None if to_stdout else output, no_clobber)
+        said = _file(blobs, fmt, table, None if to_stdout else output, no_clobber)
     click.echo(f"Exported {said}.", err=True)
 
 
@@ -149,7 +148,7 @@ def _json(
 
 
 def _file(
-    records: Iterator[dict[str, Any]],
+    blobs: Iterator[bytes],
     fmt: str,
     table: str | None,
     output: Path | None,
@@ -169,15 +168,15 @@ def _file(
         if fmt == "wxr":
             from crawler.archive.formats.wxr import write_wxr
 
-            return f"{write_wxr(out, records)} posts as WXR"
+            return f"{write_wxr(out, blobs)} posts as WXR"
         if fmt == "atom":
             from crawler.archive.formats.atom import write_atom
 
-            return f"{write_atom(out, records)} posts as an Atom feed"
+            return f"{write_atom(out, blobs)} posts as an Atom feed"
         from crawler.archive.formats.tables import write_tables
 
         text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-        rows = write_tables(records, {table: text})  # type: ignore[dict-item]
+        rows = write_tables(_records(blobs), {table: text})  # type: ignore[dict-item]
         text.detach()
         return f"{rows[table]} rows of {table}"  # type: ignore[index]
 

@@ -575,3 +575,57 @@ def test_every_word_of_a_field_counts_in_segments_without_that_field(tmp_path: P
         assert fast is not None, text
         assert expected
         _assert_ranked_as_oracle(fast, expected, 8)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(archive_posts=ARCHIVES)
+def test_wxr_atom_and_csv_of_any_archive_are_read_back_whole(
+    tmp_path: Path, archive_posts: tuple[Post, ...]
+) -> None:
+    import csv
+    import io
+
+    import feedparser
+    from lxml import etree
+
+    from crawler.archive.formats.atom import write_atom
+    from crawler.archive.formats.tables import write_tables
+    from crawler.archive.formats.wxr import write_wxr
+    from crawler.imports.wxr import WxrResult, read_wxr
+
+    run = tmp_path / f"run-{len(list(tmp_path.iterdir()))}"
+    with Store(run / "a") as store:
+        for post in archive_posts:
+            store.save_post(post)
+        blobs = list(store.export_blobs())
+    stored = [json.loads(blob) for blob in blobs]
+    wxr = run / "all.wxr"
+    with wxr.open("wb") as out:
+        assert write_wxr(out, blobs) == len(stored)
+    etree.parse(str(wxr), etree.XMLParser(resolve_entities=False))  # well-formed, always
+    back = {p.id: p for p in read_wxr(wxr, WxrResult())}
+    assert set(back) == {r["id"] for r in stored}
+    for record in stored:
+        post = back[record["id"]]
+        ids = [c["id"] for c in record["comments"]]
+        assert sorted(c.id for c in post.comments) == sorted(ids)
+        parents = {c["id"]: c["parent_id"] for c in record["comments"]}
+        for comment in post.comments:  # a thread kept: every reply under the comment it answers
+            assert comment.parent_id == parents[comment.id]
+        assert post.kind == record["kind"]
+    atom = io.BytesIO()
+    write_atom(atom, blobs)
+    feed = feedparser.parse(atom.getvalue())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert len(feed.entries) == len(stored)
+    text = io.StringIO(newline="")
+    write_tables(stored, {"comments": text})
+    rows = list(csv.DictReader(io.StringIO(text.getvalue(), newline="")))
+    kept = [c for r in stored for c in r["comments"]]
+    assert len(rows) == len(kept)
+    for row, comment in zip(rows, kept, strict=True):
+        assert row["text"] in (comment["text"], "'" + comment["text"])

@@ -178,6 +178,11 @@ def test_wordpress_own_export_imported_equals_the_crawl(
             assert post["text"] == ""
             assert post["comments"] == []
             continue
+        # Its images, named as the crawl names them (the originals), without their files.
+        assert [(m["url"], m["role"]) for m in post["media"]] == [
+            (m["url"], m["role"]) for m in want["media"]
+        ], url
+        assert all(m["sha256"] is None for m in post["media"])
         assert [c["id"] for c in post["comments"]] == [c["id"] for c in want["comments"]], url
         for mine, theirs in zip(post["comments"], want["comments"], strict=True):
             if classic and theirs["type"] != "comment":
@@ -185,3 +190,8 @@ def test_wordpress_own_export_imported_equals_the_crawl(
                 theirs = {k: theirs[k] for k in ("id", "parent_id", "type")}
             assert mine == theirs, url
     print(f"{name}: {len(got)} imported posts and pages equal to the crawl")
+    # While the blog exists, a crawl of it fetches the files the export could not hold.
+    assert run_cli(tmp_path / "imported", "crawl", site["url"]).returncode == 0
+    after = _records(tmp_path / "imported")
+    assert all(m["sha256"] for p in after.values() for m in p["media"])
+    assert sum(len(p["media"]) for p in after.values()) > 0

@@ -15,7 +15,10 @@ from html import escape
 
 from lxml import html as lxml_html
 
+from crawler.archive.model import MediaRef
 from crawler.archive.sanitize import sanitize_html
+from crawler.parsers.media import post_media
+from crawler.parsers.meta import PageMeta
 from crawler.parsers.text import html_to_text
 
 BLOCK_TAGS = (
@@ -84,10 +87,18 @@ def shown(content: str) -> str:
 
 def html_and_text(content: str) -> tuple[str, str]:
     """The cleaned HTML and the plain text of stored content, by the crawl's rules."""
+    cleaned, text, _ = shown_post(content, "")
+    return cleaned, text
+
+
+def shown_post(content: str, url: str) -> tuple[str, str, tuple[MediaRef, ...]]:
+    """The cleaned HTML, the plain text and the images of stored content (its URLs read
+    against the post's `url`), by the crawl's rules."""
     if not content.strip():
-        return "", ""
+        return "", "", ()
     cleaned = sanitize_html(shown(content))
     if not cleaned.strip():
-        return "", ""
+        return "", "", ()
     root = lxml_html.fragment_fromstring(cleaned, create_parent="div")
-    return cleaned, html_to_text(root)
+    images = post_media([root], (), root, PageMeta(), url) if url else ()
+    return cleaned, html_to_text(root), images

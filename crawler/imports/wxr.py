@@ -7,11 +7,14 @@ with their threads and types (pingback, trackback). What a visitor could not see
 unless `--all`: drafts, pending, scheduled and private posts, and the text and comments of
 password-protected ones (a visitor saw their title and a password form). Attachments,
 menus, revisions and the types of plugins are no posts; they are counted, not archived.
+The images a post's text shows are linked to it without their files (an export holds none):
+the next crawl of the blog, while it still exists, fetches them.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
@@ -21,9 +24,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from crawler.archive.model import Comment, Post
+from crawler.archive.model import Comment, MediaRef, Post
 from crawler.archive.store import Store
-from crawler.imports.wp_content import html_and_text
+from crawler.imports.wp_content import html_and_text, shown_post
 from crawler.imports.xmlfile import BadExport, elements, local, text
 from crawler.parsers.text import clean_text, unique_names
 from crawler.parsers.urls import canonical
@@ -31,6 +34,7 @@ from crawler.parsers.urls import canonical
 WP_NAMESPACE = "http://wordpress.org/export/"
 # What blogarchive's own WXR keeps beside WordPress's fields (formats/wxr.py).
 ID_META, LANGUAGE_META = "_blogarchive_id", "_blogarchive_language"
+RESIZED = re.compile(r"-\d+x\d+(\.(?:jpe?g|png|gif|webp|avif))$", re.IGNORECASE)
 POST_TYPES = ("post", "page")
 VISIBLE = "publish"
 HIDDEN = ("draft", "pending", "future", "private")  # archived with --all; trash never
@@ -64,8 +68,9 @@ def import_wxr(store: Store, path: Path, include_all: bool = False) -> WxrResult
     """Archive the posts of a WXR file in one transaction (a bad file leaves the archive
     as it was: `BadExport`)."""
     result = WxrResult()
+    files = attachments(path)
     with store.transaction():
-        for post in read_wxr(path, result, include_all):
+        for post in read_wxr(path, result, include_all, files):
             outcome, _ = store.save_post(post)
             setattr(result, outcome, getattr(result, outcome) + 1)
             result.comments += len(post.comments)
@@ -92,8 +97,35 @@ def _check_channel(path: Path, channel: _Channel) -> None:
         raise BadExport(f"{path} names no blog (its channel has no <link>).")
 
 
-def read_wxr(path: Path, result: WxrResult, include_all: bool = False) -> Iterator[Post]:
-    """The posts of a WXR file, in file order; what is left out is counted in `result`."""
+def attachments(path: Path) -> dict[str, str]:
+    """The media library of a WXR file: attachment id → the file's URL (for featured images,
+    which a post names by id and the file may list after it)."""
+    found = {}
+    for el in elements(path, "rss", "WordPress export (WXR)", depth=2):
+        if local(el.tag) != "item":
+            continue
+        fields = {local(child.tag): text(child) for child in el}
+        if fields.get("post_type") == "attachment" and fields.get("attachment_url"):
+            found[fields.get("post_id", "").strip()] = fields["attachment_url"].strip()
+    return found
+
+
+def original_image(url: str) -> str:
+    """A WordPress resized copy's original: `photo-1024x683.jpg` → `photo.jpg` (WordPress
+    names its sizes so; the crawl keeps the largest file a post offers, the original)."""
+    if "/wp-content/uploads/" not in url:
+        return url
+    return RESIZED.sub(r"\1", url)
+
+
+def read_wxr(
+    path: Path,
+    result: WxrResult,
+    include_all: bool = False,
+    files: dict[str, str] | None = None,
+) -> Iterator[Post]:
+    """The posts of a WXR file, in file order; what is left out is counted in `result`.
+    `files`: the file's attachments (`attachments`), for featured images."""
     channel = _Channel()
     for el in elements(path, "rss", "WordPress export (WXR)", depth=2):
         name = local(el.tag)
@@ -102,7 +134,7 @@ def read_wxr(path: Path, result: WxrResult, include_all: bool = False) -> Iterat
             continue
         _check_channel(path, channel)
         result.site = channel.site
-        post = _post(el, channel, result, include_all)
+        post = _post(el, channel, result, include_all, files or {})
         if post is not None:
             yield post
     _check_channel(path, channel)
@@ -148,7 +180,11 @@ def wp_date(local_time: str, gmt: str) -> datetime | None:
 
 
 def _post(
-    el: etree._Element, channel: _Channel, result: WxrResult, include_all: bool
+    el: etree._Element,
+    channel: _Channel,
+    result: WxrResult,
+    include_all: bool,
+    files: dict[str, str],
 ) -> Post | None:
     fields: dict[str, str] = {}
     terms: dict[str, list[str]] = {"category": [], "post_tag": []}
@@ -178,10 +214,13 @@ def _post(
         result.leave_out("items without a link")
         return None
     protected = bool(fields.get("post_password")) and not include_all
-    body, words = ("", "") if protected else html_and_text(fields.get("encoded", ""))
+    page_url = canonical(url)
+    body, words, images = (
+        ("", "", ()) if protected else shown_post(fields.get("encoded", ""), page_url)
+    )
     excerpt = _excerpt(el)
     return Post(
-        url=canonical(url),
+        url=page_url,
         title=clean_text(html.unescape(fields.get("title", ""))),
         text=words,
         kind="page" if kind == "page" else "post",
@@ -209,7 +248,22 @@ def _post(
         site=channel.site,
         fetched_at=channel.exported or datetime.now(UTC),
         platform="wxr",
+        # The images the text shows, linked without their files: a crawl of the live blog
+        # fetches them (the export has none).
+        media=_images(images, files.get(meta.get("_thumbnail_id", "").strip())),
     )
+
+
+def _images(body: tuple[MediaRef, ...], featured: str | None) -> tuple[MediaRef, ...]:
+    """The featured image first (as themes show it above the text), then the text's, each
+    as its original file, once."""
+    refs: dict[str, MediaRef] = {}
+    if featured:
+        refs[featured] = MediaRef(featured, "featured")
+    for ref in body:
+        url = original_image(ref.url)
+        refs.setdefault(url, MediaRef(url, ref.role))
+    return tuple(refs.values())
 
 
 def _meta(el: etree._Element) -> dict[str, str]:

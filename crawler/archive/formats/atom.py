@@ -12,25 +12,26 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import IO, Any, BinaryIO
 
-from crawler.archive.formats.spool import joined, xml_attr, xml_text
+from crawler.archive.formats.spool import joined, xml_attr, xml_records, xml_text
 
 ATOM = "http://www.w3.org/2005/Atom"
 
 
 def write_atom(
     out: BinaryIO,
-    records: Iterable[dict[str, Any]],
+    blobs: Iterable[bytes],
     title: str = "blogarchive",
     now: datetime | None = None,
 ) -> int:
-    """Write the posts (export records) as one Atom feed; returns how many."""
+    """Write the posts (stored export records, as `Store.export_blobs` gives them) as one
+    Atom feed; returns how many."""
     count = 0
     newest: datetime | None = None
     sites: dict[str, int] = {}
 
     def entries(spool: IO[bytes]) -> str:
         nonlocal count, newest
-        for record in records:
+        for record in xml_records(blobs):
             count += 1
             site = record.get("site") or ""
             sites[site] = sites.get(site, 0) + 1

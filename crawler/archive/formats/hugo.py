@@ -27,9 +27,10 @@ import orjson
 
 from crawler.archive.formats.markdown import to_markdown
 from crawler.archive.formats.media_files import EXTENSIONS
-from crawler.archive.formats.names import UniqueNames, url_slug
+from crawler.archive.formats.names import url_slug
 from crawler.archive.store import Store
 
+SECTIONS = {"posts", "tags", "categories"}  # Hugo's own folders: no page bundle's name
 # The minimal theme written into every export (package data beside this module).
 THEME = Path(__file__).with_name("hugo_theme")
 
@@ -46,8 +47,6 @@ class HugoSite:
 
     def __init__(self, store: Store, folder: Path) -> None:
         self.store, self.folder = store, folder
-        self.bundles = UniqueNames()
-        self.bundles.taken.update({"posts", "tags", "categories"})  # Hugo's own sections
         self.sites: dict[str, int] = {}
         self.languages: dict[str, int] = {}
         self.posts = self.comments = self.images = 0
@@ -82,7 +81,7 @@ class HugoSite:
         self.sites[site] = self.sites.get(site, 0) + 1
         if record.get("language"):
             self.languages[record["language"]] = self.languages.get(record["language"], 0) + 1
-        slug = self.bundles(url_slug(record["url"], record.get("title") or ""))
+        slug = self._free(url_slug(record["url"], record.get("title") or ""))
         is_page = record.get("kind") == "page"
         bundle = self.folder / "content" / ("" if is_page else "posts") / slug
         bundle.mkdir(parents=True)
@@ -102,6 +101,20 @@ class HugoSite:
             path.write_bytes(orjson.dumps(data))
             self.comments += len(record["comments"])
         self.posts += 1
+
+    def _free(self, slug: str) -> str:
+        """The slug, or slug-2, slug-3 …, whichever no bundle has yet: asked of the folder, so
+        memory does not grow with the number of posts."""
+        content = self.folder / "content"
+        candidate, n = slug, 1
+        while (
+            candidate in SECTIONS
+            or (content / "posts" / candidate).exists()
+            or (content / candidate).exists()
+        ):
+            n += 1
+            candidate = f"{slug}-{n}"
+        return candidate
 
     def _images(self, record: dict[str, Any], bundle: Path) -> dict[str, str]:
         """The post's archived images written into its bundle: URL → file name."""

@@ -18,7 +18,7 @@ from html import escape
 from typing import IO, Any, BinaryIO
 
 from crawler.archive.formats.names import UniqueNames, slugify, url_slug
-from crawler.archive.formats.spool import cdata, joined, xml_text
+from crawler.archive.formats.spool import cdata, joined, xml_records, xml_text
 
 NAMESPACES = {
     "excerpt": "http://wordpress.org/export/1.2/excerpt/",
@@ -40,7 +40,6 @@ class _Channel:
         self.logins = UniqueNames()
         self.terms: dict[str, dict[str, str]] = {"category": {}, "post_tag": {}}  # name → slug
         self.term_slugs = {"category": UniqueNames(), "post_tag": UniqueNames()}
-        self.slugs = {"post": UniqueNames(), "page": UniqueNames()}
 
     def login(self, author: str | None) -> str:
         if not author:
@@ -102,14 +101,15 @@ class _Channel:
         return "\n".join(lines)
 
 
-def write_wxr(out: BinaryIO, records: Iterable[dict[str, Any]], now: datetime | None = None) -> int:
-    """Write the posts (export records) as one WXR file; returns how many."""
+def write_wxr(out: BinaryIO, blobs: Iterable[bytes], now: datetime | None = None) -> int:
+    """Write the posts (stored export records, as `Store.export_blobs` gives them) as one
+    WXR file; returns how many."""
     channel = _Channel()
     count = 0
 
     def items(spool: IO[bytes]) -> str:
         nonlocal count
-        for record in records:
+        for record in xml_records(blobs):
             count += 1
             spool.write(_item(record, count, channel).encode("utf-8"))
         return channel.head(now or datetime.now(UTC))
@@ -125,7 +125,8 @@ def wp_dates(value: str | None) -> tuple[str, str]:
         return NO_DATE, NO_DATE
     when = datetime.fromisoformat(value)
     gmt = when.astimezone(UTC) if when.tzinfo else when
-    return when.strftime("%Y-%m-%d %H:%M:%S"), gmt.strftime("%Y-%m-%d %H:%M:%S")
+    # isoformat is done in C, strftime is not: a fifth of the time for the same text.
+    return when.isoformat(" ", "seconds")[:19], gmt.isoformat(" ", "seconds")[:19]
 
 
 def _item(record: dict[str, Any], number: int, channel: _Channel) -> str:
@@ -137,7 +138,9 @@ def _item(record: dict[str, Any], number: int, channel: _Channel) -> str:
     date, date_gmt = wp_dates(record.get("published"))
     modified, modified_gmt = wp_dates(record.get("updated"))
     url = record["url"]
-    slug = channel.slugs[kind](url_slug(url, record.get("title") or ""))
+    # Not made unique here: WordPress's importer does that (wp_unique_post_slug), and a set
+    # of every slug would make the export's memory grow with the archive.
+    slug = url_slug(url, record.get("title") or "")
     published = record.get("published")
     pub_date = format_datetime(datetime.fromisoformat(published)) if published else ""
     parts = [
@@ -151,10 +154,10 @@ def _item(record: dict[str, Any], number: int, channel: _Channel) -> str:
         f"\t\t<content:encoded>{cdata(_body(record))}</content:encoded>",
         f"\t\t<excerpt:encoded>{cdata(record.get('summary'))}</excerpt:encoded>",
         f"\t\t<wp:post_id>{number}</wp:post_id>",
-        f"\t\t<wp:post_date>{cdata(date)}</wp:post_date>",
-        f"\t\t<wp:post_date_gmt>{cdata(date_gmt)}</wp:post_date_gmt>",
-        f"\t\t<wp:post_modified>{cdata(modified)}</wp:post_modified>",
-        f"\t\t<wp:post_modified_gmt>{cdata(modified_gmt)}</wp:post_modified_gmt>",
+        f"\t\t<wp:post_date><![CDATA[{date}]]></wp:post_date>",
+        f"\t\t<wp:post_date_gmt><![CDATA[{date_gmt}]]></wp:post_date_gmt>",
+        f"\t\t<wp:post_modified><![CDATA[{modified}]]></wp:post_modified>",
+        f"\t\t<wp:post_modified_gmt><![CDATA[{modified_gmt}]]></wp:post_modified_gmt>",
         f"\t\t<wp:comment_status>{cdata(_comment_status(record))}</wp:comment_status>",
         "\t\t<wp:ping_status><![CDATA[closed]]></wp:ping_status>",
         f"\t\t<wp:post_name>{cdata(slug)}</wp:post_name>",
@@ -226,8 +229,8 @@ def _comments(comments: Iterable[dict[str, Any]]) -> list[str]:
             f"\t\t\t<wp:comment_author_url>{xml_text(link)}"
             "</wp:comment_author_url>\n"
             "\t\t\t<wp:comment_author_IP><![CDATA[]]></wp:comment_author_IP>\n"
-            f"\t\t\t<wp:comment_date>{cdata(date)}</wp:comment_date>\n"
-            f"\t\t\t<wp:comment_date_gmt>{cdata(date_gmt)}</wp:comment_date_gmt>\n"
+            f"\t\t\t<wp:comment_date><![CDATA[{date}]]></wp:comment_date>\n"
+            f"\t\t\t<wp:comment_date_gmt><![CDATA[{date_gmt}]]></wp:comment_date_gmt>\n"
             f"\t\t\t<wp:comment_content>{cdata(escape(text, quote=False))}</wp:comment_content>\n"
             "\t\t\t<wp:comment_approved><![CDATA[1]]></wp:comment_approved>\n"
             f"\t\t\t<wp:comment_type>{cdata(comment.get('type') or 'comment')}</wp:comment_type>\n"
