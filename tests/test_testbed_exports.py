@@ -5,6 +5,7 @@ imported beside the crawl."""
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -190,6 +191,17 @@ def test_wordpress_own_export_imported_equals_the_crawl(
                 theirs = {k: theirs[k] for k in ("id", "parent_id", "type")}
             assert mine == theirs, url
     print(f"{name}: {len(got)} imported posts and pages equal to the crawl")
+    # With --all, also what no visitor saw: the draft post and page, the private post, and
+    # the protected post's text.
+    everything = run_cli(tmp_path / "all", "import-wxr", str(tmp_path / f"{name}.wordpress.xml"),
+                         "--all", "--json")  # fmt: skip
+    assert everything.returncode == 0, everything.stderr
+    figures = json.loads(everything.stdout)
+    assert figures["posts_new"] == len(crawled) + 3, figures
+    assert not any(why.startswith(("draft", "private")) for why in figures["left_out"])
+    shown = _records(tmp_path / "all")
+    secret = next(url for url in truth if truth[url].get("protected"))
+    assert shown[secret]["text"]
     # While the blog exists, a crawl of it fetches the files the export could not hold.
     assert run_cli(tmp_path / "imported", "crawl", site["url"]).returncode == 0
     after = _records(tmp_path / "imported")
