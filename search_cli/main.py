@@ -433,6 +433,9 @@ def show(key: str, as_json: bool, version: int | None, raw: bool) -> None:
 def parse(source: str, url: str | None, as_json: bool) -> None:
     """Run the parsers on one page and print what they make of it.
 
+    With --debug (before the command) it also says how it decided: which source gave the
+    dates, and which it overruled.
+
     Example: blogarchive parse saved.html --url https://blog.example/2010/10/post/ --json
     """
     from crawler.parsers import parse_page
@@ -444,6 +447,9 @@ def parse(source: str, url: str | None, as_json: bool) -> None:
         raise ArchiveError(f"{page_url}: no post found; the page looks like a {page.kind} page.")
     from search_cli.render import print_post, write_json
 
+    if click.get_current_context().find_root().meta.get("debug"):
+        for note in page.notes:  # which evidence decided, e.g. the source of the date
+            click.echo(f"debug: {note}", err=True)
     if as_json:
         write_json(page.post.to_dict())
     else:

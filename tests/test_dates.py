@@ -60,3 +60,61 @@ def test_a_permalink_date_is_read_from_the_original_url(url: str, day: str | Non
 
     found = date_from_url(url)
     assert (found.date().isoformat() if found else None) == day
+
+
+def _page(head: str, header: str, after: str = "") -> bytes:
+    paragraphs = "".join(
+        f"<p>Absatz {n} über Kundenbindung im kleinen Laden.</p>" for n in range(6)
+    )
+    return (
+        f"<html lang='de'><head><title>Treue</title>{head}</head><body>"
+        "<nav><ul><li><time datetime='2001-01-01'>1. Januar 2001</time></li></ul></nav>"
+        f"<article class='post'><h1 class='entry-title'>Treue Kunden</h1>{header}"
+        f"<div class='entry-content'>{paragraphs}</div>{after}</article></body></html>"
+    ).encode()
+
+
+SEO_DATE = '<meta property="article:published_time" content="2023-11-03T10:25:56+00:00">'
+
+
+@pytest.mark.parametrize(
+    ("head", "header", "after", "day", "source"),
+    [
+        # Structured data and the header agree: structured data decides.
+        (SEO_DATE, "<time datetime='2023-11-03T11:25:00+01:00'>3. November</time>", "",
+         "2023-11-03", "<meta article:published_time>"),
+        # They disagree by days: the dateline the reader sees above the text wins.
+        (SEO_DATE, "<time datetime='2023-11-06T15:25:00+01:00'>6. November 2023</time>", "",
+         "2023-11-06", "the post header"),
+        # A date further down (a teaser, a related post) is no header.
+        (SEO_DATE, "", "<div class='related'><time datetime='2019-02-01'>x</time></div>",
+         "2023-11-03", "<meta article:published_time>"),
+        # A header date the markup calls the last change does not overrule.
+        (SEO_DATE, "<time itemprop='dateModified' class='entry-updated'"
+         " datetime='2024-02-01T10:00:00+01:00'>1. Februar 2024</time>", "",
+         "2023-11-03", "<meta article:published_time>"),
+        # A month-only datetime says less than the day written inside it.
+        ("", "<time datetime='2019-06'>19. Juni 2019</time>", "", "2019-06-19", "text"),
+    ],
+)  # fmt: skip
+def test_the_post_header_overrules_structured_data_that_disagrees(
+    head: str, header: str, after: str, day: str, source: str
+) -> None:
+    from crawler.parsers import parse_page
+
+    page = parse_page("https://blog.example/treue-kunden/", _page(head, header, after))
+    assert page.post is not None
+    assert page.post.published is not None
+    assert page.post.published.isoformat()[:10] == day
+    said = next(n for n in page.notes if n.startswith("published:"))
+    assert source in said, page.notes
+
+
+def test_the_offset_the_page_states_is_kept() -> None:
+    from crawler.parsers import parse_page
+
+    stated = '<meta property="article:published_time" content="2011-01-01T00:11:00+01:00">'
+    page = parse_page("https://blog.example/neujahr/", _page(stated, ""))
+    assert page.post is not None
+    assert page.post.published is not None
+    assert page.post.published.isoformat() == "2011-01-01T00:11:00+01:00"  # not 31 December

@@ -74,6 +74,28 @@ def _named(folder: Path, hosts: set[str]) -> list[str]:
     return found
 
 
+def test_every_date_miss_names_the_source_it_was_taken_from() -> None:
+    """For each page whose date is wrong or missing, the parser says where it looked: the
+    source that decided (structured data, header, permalink, a dateline) or that none did."""
+    from crawler.parsers import parse_page
+
+    report = []
+    for name in realworld.available():
+        _, misses = realworld.score(name, realworld.blogarchive)
+        pages = {page["id"]: page for page in realworld.pages(name)}
+        for pid in misses["dates"]:
+            page = pages[pid]
+            parsed = parse_page(page["url"], (realworld.SETS[name] / page["file"]).read_bytes())
+            notes = [n for n in parsed.notes if n.startswith("published")]
+            if parsed.post is not None:
+                assert notes, pid  # a post's date always says where it came from
+            said = notes[-1] if notes else "no post found"
+            report.append(f"{name} {pid}: wanted {page['published']['value']}; {said}")
+    print("\n".join(report))
+    if not realworld.available():
+        pytest.skip("the real-world pages live in shared/")
+
+
 def test_the_parsers_name_no_site_of_the_dev_sets() -> None:
     """Parsers generalise by structure: a fixture's host in their code (a rule, or a
     comment that names the site instead of the kind of widget) is tuning for one site."""

@@ -185,6 +185,7 @@ class ParsedPage:
     comment_pages: tuple[str, ...] = ()  # further pages of this post's comments
     comment_page_of: str | None = None  # set when the page is comment page N of a post
     comment_page_no: int = 0  # which comment page this shows (WordPress may show the last)
+    notes: tuple[str, ...] = ()  # how the parser decided (which date source), for --debug
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,31 @@
-"""Dates from pages: machine-readable forms first, visible German and English text after."""
+"""Dates from pages: machine-readable forms first, visible German and English text after.
+
+A post's publication date is taken from the first of these that gives one (`extract.py`):
+
+1. the post's structured data: JSON-LD `datePublished` of the BlogPosting/Article that is
+   this page, then its meta tags (`article:published_time`, `og:published_time`, Dublin Core,
+   `pubdate`, `date`);
+2. the post header: the platform's date elements inside the post (microformats
+   `dt-published`, `<time itemprop=datePublished>`, `time.entry-date`, `<time datetime>`),
+   their machine-readable attribute before their text;
+3. the permalink's `/YYYY/MM/DD/`;
+4. a date element elsewhere on the page outside sidebars, navigation and comments;
+5. a dateline written out: an element named for a date that holds one alone, a meta line
+   ("Dieser Artikel wurde am 27. Oktober 2010 veröffentlicht"), the words "veröffentlicht
+   am", "posted on" followed by a date; German and English month names and numeric forms
+   ("27.10.2010", "Oktober 27, 2010", "27. Okt. 2010").
+
+When 1 and 2 disagree by more than a day, 2 wins: structured data is often an SEO plugin's
+(a republished date, another post's), the header is what the reader sees. The modification
+date (`dateModified`, `article:modified_time`, elements named "updated") and comment dates
+are never evidence for it. A date keeps the offset the page states; one without an offset is
+kept as the page gives it, never converted. Which source decided goes to `--debug`.
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -13,6 +35,13 @@ ISO_LIKE = re.compile(
 YEAR = re.compile(r"\b(1[89]|20)\d\d\b|\b\d{1,2}[./]\d{1,2}[./]\d{2}\b")
 # "um 14:05 Uhr" is German for "at 14:05"; dateparser reads it better without the words.
 NOISE = re.compile(r"\b(um|uhr|at|am|on|posted|veröffentlicht|von|by)\b\.?", re.IGNORECASE)
+
+
+def disagree(a: datetime, b: datetime) -> bool:
+    """Two dates more than a day apart (one without an offset read as UTC)."""
+    a = a if a.tzinfo else a.replace(tzinfo=UTC)
+    b = b if b.tzinfo else b.replace(tzinfo=UTC)
+    return abs((a - b).total_seconds()) > 86400
 
 
 def parse_iso(raw: str) -> datetime | None:

@@ -23,7 +23,7 @@ from crawler.parsers.body import (
 )
 from crawler.parsers.comments import DEFAULT as DEFAULT_COMMENTS
 from crawler.parsers.comments import CommentSelectors, extract_comments
-from crawler.parsers.dates import find_date, parse_date
+from crawler.parsers.dates import disagree, find_date, parse_date
 from crawler.parsers.language import detect_language
 from crawler.parsers.media import post_media
 from crawler.parsers.meta import LISTING_TYPES, PAGE_TYPES, PageMeta, ld_list, ld_name
@@ -95,6 +95,25 @@ def date_from_url(url: str) -> datetime | None:
 # Where themes show other posts beside this one: related grids, next-post teasers.
 
 
+def _marks(el: Node) -> str:
+    return f"{el.get('class') or ''} {el.get('itemprop') or ''}".casefold()
+
+
+def _between(root: Node, title: Node | None, blocks: list[Node], nodes: list[Node]) -> list[Node]:
+    """Those of `nodes` between the post's title and its text, in page order: the post's own
+    header, not a menu of latest posts above it or a teaser further down."""
+    first, body, wanted = blocks[0], set(blocks), set(nodes)
+    found, started = [], title is None
+    for el in root.iter():
+        if el is first:
+            break
+        if el is title:
+            started = True
+        elif started and el in wanted and not inside(el, body):
+            found.append(el)
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class PostSelectors:
     """Comma-separated CSS selectors, tried one after another (first is best)."""
@@ -140,6 +159,11 @@ WRAPS_CONTENT = "main, .entry-content, .post-content, [itemprop=articleBody]"
 # Elements a theme names for the post's date, and names that say the date is another one.
 DATELINE = "[class*=date], [id*=date], [class*=Date], [id*=Date]"
 NOT_PUBLISHED = re.compile(r"updat|modif|comment|event|expir|valid|birth")
+# A date the markup says is the last change: schema.org's dateModified, a class naming the
+# update ("last-updated", "entry-updated"). A bare hAtom "updated" is not enough: themes put
+# it on the publication date too.
+MODIFIED = re.compile(r"datemodified|dateupdated|modif|[\w-][-_]updated|last.?updated")
+MONTH_ONLY = re.compile(r"^\d{4}(-\d{2})?$")
 # Headings a theme marks as the entry's own title (microformats, schema.org, theme classes).
 MARKED_TITLE = (
     "h1.entry-title, h1.post-title, h1.p-name, h1[itemprop=headline], h1.wp-block-post-title,"
@@ -195,15 +219,19 @@ class Extractor:
     chrome: set[Node] | None = None
     permalink: str | None = None  # set when a lone full article links to its own page
     comment_items: list[Node] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how fields were decided, for --debug
+    entry: Node | None = None  # the post's own element, when the page has one
+    title_el: Node | None = None
 
     def run(self) -> ParsedPage:
         self.comment_items = select(self.doc, self.sel.comments.item)
         self.comment_ids = set(self.comment_items)
         entries = self._entries()
-        entry = entries[0] if len(entries) == 1 else None
+        entry = self.entry = entries[0] if len(entries) == 1 else None
         body = self.doc.find("body")
         root = entry if entry is not None else body if body is not None else self.doc
         title, title_el = self._title(root)
+        self.title_el = title_el
         kind = self._classify(entries, title, title_el)
         links = page_links(self.doc, self.url)
         cp = comment_page(canonical(self.url))
@@ -229,6 +257,7 @@ class Extractor:
             comment_pages=pages,
             comment_page_of=post_url if cp else None,
             comment_page_no=cp[1] if cp else min(here, default=0),
+            notes=tuple(self.notes),
         )
 
     def _this_comment_page(self) -> set[int]:
@@ -459,13 +488,19 @@ class Extractor:
             kind="page" if kind == "page" else "post",
             author=self._author(root, art),
             published=self._date(
-                root, self.sel.published, art.get("datePublished"), PUBLISHED_META, from_url=True
+                root,
+                self.sel.published,
+                art.get("datePublished"),
+                PUBLISHED_META,
+                from_url=True,
+                blocks=blocks,
             ),
             updated=self._date(
                 root,
                 self.sel.updated,
                 art.get("dateModified"),
                 ("article:modified_time", "og:updated_time"),
+                what="updated",
             ),
             language=self.meta.lang or detect_language(text),
             categories=self._names(
@@ -507,22 +542,51 @@ class Extractor:
         ld_value: object,
         meta_names: tuple[str, ...],
         from_url: bool = False,
+        what: str = "published",
+        blocks: list[Node] | None = None,
     ) -> datetime | None:
-        # The page's own metadata names this post; a <time> may belong to a sidebar or teaser.
-        for raw in (ld_value, self.meta.first(*meta_names)):
-            if isinstance(raw, str) and (when := parse_date(raw, self.meta.lang)):
-                return when
-        if when := self._date_in(list(ordered(root, selector, self.comment_ids))):
-            return when
+        """The post's date from the best evidence (the order is `dates.py`'s); which one it
+        was, and a disagreement, go to `notes` (shown by `--debug`). `blocks`: the post's
+        text, after which no date of the post's own header comes."""
+        found = self._date_found(root, selector, ld_value, meta_names, from_url, blocks or [])
+        if found is None:
+            self.notes.append(f"{what}: no date found")
+            return None
+        when, how = found
+        self.notes.append(f"{what}: {when.isoformat()} from {how}")
+        return when
+
+    def _date_found(
+        self,
+        root: Node,
+        selector: str,
+        ld_value: object,
+        meta_names: tuple[str, ...],
+        from_url: bool,
+        blocks: list[Node],
+    ) -> tuple[datetime, str] | None:
+        structured = self._structured_date(ld_value, meta_names)
+        dated = list(ordered(root, selector, self.comment_ids))
+        if structured and blocks and self.entry is root:
+            between = _between(root, self.title_el, blocks, dated)
+            shown = [n for n in between if not MODIFIED.search(_marks(n))]
+            header = self._date_in(shown, "the post header")
+            if header and disagree(structured[0], header[0]):
+                # Structured data is often an SEO plugin's (a republished date, another
+                # post's): the dateline the reader sees above the post's text wins.
+                self.notes.append(f"{structured[1]} says {structured[0].isoformat()}: overruled")
+                return header
+        if found := structured or self._date_in(dated, "the post"):
+            return found
         if not from_url:
             return None
         if (when := date_from_url(self.url)) is not None:
-            return when
+            return when, "the permalink"
         outside = self.comment_ids | self._chrome()
         if root is not self.doc and (
-            when := self._date_in(list(ordered(self.doc, selector, outside)))
+            found := self._date_in(list(ordered(self.doc, selector, outside)), "the page")
         ):
-            return when
+            return found
         # A theme's own dateline: an element named for a date ("meta-date", "blog_detail_date",
         # "articleCreationDate") that holds a date alone; an update's or a comment's is not it.
         for scope in (root, self.doc) if root is not self.doc else (self.doc,):
@@ -532,25 +596,39 @@ class Extractor:
                 if NOT_PUBLISHED.search(name) or not text or len(text) > 40:
                     continue
                 if when := parse_date(text, self.meta.lang, self.relative_base):
-                    return when
+                    return when, f"a dateline element <{el.tag} {name.strip()}>"
         # Dates in running text of the post's meta lines ("Dieser Artikel wurde am …").
         for el in ordered(self.doc, META_LINES, outside):
             if when := find_date(text_of(el)):
-                return when
+                return when, f"a meta line <{el.tag}>"
         text = html_to_text(root, [n for n in self.comment_ids if inside(n, {root})])
         for m in PUBLISHED_WORDS.finditer(text):
             if when := find_date(text[m.end() : m.end() + 60]):
-                return when
+                return when, f"the words {m.group(0)!r} in the post"
         return None
 
-    def _date_in(self, nodes: list[Node]) -> datetime | None:
+    def _structured_date(
+        self, ld_value: object, meta_names: tuple[str, ...]
+    ) -> tuple[datetime, str] | None:
+        """The post's own structured data: its JSON-LD, then its meta tags (in that order)."""
+        if isinstance(ld_value, str) and (when := parse_date(ld_value, self.meta.lang)):
+            return when, "JSON-LD"
+        for name in meta_names:
+            raw = self.meta.first(name)
+            if raw and (when := parse_date(raw, self.meta.lang)):
+                return when, f"<meta {name}>"
+        return None
+
+    def _date_in(self, nodes: list[Node], where: str) -> tuple[datetime, str] | None:
         for el in nodes:  # machine-readable attributes first
             raw = el.get("datetime") or el.get("content") or (el.tag == "abbr" and el.get("title"))
+            if raw and MONTH_ONLY.match(str(raw).strip()):
+                continue  # "2019-06" says less than the "19. Juni 2019" it stands for
             if raw and (when := parse_date(str(raw), self.meta.lang)):
-                return when
+                return when, f"{where}'s <{el.tag}> attribute"
         for el in nodes:
             if when := parse_date(text_of(el), self.meta.lang, self.relative_base):
-                return when
+                return when, f"{where}'s <{el.tag}> text"
         return None
 
     def _chrome(self) -> set[Node]:
