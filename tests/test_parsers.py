@@ -237,3 +237,36 @@ def test_json_ld_strings_have_their_html_entities_decoded() -> None:
     assert post is not None
     assert post.title == "Flyer – gedruckt & verteilt"
     assert post.author == "Jörg Weiß"
+
+
+def _entries_page(full: bool) -> bytes:
+    body = "".join(
+        f"<p>Absatz {n}: Kundenbindung im kleinen Laden, Schritt für Schritt.</p>"
+        for n in range(30)
+    )
+    cards = "".join(
+        f"<article class='node card'><h3><a href='/blog/anderer-{n}/'>Anderer Beitrag {n}</a></h3>"
+        f"<p>Kurz angerissen.</p></article>"
+        for n in range(3)
+    )
+    main = (
+        "<article class='node'><h1>Treue Kunden</h1>"
+        f"<time datetime='2023-10-06T08:00:00+02:00'>6. Oktober 2023</time>{body}</article>"
+        if full
+        else "<article class='node'><h2><a href='/blog/treue/'>Treue Kunden</a></h2><p>Kurz.</p></article>"
+    )
+    return (
+        f"<html><head><title>Treue Kunden</title></head><body>{main}{cards}</body></html>".encode()
+    )
+
+
+def test_read_next_cards_beside_a_whole_post_do_not_make_a_listing() -> None:
+    from crawler.parsers import parse_page
+
+    page = parse_page("https://blog.example/blog/treue/", _entries_page(full=True))
+    assert page.kind == "post"
+    assert page.post is not None
+    assert page.post.title == "Treue Kunden"
+    assert "Anderer Beitrag" not in page.post.text
+    teasers_only = parse_page("https://blog.example/blog/", _entries_page(full=False))
+    assert teasers_only.kind == "listing"

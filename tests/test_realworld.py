@@ -24,8 +24,8 @@ FLOORS = {
     "realworld-more": {
         "must_contain": 0.875,
         "comment_snippets": 0.85,
-        "dates": 0.95,
-        "titles": 0.965,
+        "dates": 0.97,
+        "titles": 0.98,
     },
 }
 MAX_LEAKS = {"realworld": 0.01, "realworld-more": 0.06}

@@ -158,7 +158,7 @@ SITE_SUFFIX = re.compile(r"\s+[|–—\-:·»]{1,2}\s+")
 WRAPS_CONTENT = "main, .entry-content, .post-content, [itemprop=articleBody]"
 # Elements a theme names for the post's date, and names that say the date is another one.
 DATELINE = "[class*=date], [id*=date], [class*=Date], [id*=Date]"
-NOT_PUBLISHED = re.compile(r"updat|modif|comment|event|expir|valid|birth")
+NOT_PUBLISHED = re.compile(r"comment|event|expir|valid|birth")
 # A date the markup says is the last change: schema.org's dateModified, a class naming the
 # update ("last-updated", "entry-updated"). A bare hAtom "updated" is not enough: themes put
 # it on the publication date too.
@@ -290,7 +290,19 @@ class Extractor:
         ]
         # Nested matches (an <article> inside a .hentry) are the same entry.
         nested = set(found)
-        return [el for el in found if not any(p in nested for p in el.iterancestors())]
+        entries = [el for el in found if not any(p in nested for p in el.iterancestors())]
+        if len(entries) > 1:
+            # A post page's "read next" cards are entries too: short, each heading a link to
+            # another post. One entry that is no such card among them is the post itself
+            # (on a listing every entry's heading links away, and it stays a listing).
+            whole = [el for el in entries if not self._teaser(el)]
+            if len(whole) == 1:
+                return whole
+        return entries
+
+    def _teaser(self, entry: Node) -> bool:
+        heading = next(entry.iter("h1", "h2", "h3", "h4"), None)
+        return self._title_links_away(heading) and len(entry.text_content()) < 1500
 
     def _classify(self, entries: list[Node], title: str, title_el: Node | None) -> PageKind:
         m = self.meta
@@ -593,7 +605,7 @@ class Extractor:
             for el in ordered(scope, DATELINE, outside):
                 name = f"{el.get('class') or ''} {el.get('id') or ''}".casefold()
                 text = text_of(el)
-                if NOT_PUBLISHED.search(name) or not text or len(text) > 40:
+                if NOT_PUBLISHED.search(name) or MODIFIED.search(name) or not 0 < len(text) <= 40:
                     continue
                 if when := parse_date(text, self.meta.lang, self.relative_base):
                     return when, f"a dateline element <{el.tag} {name.strip()}>"
