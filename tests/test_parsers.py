@@ -253,7 +253,8 @@ def _entries_page(full: bool) -> bytes:
         "<article class='node'><h1>Treue Kunden</h1>"
         f"<time datetime='2023-10-06T08:00:00+02:00'>6. Oktober 2023</time>{body}</article>"
         if full
-        else "<article class='node'><h2><a href='/blog/treue/'>Treue Kunden</a></h2><p>Kurz.</p></article>"
+        else "<article class='node'><h2><a href='/blog/treue/'>Treue Kunden</a></h2>"
+        "<p>Kurz.</p></article>"
     )
     return (
         f"<html><head><title>Treue Kunden</title></head><body>{main}{cards}</body></html>".encode()
