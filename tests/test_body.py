@@ -33,3 +33,59 @@ def test_a_widget_heading_early_in_the_post_is_a_heading_of_the_post() -> None:
 def test_a_line_of_legal_links_still_ends_the_post() -> None:
     body = [*PROSE, "Impressum | Datenschutz | Kontakt", "© 2024"]
     assert before_site_footer(body) == PROSE
+
+
+def test_an_author_box_near_the_end_goes_with_its_biography() -> None:
+    bio = "Anna schreibt seit 2010 über Marketing für kleine Betriebe und berät Läden. " * 4
+    assert before_site_footer([*PROSE, "Über den Autor", bio]) == PROSE
+    assert before_site_footer([*PROSE, "About the author", bio]) == PROSE
+
+
+def test_a_taxonomy_label_alone_goes_with_its_names() -> None:
+    assert before_site_footer([*PROSE, "Tags:", "Olympia 2028 Olympische Spiele"]) == PROSE
+    assert before_site_footer([*PROSE, "Schlagwörter:", "Flyer, Messe"]) == PROSE
+
+
+def test_calls_to_sign_up_support_or_buy_at_the_end_go() -> None:
+    calls = [
+        "Keine Neuigkeiten mehr verpassen: Abonnieren Sie kostenlos unseren Newsletter.",
+        "Do you want to be informed of our actions? Sign up here",
+        "Gefällt dir unser Magazin? Dann unterstütze uns mit einem Abo.",
+        "Jetzt neu! Besuchen Sie unseren Fan-Shop!",
+    ]
+    for call in calls:
+        assert before_site_footer([*PROSE, call]) == PROSE, call
+    # The same words early in a post about newsletters are the post's own.
+    early = ["Abonnieren Sie kostenlos den Newsletter Ihres Verbands: so geht es.", *PROSE]
+    assert before_site_footer(early) == early
+    # "unterstützen Sie unsere Forderung" in a paragraph of the post's own is no call.
+    own = PROSE[0] + " Unterschreiben Sie und unterstützen Sie unsere Forderung."
+    assert before_site_footer([*PROSE, own]) == [*PROSE, own]
+
+
+def test_widget_lines_anywhere_are_not_text() -> None:
+    from crawler.parsers.body import not_text
+
+    widgets = [
+        "Facebook\nTwitter\nPinterest\nLinkedIn\nEmail",
+        "FacebookTwitterPinterest",
+        "Teilen Tweet E-Mail",
+        "Klicken Sie auf den unteren Button, um den Inhalt von www.komoot.de zu laden.",
+        "Inhalt laden",
+        "Empfohlener redaktioneller Inhalt",
+        "(Noch keine Bewertungen)\nLoading...",
+        "Inhaltsverzeichnis",
+        "Table of contents",
+        "Letzte Aktualisierung am 2.02.2022 / Bei den Verlinkungen handelt es sich um"
+        " Affiliate Links.",
+        "This post contains references to products from one or more of our advertisers.",
+    ]
+    for line in widgets:
+        assert not_text(line), line
+    own = [
+        "Twitter ist für kleine Läden oft weniger wichtig als Facebook.",
+        "Affiliate-Links sind für kleine Blogs eine Einnahmequelle, aber " + "nur bedingt. " * 30,
+        "Ein Inhaltsverzeichnis hilft langen Beiträgen.",
+    ]
+    for line in own:
+        assert not not_text(line), line

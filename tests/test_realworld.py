@@ -28,7 +28,7 @@ FLOORS = {
         "titles": 0.98,
     },
 }
-MAX_LEAKS = {"realworld": 0.01, "realworld-more": 0.06}
+MAX_LEAKS = {"realworld": 0.01, "realworld-more": 0.03}
 # Platforms and services the parsers know by name (a Blogger blog lives on blogspot.com):
 # their names in a fixture's host are not a site's.
 PLATFORMS = {"wordpress", "blogspot", "medium", "archive", "tumblr", "substack", "blogger",

@@ -56,7 +56,8 @@ TAIL_BLOCKS = {
         "Ähnliche Artikel", "Auch interessant", "Das könnte Sie auch interessieren",
         "Das könnte dich auch interessieren", "Mehr Kolumnen", "Mehr Artikel", "Mehr von",
         "Noch mehr Infos", "Related posts", "Related articles", "Recommended reading",
-        "More from", "More articles", "Read next", "Keep reading",
+        "More from", "More articles", "Read next", "Keep reading", "Weiterlesen",
+        "Verwandte Artikel", "Verwandte Beiträge", "Lies auch", "Lesen Sie auch",
     ),
     # share buttons
     "share": (
@@ -75,7 +76,68 @@ TAIL_HEADING = re.compile(
     r"^(?:" + "|".join(re.escape(p) for ps in TAIL_BLOCKS.values() for p in ps) + r")\b",
     re.I,
 )
+# An author box holds a biography, prose: what follows its heading need not be teasers.
+AUTHOR_HEADING = re.compile(
+    r"^(?:" + "|".join(map(re.escape, TAIL_BLOCKS["author"])) + r")\W*$", re.I
+)
+
+# Lines that widgets put inside a post's body, by widget; never the author's text, wherever
+# they stand.
+WIDGET_LINES = {
+    # a share bar whose buttons are words: "Facebook Twitter Pinterest E-Mail"
+    "share": (
+        r"(?:(?:Facebook|Twitter|X|Pinterest|LinkedIn|Xing|WhatsApp|Telegram|Reddit|Tumblr"
+        r"|Flipboard|Pocket|E-?Mail|Email|Drucken|Print|Teilen|Share|Tweet|Pin|Mastodon"
+        r"|Threads|Bluesky|Messenger|Copy Link|Link kopieren)[\s|·•,]*){2,}"
+    ),
+    # the placeholder of an embed that waits for consent (video, map, social post)
+    "consent": (
+        r"Klicken Sie auf den (?:unteren )?Button, um den Inhalt von .{3,80} zu laden\.?"
+        r"|Inhalt laden|Inhalt entsperren|Empfohlener redaktioneller Inhalt|Externer Inhalt"
+        r"|Click (?:on )?the button (?:below )?to load the content(?: from .{3,80})?\.?"
+        r"|Load content|Mit dem Laden des (?:Inhalts|Videos) akzeptieren Sie .{0,200}"
+    ),
+    # a rating widget's state
+    "rating": r"\(?(?:Noch keine Bewertungen|No ratings yet)\)?(?:\s*Loading\.*)?",
+    # the heading of a table of contents (its entries repeat the post's headings)
+    "contents": r"Inhaltsverzeichnis|Table of contents|Inhaltsübersicht",
+}
+WIDGET_LINE = re.compile(
+    r"^(?:" + "|".join(f"(?:{p})" for p in WIDGET_LINES.values()) + r")$", re.I
+)
+# Disclosures a site adds to posts with advertising or affiliate links; short notices, not
+# the text (a post about affiliate marketing says more than a line).
+DISCLOSURE = re.compile(
+    r"(?:Affiliate[- ]?Links?\b|\bWerbelinks?\b|Provisions?-?Links?|\bAnzeige\b.{0,40}$"
+    r"|contains (?:affiliate )?links|references to products from one or more of our advertisers"
+    r"|We may receive (?:a )?commission|als Amazon-Partner verdiene|As an Amazon Associate"
+    r"|estimated value calculated by)",
+    re.I,
+)
+DISCLOSURE_MAX = 320  # characters
+# Calls to action at the end of a post, by what they ask: sign up, support, buy.
+TAIL_CALLS = {
+    "newsletter": (
+        r"(?:nichts|keine .{0,60}) mehr (?:verpassen|versäumen)|Abonnieren Sie (?:kostenlos|jetzt)"
+        r"|Jetzt (?:kostenlos )?(?:anmelden|abonnieren)|Sign up (?:here|now|for)"
+        r"|Do you want to be informed|Subscribe (?:now|here|to)"
+    ),
+    "support": (
+        r"Unterstützen Sie (?:diese Form|unsere Arbeit|uns\b)|Gefällt (?:dir|Ihnen) unser"
+        r"|Support (?:our|independent) journalism|(?:Spenden|Donate) (?:Sie )?(?:jetzt|now)"
+    ),
+    "shop": r"Besuchen Sie unseren .{0,20}Shop|Kennt ihr schon unseren|Visit our .{0,20}shop",
+}
+TAIL_CALL = re.compile("|".join(f"(?:{p})" for p in TAIL_CALLS.values()), re.I)
+TAIL_CALL_MAX = 600  # characters: a call and its pitch, not a paragraph of the post
+# A label alone on its line, its names on the next: "Tags:" then "Olympia 2028 Olympische Spiele".
+TAXONOMY_LABEL = re.compile(
+    r"^(?:Kategorien?|Categor(?:y|ies)|Tags?|Schlagw(?:ö|oe)rter|Schlagworte|Stichw(?:ö|oe)rter)"
+    r"\s*:$",
+    re.I,
+)
 TAIL_SHARE = 0.6  # the heading must start after this share of the body's text
+TAIL_CALL_SHARE = 0.3  # calls to action count in this last share of the body's text
 TEASER = 200  # characters: a related post's title and teaser line, not a paragraph of text
 
 
@@ -88,9 +150,11 @@ def before_site_footer(paragraphs: list[str]) -> list[str]:
     for i, paragraph in enumerate(paragraphs):
         if i and LEGAL_LINE.match(paragraph):
             return paragraphs[:i]
+        late = bool(i) and seen >= TAIL_SHARE * total
+        if late and AUTHOR_HEADING.match(paragraph):
+            return paragraphs[:i]  # the author box: a heading and a biography
         if (
-            i
-            and seen >= TAIL_SHARE * total
+            late
             and len(paragraph) <= 80
             and TAIL_HEADING.match(paragraph)
             # what follows is teasers and buttons; a paragraph of prose is the post's own
@@ -98,7 +162,33 @@ def before_site_footer(paragraphs: list[str]) -> list[str]:
         ):
             return paragraphs[:i]
         seen += len(paragraph)
-    return paragraphs
+    return _without_tail_calls(_without_taxonomy_labels(paragraphs), total)
+
+
+def _without_taxonomy_labels(paragraphs: list[str]) -> list[str]:
+    """A taxonomy label alone on its line goes, and the short line of names after it."""
+    out: list[str] = []
+    skip_next = False
+    for paragraph in paragraphs:
+        if skip_next and len(paragraph) <= 150:
+            skip_next = False
+            continue
+        skip_next = bool(TAXONOMY_LABEL.match(paragraph))
+        if not skip_next:
+            out.append(paragraph)
+    return out
+
+
+def _without_tail_calls(paragraphs: list[str], total: int) -> list[str]:
+    """Short calls to sign up, support or buy in the last part of the body go."""
+    out, seen = [], 0
+    for paragraph in paragraphs:
+        late = seen >= (1 - TAIL_CALL_SHARE) * total
+        seen += len(paragraph)
+        if late and len(paragraph) <= TAIL_CALL_MAX and TAIL_CALL.search(paragraph):
+            continue
+        out.append(paragraph)
+    return out
 
 
 # About the post rather than of it: how to cite it, and the credit for a header image that
@@ -129,6 +219,8 @@ def not_text(paragraph: str) -> bool:
         or TAXONOMY_LINE.match(paragraph)
         or BYLINE.match(paragraph)
         or ABOUT_LINE.match(paragraph)
+        or WIDGET_LINE.match(paragraph.strip())
+        or (len(paragraph) <= DISCLOSURE_MAX and DISCLOSURE.search(paragraph))
     )
 
 
