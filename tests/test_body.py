@@ -89,3 +89,53 @@ def test_widget_lines_anywhere_are_not_text() -> None:
     ]
     for line in own:
         assert not not_text(line), line
+
+
+ARTICLE = "".join(
+    f"<p>Absatz {n}: Stammkunden kommen wieder, wenn man sie beim Namen kennt und grüßt.</p>"
+    for n in range(8)
+)
+CONSENT_TEXT = (
+    "<div class='wordpress-gdpr-popup'><div class='wordpress-gdpr-popup-text'>"
+    + "<p>Wir verwenden Cookies, um Ihnen die beste Online-Erfahrung zu bieten. "
+    + "Mit Ihrer Zustimmung akzeptieren Sie die Verwendung von Cookies. " * 12
+    + "</p></div></div>"
+)
+
+
+def _post(body: str) -> str:
+    from crawler.parsers import parse_page
+
+    html = (
+        "<html><head><title>Treue Kunden</title>"
+        "<meta property='og:type' content='article'></head><body>"
+        f"{body}</body></html>"
+    )
+    page = parse_page("https://blog.example/2023/10/treue-kunden/", html.encode())
+    assert page.post is not None
+    return page.post.text
+
+
+def test_a_consent_dialog_is_never_the_post_body() -> None:
+    text = _post(f"{CONSENT_TEXT}<div class='col'><h1>Treue Kunden</h1>{ARTICLE}</div>")
+    assert "Stammkunden kommen wieder" in text
+    assert "Cookies" not in text
+    # A page wrapped whole in an element named for consent (a plugin's state class) is not
+    # a consent dialog.
+    wrapped = _post(f"<div class='cookies-accepted'><h1>Treue Kunden</h1>{ARTICLE}</div>")
+    assert "Stammkunden kommen wieder" in wrapped
+
+
+def test_a_header_the_page_never_closed_does_not_hide_the_post() -> None:
+    unclosed = (
+        "<header class='site-header'><nav><a href='/'>Start</a></nav>"
+        f"<div class='post'><h1>Treue Kunden</h1>{ARTICLE}</div>"
+    )
+    assert "Stammkunden kommen wieder" in _post(unclosed)
+
+
+def test_a_lead_named_the_bem_way_is_the_posts_text() -> None:
+    lead = "<div class='Post__lead'><h2>Die wichtigste Regel: grüßen, fragen, merken.</h2></div>"
+    text = _post(f"<article class='Post'><h1>Treue Kunden</h1>{lead}"
+                 f"<div class='Post__content'>{ARTICLE}</div></article>")  # fmt: skip
+    assert text.startswith("Die wichtigste Regel")

@@ -8,8 +8,9 @@ promotions, taxonomy and author lines, legal footers) taken off by pattern.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from crawler.parsers.select import Node, inside
+from crawler.parsers.select import Node, inside, select
 
 OTHER_POSTS = (
     "#mvp-post-add-wrap, .et_pb_posts, .vcex-post-type-grid, .related-posts, .jp-relatedposts,"
@@ -224,7 +225,14 @@ def not_text(paragraph: str) -> bool:
     )
 
 
-LEAD = ".entry-excerpt, .post-lead, .article-lead, .entry-lead, .standfirst"
+LEAD = ".entry-excerpt, .post-lead, .article-lead, .entry-lead, .standfirst, [class*=__lead]"
+# Cookie and privacy consent dialogs: blocks of prose that are never the post, wherever the
+# page puts them (Borlabs, Complianz, Cookiebot, GDPR plugins and the like).
+CONSENT = (
+    "[id*=cookie], [class*=cookie], [id*=Cookie], [class*=Cookie], [id*=consent],"
+    " [class*=consent], [id*=gdpr], [class*=gdpr], [class*=cmplz], [id*=cmplz], [id*=borlabs],"
+    " [class*=borlabs], [id*=usercentrics], [class*=privacy-popup], [id*=privacy-popup]"
+)
 DENSE_CHILDREN = frozenset(("p",))
 # Script-rendered themes (styled-components and the like) write paragraphs as <div>s that
 # hold only text and inline markup; they count as paragraphs too.
@@ -236,11 +244,11 @@ INLINE = frozenset(
 def densest_block(doc: Node, exclude: set[Node]) -> Node | None:
     """Fallback body: the block whose own paragraphs hold the most text. Paragraphs written
     as text-only <div>s count only where no block has <p> paragraphs worth the name."""
+    chrome = _real_chrome(doc)
     blocks = [
         block
         for block in doc.iter("article", "main", "div", "section", "td")
-        if not inside(block, exclude)
-        and next(block.iterancestors("nav", "aside", "footer", "header"), None) is None
+        if not inside(block, exclude) and not any(a in chrome for a in block.iterancestors())
     ]
     found: tuple[int, Node | None] = (0, None)
     for measure in (p_size, div_paragraph_size):
@@ -253,6 +261,39 @@ def densest_block(doc: Node, exclude: set[Node]) -> Node | None:
             return best
         found = max(found, (best_len, best), key=lambda pair: pair[0])
     return found[1]
+
+
+CHROME_TAGS = ("nav", "aside", "footer", "header")
+WRAPPING = 0.5  # of the page's paragraphs: a "chrome" element holding that much is unclosed
+
+
+def _real_chrome(doc: Node) -> set[Node]:
+    """Navigation, sidebars, headers and footers, but not one that holds half the page's
+    paragraph text: that is a tag the page never closed (a `<nav>` around all after it)."""
+    return not_wrapping(doc, doc.iter(*CHROME_TAGS))
+
+
+def not_wrapping(doc: Node, elements: Iterable[Node]) -> set[Node]:
+    """Those of `elements` that hold less than half the page's paragraph text (and are not
+    the page itself): one that holds more wraps the content, whatever its name says."""
+    total = sum(len(p.text_content()) for p in doc.iter("p"))
+    return {
+        el
+        for el in elements
+        if el.tag not in ("html", "body")
+        and (not total or sum(len(p.text_content()) for p in el.iter("p")) < WRAPPING * total)
+    }
+
+
+def consent_dialogs(doc: Node) -> set[Node]:
+    """The page's cookie and privacy consent dialogs (`CONSENT`), not an element of that
+    name around the content (`<div class="cookies-accepted">` around the whole page, which
+    holds the post's heading or its article)."""
+    return {
+        el
+        for el in select(doc, CONSENT)
+        if el.tag not in ("html", "body") and next(el.iter("h1", "article", "main"), None) is None
+    }
 
 
 def p_size(child: Node) -> int:

@@ -17,6 +17,7 @@ from crawler.parsers.body import (
     LEAD,
     OTHER_POSTS,
     before_site_footer,
+    consent_dialogs,
     densest_block,
     not_text,
     trailing_link,
@@ -222,6 +223,7 @@ class Extractor:
     notes: list[str] = field(default_factory=list)  # how fields were decided, for --debug
     entry: Node | None = None  # the post's own element, when the page has one
     title_el: Node | None = None
+    consent: set[Node] | None = None  # the page's consent dialogs, found once
 
     def run(self) -> ParsedPage:
         self.comment_items = select(self.doc, self.sel.comments.item)
@@ -359,7 +361,7 @@ class Extractor:
         """The post body: the first content selector that matches, unless a later one finds a
         body several times longer (the first may be a teaser or widget of the same theme).
         Themes that split a body around ads repeat the container: siblings are joined."""
-        exclude = self.comment_ids | self._chrome() | set(select(self.doc, OTHER_POSTS))
+        exclude = self._not_body()
         first: Node | None = None
         first_sel = ""
         best: tuple[int, Node] | None = None
@@ -375,7 +377,7 @@ class Extractor:
             if best is None or size > best[0]:
                 best = (size, el)
         if first is None:
-            dense = densest_block(self.doc, self.comment_ids)
+            dense = densest_block(self.doc, self.comment_ids | self._consent())
             return [dense] if dense is not None else []
         parent = first.getparent()
         group = [el for el in ordered(root, first_sel, exclude) if el.getparent() is parent]
@@ -383,6 +385,17 @@ class Extractor:
         if best is not None and best[0] > 3 * group_size + 200 and not inside(first, {best[1]}):
             return [best[1]]
         return group
+
+    def _not_body(self) -> set[Node]:
+        """What a body selector must not pick: comments, chrome, other posts, consent dialogs."""
+        return (
+            self.comment_ids | self._chrome() | set(select(self.doc, OTHER_POSTS)) | self._consent()
+        )
+
+    def _consent(self) -> set[Node]:
+        if self.consent is None:
+            self.consent = consent_dialogs(self.doc)
+        return self.consent
 
     def _comments_status(self, comments: tuple[object, ...]) -> str | None:
         """ "external" when a script service holds the comments, "closed", "complete", or None
