@@ -139,3 +139,15 @@ def test_a_lead_named_the_bem_way_is_the_posts_text() -> None:
     text = _post(f"<article class='Post'><h1>Treue Kunden</h1>{lead}"
                  f"<div class='Post__content'>{ARTICLE}</div></article>")  # fmt: skip
     assert text.startswith("Die wichtigste Regel")
+
+
+def test_a_lead_between_title_and_text_is_the_posts_own_and_one_below_is_not() -> None:
+    for name in ("lead", "chapo", "sommario", "vorspann", "article-intro"):
+        lead = f"<div class='{name}'><p>Der Vorspann: warum Stammkunden zählen.</p></div>"
+        text = _post(f"<article><h1>Treue Kunden</h1>{lead}<div class='entry-content'>{ARTICLE}"
+                     "</div></article>")  # fmt: skip
+        assert text.startswith("Der Vorspann"), name
+    below = "<div class='intro'><p>Ein anderer Beitrag: Flyer, die gelesen werden.</p></div>"
+    text = _post(f"<article><h1>Treue Kunden</h1><div class='entry-content'>{ARTICLE}</div>"
+                 f"{below}</article>")  # fmt: skip
+    assert "Ein anderer Beitrag" not in text

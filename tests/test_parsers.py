@@ -271,3 +271,19 @@ def test_read_next_cards_beside_a_whole_post_do_not_make_a_listing() -> None:
     assert "Anderer Beitrag" not in page.post.text
     teasers_only = parse_page("https://blog.example/blog/", _entries_page(full=False))
     assert teasers_only.kind == "listing"
+
+
+def test_a_listing_that_shows_its_newest_post_whole_stays_a_listing() -> None:
+    from crawler.parsers import parse_page
+
+    body = "".join(f"<p>Absatz {n}: Kundenbindung im kleinen Laden.</p>" for n in range(40))
+    whole = (
+        "<article><h2><a href='/blog/neuester/'>Neuester Beitrag</a></h2>"
+        f"<time datetime='2023-10-06T08:00:00+02:00'>6. Oktober 2023</time>{body}</article>"
+    )
+    cards = "".join(
+        f"<article><h2><a href='/blog/alt-{n}/'>Alter Beitrag {n}</a></h2><p>Kurz.</p></article>"
+        for n in range(3)
+    )
+    html = f"<html><head><title>Blog</title></head><body>{whole}{cards}</body></html>"
+    assert parse_page("https://blog.example/blog/seite/2/", html.encode()).kind == "listing"

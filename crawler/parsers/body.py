@@ -226,6 +226,19 @@ def not_text(paragraph: str) -> bool:
 
 
 LEAD = ".entry-excerpt, .post-lead, .article-lead, .entry-lead, .standfirst, [class*=__lead]"
+# What themes call the lead paragraph, by language; such an element counts only between the
+# post's title and its text (elsewhere an "intro" or "teaser" may be another post's).
+LEAD_NAMES = {
+    "English": ("lead", "intro", "standfirst", "dek", "summary", "excerpt", "hero-text"),
+    "German": ("vorspann", "anriss", "artikel-teaser", "einleitung"),
+    "French": ("chapo", "chapeau"),
+    "Italian": ("sommario",),
+}
+LEAD_ABOVE = ", ".join(
+    f".{name}, [class*=-{name}], [class*=__{name}]"
+    for names in LEAD_NAMES.values()
+    for name in names
+)
 # Cookie and privacy consent dialogs: blocks of prose that are never the post, wherever the
 # page puts them (Borlabs, Complianz, Cookiebot, GDPR plugins and the like).
 CONSENT = (

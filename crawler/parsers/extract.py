@@ -15,6 +15,7 @@ from crawler.archive.model import PageKind, ParsedPage, Post
 from crawler.parsers.body import (
     ENLARGE_HINT,
     LEAD,
+    LEAD_ABOVE,
     OTHER_POSTS,
     before_site_footer,
     consent_dialogs,
@@ -297,14 +298,17 @@ class Extractor:
             # A post page's "read next" cards are entries too: short, each heading a link to
             # another post. One entry that is no such card among them is the post itself
             # (on a listing every entry's heading links away, and it stays a listing).
-            whole = [el for el in entries if not self._teaser(el)]
-            if len(whole) == 1:
+            # (A listing that shows its newest post whole links that heading to the post.)
+            whole = [el for el in entries if not self._heading_links_away(el)]
+            if len(whole) == 1 and all(self._teaser(el) for el in entries if el is not whole[0]):
                 return whole
         return entries
 
+    def _heading_links_away(self, entry: Node) -> bool:
+        return self._title_links_away(next(entry.iter("h1", "h2", "h3", "h4"), None))
+
     def _teaser(self, entry: Node) -> bool:
-        heading = next(entry.iter("h1", "h2", "h3", "h4"), None)
-        return self._title_links_away(heading) and len(entry.text_content()) < 1500
+        return self._heading_links_away(entry) and len(entry.text_content()) < 1500
 
     def _classify(self, entries: list[Node], title: str, title_el: Node | None) -> PageKind:
         m = self.meta
@@ -496,8 +500,12 @@ class Extractor:
         # Lightbox hints in captions are the widget talking, not the author.
         text = ENLARGE_HINT.sub("", text)
         lead = first_match(root, LEAD, self.comment_ids) if root is not self.doc else None
+        if lead is None and blocks and title_el is not None:
+            above = list(ordered(root, LEAD_ABOVE, self.comment_ids | set(skip)))
+            lead = next(iter(_between(root, title_el, blocks, above)), None)
         # A standfirst above the body (a theme's entry-excerpt lead paragraph) is the post's text.
         intro = html_to_text(lead) if lead is not None and not inside(lead, set(blocks)) else ""
+        intro = "\n\n".join(p for p in intro.split("\n\n") if p and not not_text(p))
         if intro and intro not in text:
             text = f"{intro}\n\n{text}" if text else intro
         if self.meta.article:
