@@ -151,3 +151,20 @@ def test_a_lead_between_title_and_text_is_the_posts_own_and_one_below_is_not() -
     text = _post(f"<article><h1>Treue Kunden</h1><div class='entry-content'>{ARTICLE}</div>"
                  f"{below}</article>")  # fmt: skip
     assert "Ein anderer Beitrag" not in text
+
+
+def test_content_classes_spelt_with_underscores_or_a_theme_prefix_are_the_body() -> None:
+    from crawler.parsers import parse_page
+
+    popup = "<div class='popup'>" + "<p>Melden Sie sich an, um alle Funktionen zu nutzen.</p>" * 12
+    for cls in ("post_content", "entry_content", "cb-entry-content"):
+        html = (
+            "<html><head><title>Treue Kunden</title>"
+            "<meta name='generator' content='WordPress 6.4'>"
+            "<meta property='og:type' content='article'></head><body class='single-post'>"
+            f"{popup}</div><article class='post'><h1 class='entry-title'>Treue Kunden</h1>"
+            f"<section class='{cls}'>{ARTICLE[:400]}</section></article></body></html>"
+        )
+        post = parse_page("https://blog.example/2023/10/treue/", html.encode()).post
+        assert post is not None
+        assert post.text.startswith("Absatz 0"), cls

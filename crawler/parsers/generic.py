@@ -19,7 +19,9 @@ SELECTORS = PostSelectors(
         " .article-content, .article-body, .entry-body, .post-entry, .blog-post-content,"
         " .entrytext, .entry-text, .the-content, .post-text, .story-content, #story,"
         " .et_pb_post_content, .elementor-widget-theme-post-content, #mvp-content-main,"
-        " .td-post-content, .entry, td.eMessage, .elementor-text-editor"
+        " .td-post-content, .entry, td.eMessage, .elementor-text-editor,"
+        # the same names spelt with underscores, and a theme's prefix before them
+        " .post_content, .entry_content, .article_content, [class*=-entry-content]"
     ),
     author=(
         ".p-author .p-name, .p-author, [rel=author], .author .fn, .byline .author,"

@@ -25,7 +25,9 @@ SELECTORS = PostSelectors(
         ".et_pb_post_content, .elementor-widget-theme-post-content, #mvp-content-main,"
         " .td-post-content, .entry-content, .wp-block-post-content, .post-content, .entrytext,"
         " .the-content, .post-entry, .postentry, .storycontent, .entry, .post-body, #story,"
-        " .elementor-text-editor"
+        " .elementor-text-editor,"
+        # the same names spelt with underscores, and a theme's prefix before them
+        " .post_content, .entry_content, [class*=-entry-content]"
     ),
     author=(
         ".byline .author a, .byline .fn, .author.vcard a, .entry-meta .author,"
