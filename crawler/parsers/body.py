@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from crawler.parsers.select import Node, inside, select
+from crawler.parsers.select import Node, inside
 
 OTHER_POSTS = (
     "#mvp-post-add-wrap, .et_pb_posts, .vcex-post-type-grid, .related-posts, .jp-relatedposts,"
@@ -234,18 +234,14 @@ LEAD_NAMES = {
     "French": ("chapo", "chapeau"),
     "Italian": ("sommario",),
 }
-LEAD_ABOVE = ", ".join(
-    f".{name}, [class*=-{name}], [class*=__{name}]"
-    for names in LEAD_NAMES.values()
-    for name in names
-)
+LEAD_WORDS = tuple(name for names in LEAD_NAMES.values() for name in names)
+LEAD_PARTS = tuple(f"{sep}{name}" for name in LEAD_WORDS for sep in ("-", "__"))
 # Cookie and privacy consent dialogs: blocks of prose that are never the post, wherever the
-# page puts them (Borlabs, Complianz, Cookiebot, GDPR plugins and the like).
-CONSENT = (
-    "[id*=cookie], [class*=cookie], [id*=Cookie], [class*=Cookie], [id*=consent],"
-    " [class*=consent], [id*=gdpr], [class*=gdpr], [class*=cmplz], [id*=cmplz], [id*=borlabs],"
-    " [class*=borlabs], [id*=usercentrics], [class*=privacy-popup], [id*=privacy-popup]"
-)
+# page puts them (Borlabs, Complianz, Cookiebot, Usercentrics, GDPR plugins and the like),
+# found by what their class or id holds.
+CONSENT_PARTS = (
+    "cookie", "consent", "gdpr", "cmplz", "borlabs", "usercentrics", "privacy-popup",
+)  # fmt: skip
 DENSE_CHILDREN = frozenset(("p",))
 # Script-rendered themes (styled-components and the like) write paragraphs as <div>s that
 # hold only text and inline markup; they count as paragraphs too.
@@ -298,15 +294,32 @@ def not_wrapping(doc: Node, elements: Iterable[Node]) -> set[Node]:
     }
 
 
+def _consent_dialog(node: Node) -> bool:
+    """An element named for consent that holds no heading or article of the page (a
+    plugin's state class on a wrapper around the page, `<div class="cookies-accepted">`,
+    makes no dialog)."""
+    if not isinstance(node.tag, str) or node.tag in ("html", "body"):
+        return False
+    held = f"{node.get('id') or ''} {node.get('class') or ''}".lower()
+    if not any(part in held for part in CONSENT_PARTS):
+        return False
+    return next(node.iter("h1", "article", "main"), None) is None
+
+
+def in_consent(el: Node) -> bool:
+    """Whether the element is (inside) a cookie or privacy consent dialog (`CONSENT_PARTS`)."""
+    return any(_consent_dialog(node) for node in (el, *el.iterancestors()))
+
+
 def consent_dialogs(doc: Node) -> set[Node]:
-    """The page's cookie and privacy consent dialogs (`CONSENT`), not an element of that
-    name around the content (`<div class="cookies-accepted">` around the whole page, which
-    holds the post's heading or its article)."""
-    return {
-        el
-        for el in select(doc, CONSENT)
-        if el.tag not in ("html", "body") and next(el.iter("h1", "article", "main"), None) is None
-    }
+    """The page's consent dialogs, for the fallback that measures every block."""
+    return {el for el in doc.iter() if _consent_dialog(el)}
+
+
+def lead_named(el: Node) -> bool:
+    """Whether the element's class names it a lead (`LEAD_NAMES`)."""
+    names = (el.get("class") or "").split()
+    return any(n in LEAD_WORDS or any(p in n for p in LEAD_PARTS) for n in names)
 
 
 def p_size(child: Node) -> int:

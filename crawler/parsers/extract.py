@@ -15,11 +15,12 @@ from crawler.archive.model import PageKind, ParsedPage, Post
 from crawler.parsers.body import (
     ENLARGE_HINT,
     LEAD,
-    LEAD_ABOVE,
     OTHER_POSTS,
     before_site_footer,
     consent_dialogs,
     densest_block,
+    in_consent,
+    lead_named,
     not_text,
     trailing_link,
 )
@@ -224,7 +225,6 @@ class Extractor:
     notes: list[str] = field(default_factory=list)  # how fields were decided, for --debug
     entry: Node | None = None  # the post's own element, when the page has one
     title_el: Node | None = None
-    consent: set[Node] | None = None  # the page's consent dialogs, found once
 
     def run(self) -> ParsedPage:
         self.comment_items = select(self.doc, self.sel.comments.item)
@@ -372,7 +372,7 @@ class Extractor:
         for one in selector_list(self.sel.content):
             # Each selector's first match speaks for it; measuring every match costs more
             # than the whole rest of the parse on large pages.
-            el = next(ordered(root, one, exclude), None)
+            el = next((m for m in ordered(root, one, exclude) if not in_consent(m)), None)
             if el is None:
                 continue
             size = len(el.text_content())
@@ -381,25 +381,37 @@ class Extractor:
             if best is None or size > best[0]:
                 best = (size, el)
         if first is None:
-            dense = densest_block(self.doc, self.comment_ids | self._consent())
+            dense = densest_block(self.doc, self.comment_ids | consent_dialogs(self.doc))
             return [dense] if dense is not None else []
         parent = first.getparent()
-        group = [el for el in ordered(root, first_sel, exclude) if el.getparent() is parent]
+        group = [
+            el
+            for el in ordered(root, first_sel, exclude)
+            if el.getparent() is parent and not in_consent(el)
+        ]
         group_size = sum(len(el.text_content()) for el in group)
         if best is not None and best[0] > 3 * group_size + 200 and not inside(first, {best[1]}):
             return [best[1]]
         return group
 
     def _not_body(self) -> set[Node]:
-        """What a body selector must not pick: comments, chrome, other posts, consent dialogs."""
-        return (
-            self.comment_ids | self._chrome() | set(select(self.doc, OTHER_POSTS)) | self._consent()
-        )
+        """What a body selector must not pick: comments, chrome, other posts (and consent
+        dialogs, `in_consent`, asked of the few elements a selector finds)."""
+        return self.comment_ids | self._chrome() | set(select(self.doc, OTHER_POSTS))
 
-    def _consent(self) -> set[Node]:
-        if self.consent is None:
-            self.consent = consent_dialogs(self.doc)
-        return self.consent
+    def _lead_above(
+        self, root: Node, title: Node, blocks: list[Node], marks: set[Node]
+    ) -> Node | None:
+        """The first element named as a lead between the post's title and its text."""
+        first, started = blocks[0], False
+        for el in root.iter():
+            if el is first:
+                return None
+            if el is title:
+                started = True
+            elif started and isinstance(el.tag, str) and lead_named(el) and not inside(el, marks):
+                return el
+        return None
 
     def _comments_status(self, comments: tuple[object, ...]) -> str | None:
         """ "external" when a script service holds the comments, "closed", "complete", or None
@@ -501,8 +513,7 @@ class Extractor:
         text = ENLARGE_HINT.sub("", text)
         lead = first_match(root, LEAD, self.comment_ids) if root is not self.doc else None
         if lead is None and blocks and title_el is not None:
-            above = list(ordered(root, LEAD_ABOVE, self.comment_ids | set(skip)))
-            lead = next(iter(_between(root, title_el, blocks, above)), None)
+            lead = self._lead_above(root, title_el, blocks, self.comment_ids | set(skip))
         # A standfirst above the body (a theme's entry-excerpt lead paragraph) is the post's text.
         intro = html_to_text(lead) if lead is not None and not inside(lead, set(blocks)) else ""
         intro = "\n\n".join(p for p in intro.split("\n\n") if p and not not_text(p))
