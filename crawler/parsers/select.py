@@ -7,10 +7,13 @@ first selector that finds anything wins.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import TypeAlias
 
+from cssselect import HTMLTranslator
+from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
@@ -27,9 +30,38 @@ def compiled(selector: str) -> CSSSelector:
     return CSSSelector(selector, translator="html")
 
 
+PREFIX = "descendant-or-self::"
+STEP = re.compile(r"([a-z][a-z0-9]*|\*)(\[.*\])?", re.DOTALL)
+
+
+@lru_cache(maxsize=256)
+def one_pass(selector: str) -> Callable[[Node], list[Node]]:
+    """A comma list as one XPath: its single-step selectors (a tag and conditions: `.a`,
+    `div#b`, `[class*=c]`) joined into one predicate, so libxml2 walks the tree once for
+    all of them (the plain union walks it once per selector); others joined by union."""
+    translator = HTMLTranslator()
+    tests, steps = [], []
+    for one in selector_list(selector):
+        xpath = translator.css_to_xpath(one, prefix=PREFIX)
+        step = xpath[len(PREFIX) :]
+        m = STEP.fullmatch(step)
+        single = m is not None and not any(x in step for x in ("::", "/", "position()"))
+        if m is None or not single or (m.group(2) or "[").count("[") != 1:
+            steps.append(xpath)
+            continue
+        tag, conditions = m.groups()
+        parts = ([] if tag == "*" else [f"self::{tag}"]) + (
+            [conditions[1:-1]] if conditions else []
+        )
+        tests.append(" and ".join(f"({p})" for p in parts) or "true()")
+    if tests:
+        steps.insert(0, f"{PREFIX}*[{' or '.join(f'({t})' for t in tests)}]")
+    return etree.XPath(" | ".join(steps))  # type: ignore[no-any-return]
+
+
 def select(root: Node, selector: str) -> list[Node]:
     """Every match of a comma list in document order (root itself excluded)."""
-    return [el for el in compiled(selector)(root) if el is not root]
+    return [el for el in one_pass(selector)(root) if el is not root]
 
 
 def inside(el: Node, marks: set[Node]) -> bool:
