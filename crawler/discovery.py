@@ -97,9 +97,17 @@ class Discovery:
         yield Request(url, callback=self.parse_sitemap, errback=self.ignore, priority=PRIORITY)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        sitemap = sources.read_sitemap(_gunzipped(response.body))
+        body = _gunzipped(response.body)
+        sitemap = sources.read_sitemap(body)
         if sitemap is None:
-            if response.status == 200 and response.url.endswith((".xml", ".xml.gz")):
+            # The sitemaps protocol takes RSS and Atom feeds as sitemaps too (Nikola's index
+            # names a feed per author and tag): their items are leads, not a complete list.
+            feed = sources.read_feed(body, response.url) if response.status == 200 else None
+            if feed is not None:
+                for lead in feed:
+                    if same_site(lead.url, self.site) and not is_trap(lead.url):
+                        self.add_lead(lead, complete=False)
+            elif response.status == 200 and response.url.endswith((".xml", ".xml.gz")):
                 self.count("broken sitemap")
             return
         if sitemap.is_index:

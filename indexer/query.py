@@ -9,6 +9,7 @@ query tree with the search (`restricted`).
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -27,7 +28,8 @@ from whoosh.qparser import (
 )
 
 from crawler.archive.errors import QueryError
-from indexer.analysis import fast_terms
+from indexer.analysis import fast_terms, german_stem
+from indexer.inflection import other_forms
 from indexer.schema import TEXT_FIELDS
 from indexer.segments.scoring import DateRange
 from indexer.writer import utc_naive
@@ -168,39 +170,108 @@ def _exact_phrases(text: str, scope: Scope) -> str:
 # A post that has a word only inside compounds counts this much of a post with the word
 # itself, so exact matches rank first ("Unternehmen" above "Kleinunternehmen").
 COMPOUND_BOOST = 0.02
-MIN_HEAD = 4  # stems shorter than this ("tag", "bau") would match too much by their ending
+MIN_HEAD = 4  # stems shorter than this ("tag", "bau") match too much by their ending alone…
 MIN_MODIFIER = 3  # …and a compound puts at least three letters before its head
 MAX_COMPOUNDS = 64  # compounds per query word, most frequent first
+# A short head ("lad" of Laden, "dat" of Daten, "f" that Snowball leaves of "fest" at the
+# end of "Straßenfest") is taken only where the letters before it are a word of the field,
+# perhaps with a linking element (Kunde-n-daten, Geburt-s-tag): "Dorfladen" is a compound of
+# "Laden", "Salat" none of "lat". So many candidates are checked at most.
+MAX_SCANNED = 4096
+LINKS = ("", "s", "es", "n", "en", "e", "er", "ens")
+ENDINGS = ("", "e", "en", "es", "s", "er", "n")
 
 
 def with_compounds(q: wq.Query, reader: Any) -> wq.Query:
     """A German word also finds the compounds it ends: "Unternehmen" → "Kleinunternehmen".
 
-    German compounds put their head last; `heads_de` holds every German stem backwards,
-    so the stems ending in the word's stem are one prefix lookup away.
+    German compounds put their head last; `heads_de` holds every long German stem
+    backwards, so the stems ending in the word's stem are one prefix lookup away. The head
+    is looked up as Snowball stems it alone and as it stems it inside a compound.
     """
 
     def expand(node: wq.Query) -> wq.Query:
         if not (isinstance(node, wq.Term) and node.fieldname == "body_de"):
             return node
         stem = str(node.text)
-        if len(stem) < MIN_HEAD:
-            return node
-        backwards = stem[::-1]
-        found = [
-            term.decode("utf-8") if isinstance(term, bytes) else str(term)
-            for term in reader.expand_prefix("heads_de", backwards)
-        ]
-        longer = [t for t in found if len(t) >= len(stem) + MIN_MODIFIER]
+        longer = set()
+        for head in {stem, head_stem(stem)}:
+            if not head or (head == stem and len(stem) < MIN_MODIFIER):
+                continue
+            short = len(head) < MIN_HEAD
+            found = reader.expand_prefix("heads_de", head[::-1])
+            for term in itertools.islice(found, MAX_SCANNED if short else None):
+                t = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+                if len(t) < len(head) + MIN_MODIFIER or t == stem[::-1]:
+                    continue
+                if short and not _compound_of(t[::-1], head, stem, reader):
+                    continue
+                longer.add(t)
         if not longer:
             return node
-        if len(longer) > MAX_COMPOUNDS:
-            longer.sort(key=lambda t: -reader.doc_frequency("heads_de", t))
-            longer = longer[:MAX_COMPOUNDS]
-        heads = [wq.Term("heads_de", t, boost=COMPOUND_BOOST * node.boost) for t in longer]
+        chosen = sorted(longer)
+        if len(chosen) > MAX_COMPOUNDS:
+            chosen.sort(key=lambda t: -reader.doc_frequency("heads_de", t))
+            chosen = chosen[:MAX_COMPOUNDS]
+        heads = [wq.Term("heads_de", t, boost=COMPOUND_BOOST * node.boost) for t in chosen]
         return wq.Or([node, *heads])
 
     return q.accept(expand)
+
+
+def _compound_of(compound: str, head: str, stem: str, reader: Any) -> bool:
+    """Whether a stem ending in a short head is that head behind a word of the field."""
+    modifier = compound[: len(compound) - len(head)]
+    if head != stem:
+        # "f" is what Snowball leaves of "fest" only at the end of a word "…fest(e)": the
+        # compound's own spelling (the unstemmed field) says whether it was one.
+        if german_stem(modifier + stem) != compound:
+            return False
+        if any(("exact", modifier + stem + e) in reader for e in ENDINGS):
+            return True
+    for link in LINKS:
+        if modifier.endswith(link):
+            base = modifier[: len(modifier) - len(link)]
+            if len(base) >= MIN_MODIFIER and ("body_de", german_stem(base)) in reader:
+                return True
+    return False
+
+
+# A post that has another inflected form of a word (zeigt, gezeigt for "zeigen") counts
+# this much of one with the form's own stem.
+INFLECTION_BOOST = 0.5
+GERMAN_FIELDS = frozenset(("body_de", "comments_de"))
+
+
+def with_inflections(q: wq.Query, reader: Any) -> wq.Query:
+    """A German word also finds its inflected forms that have other stems: a verb's
+    person, past and participle (zeigt, zeigte, gezeigt; gibt, gab, gegeben), a loanword's
+    plural (Fotos, Firmen); see indexer/inflection.py. Only stems the field holds."""
+
+    def expand(node: wq.Query) -> wq.Query:
+        if not (isinstance(node, wq.Term) and node.fieldname in GERMAN_FIELDS):
+            return node
+        stem = str(node.text)
+        more = sorted(s for s in other_forms(stem) if (node.fieldname, s) in reader)
+        if not more:
+            return node
+        boost = INFLECTION_BOOST * node.boost
+        return wq.Or([node, *(wq.Term(node.fieldname, s, boost=boost) for s in more)])
+
+    return q.accept(expand)
+
+
+# Letters before a word that put Snowball's regions (R1, R2) where a compound's modifier
+# would: the stemmer strips more from a long word than from a short one ("Meldung" stays
+# "meldung", "Rückmeldung" becomes "ruckmeld"), so a head is also looked up as it is
+# stemmed at the end of a compound.
+MODIFIER = "baba"
+
+
+def head_stem(stem: str) -> str:
+    """How a German stem is stemmed when it ends a compound ("meldung" → "meld")."""
+    inside = german_stem(MODIFIER + stem)
+    return inside[len(MODIFIER) :] if inside.startswith(MODIFIER) else stem
 
 
 _ALIASES = frozenset(a for names in FIELD_ALIASES.values() for a in names)

@@ -42,7 +42,14 @@ from indexer.highlight import (
     note_matched_terms,
     note_ranked_terms,
 )
-from indexer.query import Filters, Scope, parse_query, restricted, with_compounds
+from indexer.query import (
+    Filters,
+    Scope,
+    parse_query,
+    restricted,
+    with_compounds,
+    with_inflections,
+)
 from indexer.schema import is_current
 from indexer.segments.columns import UNDATED
 from indexer.segments.scoring import Ranking, dated_docs, facet_counts, top_docs
@@ -126,7 +133,7 @@ def search_ids(archive: Path, text: str, *, filters: Filters | None = None) -> l
     ix = open_index(archive)
     q = wq.Every() if text.strip() == "*" else parse_query(text, ix.schema)
     with reading(archive), ix.searcher() as searcher:
-        q = restricted(with_compounds(q, searcher.reader()), filters, searcher.reader())
+        q = restricted(_expanded(q, searcher.reader()), filters, searcher.reader())
         results = searcher.search(_for_whoosh(q), limit=None)
         return [hit["id"] for hit in results]
 
@@ -149,7 +156,7 @@ def search(
     q = parse_query(text, ix.schema, scope)  # 1
     with reading(archive), ix.searcher() as searcher:
         reader = searcher.reader()
-        q = restricted(with_compounds(q, reader), filters, reader)
+        q = restricted(_expanded(q, reader), filters, reader)
         limit = max(limit, 1)
         want = max(page, 1) * limit
         ranking = _ranked(q, searcher, sort, want) if ranker == "numpy" else None  # 2
@@ -198,13 +205,18 @@ def _suggestion(
     try:
         reader = searcher.reader()
         q = restricted(
-            with_compounds(parse_query(offered, searcher.schema, scope), reader), filters, reader
+            _expanded(parse_query(offered, searcher.schema, scope), reader), filters, reader
         )
     except QueryError:
         return None
     ranking = top_docs(q, searcher, 1)
     found = ranking.total if ranking is not None else len(searcher.search(_for_whoosh(q), limit=1))
     return offered if found else None
+
+
+def _expanded(q: wq.Query, reader: Any) -> wq.Query:
+    """A German word with the compounds it ends and its other inflected forms."""
+    return with_inflections(with_compounds(q, reader), reader)
 
 
 def _ranked(q: wq.Query, searcher: Any, sort: Sort, want: int) -> Ranking | None:

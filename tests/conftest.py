@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -99,6 +100,18 @@ def crawled_archive(sample_site: SampleSite, tmp_path_factory: pytest.TempPathFa
     return archive
 
 
+# Which test-bed sites this run brought up, and why the others could not start.
+TESTBED_RAN: dict[str, object] = {}
+TESTBED_MISSING: dict[str, str] = {}
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if TESTBED_RAN or TESTBED_MISSING:
+        terminalreporter.write_line(f"test bed sites that ran: {', '.join(TESTBED_RAN) or 'none'}")
+        for name, why in TESTBED_MISSING.items():
+            terminalreporter.write_line(f"test bed site not available: {name}: {why}")
+
+
 @pytest.fixture(scope="session")
 def testbed() -> Iterator[dict[str, dict[str, str]]]:
     """The real engines of tests/testbed on loopback: started here unless already running."""
@@ -108,6 +121,8 @@ def testbed() -> Iterator[dict[str, dict[str, str]]]:
     sites = up()
     problems_file = STATE / "problems.json"
     problems = json.loads(problems_file.read_text()) if problems_file.exists() else {}
+    TESTBED_RAN.update(sites)
+    TESTBED_MISSING.update(problems)
     sites = {**sites, **{f"!{name}": {"problem": why} for name, why in problems.items()}}
     yield sites
     if not was_running and not os.environ.get("BLOGARCHIVE_KEEP_TESTBED"):

@@ -73,3 +73,39 @@ def test_a_raw_page_in_a_log_line_shows_its_size_and_type_never_its_bytes() -> N
     shown = repr(item)
     assert "Leserpost" not in shown
     assert f"{len(secret)} bytes of text/html" in shown
+
+
+def _c(cid: str, hour: int | None, parent: str | None = None) -> Comment:
+    at = datetime(2011, 3, 14, hour, tzinfo=UTC) if hour is not None else None
+    return Comment(id=cid, text=cid, parent_id=parent, published=at)
+
+
+def test_thread_order_is_one_whatever_the_page_order() -> None:
+    from crawler.archive.model import thread_order
+
+    # Newest comment first on the page (WordPress's "desc"), replies under their parent.
+    page = [_c("30", 9), _c("20", 5), _c("21", 6, "20"), _c("10", 1), _c("11", 8, "10")]
+    assert [c.id for c in thread_order(page)] == ["10", "11", "20", "21", "30"]
+    assert thread_order(thread_order(page)) == thread_order(page)
+
+
+def test_thread_order_keeps_the_page_order_of_replies_and_of_undated_siblings() -> None:
+    from crawler.archive.model import thread_order
+
+    # A theme that shows threads two deep puts a deeper reply ("13", answering "12") after
+    # its own parent at the last level: the page's order, not the dates, says where it goes.
+    page = [_c("1", 1), _c("12", 3, "1"), _c("13", 9, "1"), _c("14", 5, "1")]
+    assert [c.id for c in thread_order(page)] == ["1", "12", "13", "14"]
+    assert [c.id for c in thread_order(page, replies_by_date=True)] == ["1", "12", "14", "13"]
+    undated = [_c("b", None), _c("a", 2)]
+    assert [c.id for c in thread_order(undated)] == ["b", "a"]
+
+
+def test_thread_order_numbers_comments_of_the_same_second_and_loses_none() -> None:
+    from crawler.archive.model import thread_order
+
+    same = [_c("404", 7), _c("403", 7), _c("9", 7)]
+    assert [c.id for c in thread_order(same)] == ["9", "403", "404"]
+    # A cycle of parents and a repeated id (a hostile page): every comment stays.
+    odd = [_c("x", 1, "y"), _c("y", 2, "x"), _c("z", 3), _c("z", 4)]
+    assert sorted(c.id for c in thread_order(odd)) == ["x", "y", "z", "z"]

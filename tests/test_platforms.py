@@ -156,3 +156,67 @@ def test_promotional_lead_ins_are_not_post_text() -> None:
     post = parse_page("https://b.example/t/", html).post
     assert post is not None
     assert post.text == "Der eigentliche Text."
+
+
+WP_FLATTENED = """<html><head><title>Flyer</title></head><body><article class="post">
+<h1 class="entry-title">Flyer</h1><div class="entry-content"><p>{text}</p></div></article>
+<ol class="commentlist">
+<li id="comment-12" class="comment depth-1"><div class="comment-body"><p>Erster</p></div>
+<ol class="children">
+<li id="comment-15" class="comment depth-2"><div class="comment-body"><p>Antwort</p></div>
+</li></li>
+<li id="comment-17" class="comment depth-2"><div class="comment-body"><p>Tiefer</p></div>
+</li></ol></li>
+<li id="comment-13" class="comment depth-1"><div class="comment-body"><p>Zweiter</p></div></li>
+</ol></body></html>"""
+
+
+def test_a_reply_whose_nesting_the_markup_lost_answers_the_last_comment_a_level_up() -> None:
+    # WordPress closes an item it never opened where a theme shows threads only so deep;
+    # the depth-N class it writes on every comment still says where the reply belongs.
+    post = parse_page("https://blog.example/flyer/", WP_FLATTENED.format(text="Text " * 60)).post
+    assert post is not None
+    parents = {c.id: c.parent_id for c in post.comments}
+    assert parents == {"12": None, "15": "12", "17": "12", "13": None}
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<div class="comments utterances-container"></div>',  # NexT
+        '<script class="next-config" data-name="giscus" type="application/json">{}</script>',
+        '<section id="comments"><div id="disqus_thread"></div></section>',
+        '<div id="isso-thread"></div>',
+        '<div id="waline"></div><script src="/js/waline.js"></script>',
+    ],
+)
+def test_comments_a_script_service_loads_are_external(markup: str) -> None:
+    page = (
+        '<html><head><title>Post</title></head><body><article class="post">'
+        '<h1 class="entry-title">Post</h1><time datetime="2020-01-02T10:00:00+01:00">2.1.</time>'
+        f'<div class="entry-content"><p>{"Text " * 60}</p></div></article>{markup}</body></html>'
+    )
+    post = parse_page("https://blog.example/post/", page).post
+    assert post is not None and post.comments_status == "external"
+
+
+def test_a_word_that_only_contains_a_service_name_is_no_comment_service() -> None:
+    page = (
+        '<html><head><title>Post</title></head><body><article class="post">'
+        '<h1 class="entry-title">Post</h1><time datetime="2020-01-02T10:00:00+01:00">2.1.</time>'
+        f'<div class="entry-content dissolve"><p>{"Isso é delivered. " * 30}</p></div>'
+        "</article></body></html>"
+    )
+    post = parse_page("https://blog.example/post/", page).post
+    assert post is not None and post.comments_status != "external"
+
+
+def test_a_short_static_page_in_a_content_element_is_archived_as_a_page() -> None:
+    page = (
+        '<html><head><title>Über uns | Werkstatt</title></head><body><div class="main-inner">'
+        '<h1 class="post-title">Über uns</h1><div class="post-body"><p>Werkstatt Marketing ist'
+        " ein Blog für kleine Unternehmen.</p></div></div></body></html>"
+    )
+    parsed = parse_page("https://blog.example/ueber-uns/", page)
+    assert parsed.kind == "page" and parsed.post is not None
+    assert "kleine Unternehmen" in parsed.post.text

@@ -80,6 +80,60 @@ class Comment:
         )
 
 
+def thread_order(
+    comments: tuple[Comment, ...] | list[Comment], *, replies_by_date: bool = False
+) -> tuple[Comment, ...]:
+    """Comments as a thread reads: top comments by date, each followed by its replies.
+
+    One order whatever the blog's settings (newest page first, newest comment first), so an
+    archive of the same discussion is the same record. Replies keep the page's order: a
+    theme that shows threads only so deep puts deeper replies after their own parent at the
+    last level, which their dates would scramble (`replies_by_date` for sources with no page
+    order, such as export files). Where one of the siblings has no date, the page's order
+    stands; a reply whose parent is not among them is a top comment, and comments caught in
+    a cycle of parents (a hostile page) come last, as found.
+    """
+    ids = {c.id for c in comments}
+    children: dict[str | None, list[tuple[int, Comment]]] = {}
+    for index, c in enumerate(comments):
+        parent = c.parent_id if c.parent_id in ids and c.parent_id != c.id else None
+        children.setdefault(parent, []).append((index, c))
+
+    def ordered(
+        siblings: list[tuple[int, Comment]], by_date: bool = True
+    ) -> list[tuple[int, Comment]]:
+        if by_date and all(c.published for _, c in siblings):
+            # Comments written in the same second: engines number them as they come.
+            return sorted(
+                siblings,
+                key=lambda ic: (
+                    _stamp(ic[1].published),
+                    int(ic[1].id) if ic[1].id.isdigit() and len(ic[1].id) < 19 else -1,
+                    ic[0],
+                ),
+            )
+        return siblings
+
+    out: list[Comment] = []
+    placed: set[int] = set()  # by position: ids are other people's data and may repeat
+    stack = list(reversed(ordered(children.get(None, []))))
+    while stack:
+        index, c = stack.pop()
+        if index in placed:
+            continue
+        placed.add(index)
+        out.append(c)
+        stack.extend(reversed(ordered(children.get(c.id, []), replies_by_date)))
+    out.extend(c for index, c in enumerate(comments) if index not in placed)
+    return tuple(out)
+
+
+def _stamp(at: datetime | None) -> float:
+    if at is None:
+        return 0.0
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).timestamp()
+
+
 @dataclass(frozen=True, slots=True)
 class MediaRef:
     """An image that belongs to a post: the file the archive keeps for it (`picture`)."""

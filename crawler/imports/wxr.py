@@ -24,7 +24,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from crawler.archive.model import Comment, MediaRef, Post
+from crawler.archive.model import Comment, MediaRef, Post, thread_order
 from crawler.archive.store import Store
 from crawler.imports.wp_content import html_and_text, shown_post
 from crawler.imports.xmlfile import BadExport, elements, local, text
@@ -331,26 +331,8 @@ def _comments(elements_: list[etree._Element]) -> tuple[Comment, ...]:
 
 
 def threads(comments: list[Comment]) -> Iterator[Comment]:
-    """Comments in thread order: each top comment by date, its replies after it by date."""
-    children: dict[str | None, list[Comment]] = {}
+    """Comments in thread order (`thread_order`), each id once: an export names a comment once."""
+    first: dict[str, Comment] = {}
     for comment in comments:
-        children.setdefault(comment.parent_id, []).append(comment)
-
-    def when(comment: Comment) -> tuple[float, int]:
-        at = comment.published
-        stamp = (at if at.tzinfo else at.replace(tzinfo=UTC)).timestamp() if at else 0.0
-        return stamp, int(comment.id) if comment.id.isdigit() else 0
-
-    seen: set[str] = set()
-    stack = sorted(children.get(None, []), key=when, reverse=True)
-    while stack:
-        comment = stack.pop()
-        if comment.id in seen:
-            continue
-        seen.add(comment.id)
-        yield comment
-        stack.extend(sorted(children.get(comment.id, []), key=when, reverse=True))
-    for comment in comments:  # replies in a circle reach no top comment: kept, at the end
-        if comment.id not in seen:
-            seen.add(comment.id)
-            yield comment
+        first.setdefault(comment.id, comment)
+    yield from thread_order(list(first.values()), replies_by_date=True)

@@ -12,20 +12,22 @@ from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from crawler.archive.errors import ParseError
-from crawler.archive.model import ParsedPage, Post
+from crawler.archive.model import ParsedPage, Post, thread_order
 from crawler.parsers import (
     blogger,
     generic,
     ghost,
+    hexo,
     hugo,
     jekyll,
     medium,
+    nikola,
     pelican,
     serendipity,
     wordpress,
 )
 from crawler.parsers.decode import decode_html, looks_binary
-from crawler.parsers.extract import Extractor
+from crawler.parsers.extract import Extractor, names_a_comment_service
 from crawler.parsers.meta import PageMeta, page_meta
 
 # Tried in order; generic matches everything and comes last.
@@ -38,6 +40,8 @@ PLATFORMS: dict[str, ModuleType] = {
     "jekyll": jekyll,
     "hugo": hugo,
     "pelican": pelican,
+    "hexo": hexo,
+    "nikola": nikola,
     "generic": generic,
 }
 
@@ -100,7 +104,9 @@ def parse_page(
     doc = parse_html(body, content_type)
     meta = page_meta(doc)
     name = platform if platform in PLATFORMS else detect(doc, meta)
-    return Extractor(url, doc, meta, PLATFORMS[name].SELECTORS, name, date).run()
+    extractor = Extractor(url, doc, meta, PLATFORMS[name].SELECTORS, name, date)
+    extractor.maybe_external = names_a_comment_service(body)
+    return extractor.run()
 
 
 def parse_post(url: str, body: bytes | str, **kwargs: object) -> Post:
@@ -130,4 +136,4 @@ def merge_comment_pages(post: Post, pages: list[tuple[int, Post]], first_no: int
         for ref in other.media:  # images in the comments of other comment pages
             if ref.role == "comment":
                 media.setdefault(ref.url, ref)
-    return post.with_(comments=tuple(comments), media=tuple(media.values()))
+    return post.with_(comments=thread_order(comments), media=tuple(media.values()))

@@ -322,6 +322,11 @@ def lead_named(el: Node) -> bool:
     return any(n in LEAD_WORDS or any(p in n for p in LEAD_PARTS) for n in names)
 
 
+def paragraph_text(block: Node) -> int:
+    """How much text a block holds in its own paragraphs (as densest_block measures it)."""
+    return sum(max(p_size(c), div_paragraph_size(c)) for c in block)
+
+
 def p_size(child: Node) -> int:
     return len(child.text_content()) if child.tag in DENSE_CHILDREN else 0
 

@@ -114,6 +114,7 @@ def extract_comments(
     }
     members = everything - inner
     out: dict[str, Comment] = {}
+    last_at: dict[int, str] = {}  # the latest comment seen at each thread depth
     for el in items:
         cid = ids[el]
         if el in inner or cid in out:
@@ -121,8 +122,24 @@ def extract_comments(
         parent = next((ids[p] for p in el.iterancestors() if p in members), None)
         scope = _Scope(el, members)
         parent = parent or _reply_target(scope, page_url)
+        depth = _depth(el)
+        if parent is None and depth and depth > 1:
+            # WordPress's comment_class says how deep a reply sits ("depth-2"): where the
+            # markup's nesting got lost (a theme showing threads only so deep closes lists it
+            # never opened), the reply answers the last comment one level up.
+            parent = last_at.get(depth - 1)
+        if depth:
+            last_at[depth] = cid
         out[cid] = _one_comment(scope, cid, parent, sel, meta.lang, page_url, relative_base)
     return tuple(c for c in out.values() if c.text or c.author)
+
+
+DEPTH_CLASS = re.compile(r"(?:^|\s)depth-(\d{1,2})(?:\s|$)")
+
+
+def _depth(el: Node) -> int | None:
+    m = DEPTH_CLASS.search(el.get("class") or "")
+    return int(m.group(1)) if m else None
 
 
 def _reply_target(scope: _Scope, page_url: str) -> str | None:

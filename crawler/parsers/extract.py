@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from crawler.archive.model import PageKind, ParsedPage, Post
+from crawler.archive.model import PageKind, ParsedPage, Post, thread_order
 from crawler.parsers.body import (
     ENLARGE_HINT,
     LEAD,
@@ -22,6 +22,7 @@ from crawler.parsers.body import (
     in_consent,
     lead_named,
     not_text,
+    paragraph_text,
     trailing_link,
 )
 from crawler.parsers.comments import DEFAULT as DEFAULT_COMMENTS
@@ -50,16 +51,40 @@ META_LINES = (
     " .byline, .meta, .post-date, .postdate, .date-header, .date, .dateline, .author, small,"
     " h1 + p"
 )
-# Comment services that load by script: the page holds none of the comments.
-EXTERNAL_COMMENTS = (
-    "#disqus_thread, script[src*='disqus.com'], .fb-comments, #commento, .utterances,"
-    " giscus-widget, script[src*='giscus.app'], script[src*='utteranc.es'], [id^=hyvor-talk],"
-    " #isso-thread, script[src*='remark42'], #cusdis_thread"
+# Comment services a page loads by script in the reader's browser: the comments are not in
+# the page. Themes name their placeholders after the service (#disqus_thread,
+# .utterances-container, #isso-thread, #waline; LiveRe's #lv-container) or load its script,
+# or configure it in a JSON block named after it (NexT's script.next-config[data-name=...]).
+COMMENT_SERVICES = (
+    "disqus", "utterances", "giscus", "commento", "remark42", "cusdis", "hyvor", "valine",
+    "waline", "twikoo", "gitalk", "lv-container", "artalk", "hashover", "graphcomment",
+    "fb-comments", "fastcomments", "talkyard",
+)  # fmt: skip
+EXTERNAL_COMMENTS = ", ".join(
+    f"[id*={name}], [class*={name}], script[src*={name}], script[data-name={name}]"
+    for name in COMMENT_SERVICES
+) + (
+    # names too short to look for inside others ("isso" is in "dissolve")
+    ", #isso-thread, script[data-isso], giscus-widget, script[src*='utteranc.es']"
 )
+# Whether a page's source names a service at all: a byte search costs far less than asking
+# every element of the tree, and most pages name none.
+NAMES_A_SERVICE = re.compile(
+    "|".join([*COMMENT_SERVICES, "isso-thread", "data-isso", "utteranc"]).encode(), re.IGNORECASE
+)
+
+
+def names_a_comment_service(source: bytes | str) -> bool:
+    """False only when the page's source names no script comment service (UTF-16 and other
+    encodings that spread ASCII over two bytes cannot be searched this way: True)."""
+    raw = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
+    return b"\x00" in raw[:4096] or NAMES_A_SERVICE.search(raw) is not None
+
+
 COMMENT_FORM = "#respond, #commentform, form.comment-form, #comment-form, .comment-respond"
 COMMENTS_CLOSED = re.compile(
-    r"(Kommentare (sind )?geschlossen|Kommentarfunktion (ist )?(deaktiviert|geschlossen)"
-    r"|Comments are closed|Comments closed)",
+    r"(Kommentare\s+(sind\s+)?geschlossen|Kommentarfunktion\s+(ist\s+)?(deaktiviert|geschlossen)"
+    r"|Comments\s+are\s+closed|Comments\s+closed)",
     re.I,
 )
 PUBLISHED_META = (
@@ -137,6 +162,8 @@ class PostSelectors:
     external_comments: bool = False
     # Markup found only on an engine's static pages (About, Impressum), not on its posts.
     page_marker: str = ""
+    # Markup found only on an engine's listings (archives by year, tag indexes).
+    listing_marker: str = ""
     # Prefixes an engine puts before the titles of protected posts ("Protected: ").
     title_prefixes: tuple[str, ...] = ()
 
@@ -166,6 +193,7 @@ NOT_PUBLISHED = re.compile(r"comment|event|expir|valid|birth")
 # update ("last-updated", "entry-updated"). A bare hAtom "updated" is not enough: themes put
 # it on the publication date too.
 MODIFIED = re.compile(r"datemodified|dateupdated|modif|[\w-][-_]updated|last.?updated")
+SHORT_BODY = 600  # characters: a body this short is checked against the densest block
 MONTH_ONLY = re.compile(r"^\d{4}(-\d{2})?$")
 # Headings a theme marks as the entry's own title (microformats, schema.org, theme classes).
 MARKED_TITLE = (
@@ -225,6 +253,7 @@ class Extractor:
     notes: list[str] = field(default_factory=list)  # how fields were decided, for --debug
     entry: Node | None = None  # the post's own element, when the page has one
     title_el: Node | None = None
+    maybe_external: bool = True  # the source names a script comment service (or may)
 
     def run(self) -> ParsedPage:
         self.comment_items = select(self.doc, self.sel.comments.item)
@@ -242,7 +271,10 @@ class Extractor:
             return ParsedPage(kind=kind, links=links)
         post_url = cp[0] if cp else self.permalink or sane_canonical(self.url, self.meta.canonical)
         post = self._post(root, title, title_el, kind, post_url)
-        post = post.with_(comments_status=self._comments_status(post.comments))
+        post = post.with_(
+            comments=thread_order(post.comments),
+            comments_status=self._comments_status(post.comments),
+        )
         if self.guessed and post.published is None:
             # Nothing but layout said "post": without a date it is a static page.
             post = post.with_(kind="page")
@@ -322,6 +354,8 @@ class Extractor:
                 return kind
         if self.sel.page_marker and first_match(self.doc, self.sel.page_marker) is not None:
             return "page"
+        if self.sel.listing_marker and first_match(self.doc, self.sel.listing_marker) is not None:
+            return "listing"
         if m.ld_types & LISTING_TYPES and not m.article:
             return "listing"
         if m.article or m.og_type == "article":
@@ -351,11 +385,15 @@ class Extractor:
             return "post"
         if title and not entries and (self._has_body_text() or self._content_evidence()):
             return "post"  # no article markup at all, but a heading and a body of text
+        if title and not entries and self._content_evidence(minimum=40):
+            # A short static page (About, Impressum) in a theme's content element: a page,
+            # since nothing dates it; losing it would leave the archive quietly short.
+            return "page"
         return "other"
 
-    def _content_evidence(self) -> bool:
+    def _content_evidence(self, minimum: int = 200) -> bool:
         found = first_match(self.doc, self.sel.content, self.comment_ids)
-        return found is not None and len(found.text_content()) >= 200
+        return found is not None and len(found.text_content().strip()) >= minimum
 
     def _has_body_text(self) -> bool:
         block = densest_block(self.doc, self.comment_ids)
@@ -392,6 +430,17 @@ class Extractor:
         group_size = sum(len(el.text_content()) for el in group)
         if best is not None and best[0] > 3 * group_size + 200 and not inside(first, {best[1]}):
             return [best[1]]
+        if group_size < SHORT_BODY:
+            # A theme's body class on a teaser, a pop-up or a lead while the text sits in a
+            # page builder's own blocks: a block elsewhere with several times its paragraphs
+            # is the post.
+            dense = densest_block(self.doc, exclude | consent_dialogs(self.doc))
+            if (
+                dense is not None
+                and not any(inside(el, {dense}) or inside(dense, {el}) for el in group)
+                and paragraph_text(dense) > 3 * group_size + 400
+            ):
+                return [dense]
         return group
 
     def _not_body(self) -> set[Node]:
@@ -417,13 +466,17 @@ class Extractor:
         """ "external" when a script service holds the comments, "closed", "complete", or None
         when the page says nothing about comments."""
         if not comments and (
-            self.sel.external_comments or first_match(self.doc, EXTERNAL_COMMENTS) is not None
+            self.sel.external_comments
+            or (self.maybe_external and bool(select(self.doc, EXTERNAL_COMMENTS)))
         ):
             return "external"
-        if comments or first_match(self.doc, COMMENT_FORM) is not None:
+        # One walk of the tree for each list (select), not one for each of its selectors.
+        if comments or select(self.doc, COMMENT_FORM):
             return "complete"
-        closed = first_match(self.doc, ".comments-closed, .nocomments, p.no-comments")
-        if closed is not None or COMMENTS_CLOSED.search(text_of(self.doc.find("body"))):
+        body = self.doc.find("body")
+        if select(self.doc, ".comments-closed, .nocomments, p.no-comments") or (
+            body is not None and COMMENTS_CLOSED.search(body.text_content())
+        ):
             return "closed"
         return None
 

@@ -1,7 +1,7 @@
 """Bring the test bed's sites up or down, idempotently; only our own processes are touched.
 
 Usage: python -m tests.testbed [up|down|status]
-       [--only wp-block,wp-classic,wp-live,pelican,hugo,jekyll]
+       [--only wp-block,wp-classic,wp-live,pelican,hugo,jekyll,hexo,hexo-next,nikola]
 
 `up` installs what is missing (Debian packages need root), builds the corpus, starts each
 engine on its own loopback port, writes ground truth beside the state, and prints the URLs.
@@ -14,16 +14,27 @@ import shutil
 import sys
 import urllib.error
 import urllib.request
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from tests.testbed import static_sites, wordpress
+from tests.testbed import hexo, nikola, static_sites, wordpress
 from tests.testbed.corpus import build_corpus, load_posts, write_media
 from tests.testbed.procs import Unavailable, stop_recorded
 from tests.testbed.truth import static_truth, wordpress_truth, write_truth
 
 STATE = Path(__file__).resolve().parent.parent.parent / ".testbed"
-SITES = ("wp-block", "wp-classic", "wp-live", "pelican", "hugo", "jekyll")
+SITES = (
+    "wp-block",
+    "wp-classic",
+    "wp-live",
+    "pelican",
+    "hugo",
+    "jekyll",
+    "hexo",
+    "hexo-next",
+    "nikola",
+)
 
 
 def _alive(url: str) -> bool:
@@ -70,6 +81,9 @@ def up(state: Path = STATE, only: tuple[str, ...] = SITES) -> dict[str, Any]:
         ("pelican", static_sites.pelican_up),
         ("hugo", static_sites.hugo_up),
         ("jekyll", static_sites.jekyll_up),
+        ("hexo", partial(hexo.hexo_up, name="hexo")),
+        ("hexo-next", partial(hexo.hexo_up, name="hexo-next")),
+        ("nikola", nikola.nikola_up),
     ):
         if name not in only:
             continue
@@ -78,7 +92,8 @@ def up(state: Path = STATE, only: tuple[str, ...] = SITES) -> dict[str, Any]:
         except Unavailable as exc:
             problems[name] = str(exc)
             continue
-        records, urls = static_truth(posts, site["url"], name, media)
+        public = Path(str(site.pop("public"))) if "public" in site else None
+        records, urls = static_truth(posts, str(site["url"]), name, media, public)
         site["truth"] = str(write_truth(state, name, records, urls))
         sites[name] = site
     sites = {k: v for k, v in sites.items() if k in only}

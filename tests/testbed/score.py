@@ -3,7 +3,8 @@
 Usage: python -m tests.testbed.score TRUTH.jsonl EXPORT.jsonl [--json]
 
 Prints post recall and precision, title/author/date accuracy, tag and category F1, text token
-F1, comment precision and recall, reply-parent accuracy, and image recall and precision (each
+F1, comment precision and recall, reply-parent accuracy, how comments are held
+(`external`, where the truth says), and image recall and precision (each
 image of a post kept under its URL with the bytes of its file). URLs that must never be archived
 (drafts, private posts; from the `.urls.json` beside TRUTH) are counted as `forbidden`.
 """
@@ -36,6 +37,11 @@ def token_f1(a: str | None, b: str | None) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
+def _address(url: str) -> str:
+    """A static site serves a folder and its index.html as one page, and names either."""
+    return url[: -len("index.html")] if url.endswith("/index.html") else url
+
+
 def _instant(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
@@ -57,8 +63,8 @@ def load(path: Path) -> list[dict[str, Any]]:
 def score(
     truth: list[dict[str, Any]], export: list[dict[str, Any]], never: list[str] | None = None
 ) -> dict[str, float]:
-    want = {t["url"]: t for t in truth}
-    got = {e["url"]: e for e in export}
+    want = {_address(t["url"]): t for t in truth}
+    got = {_address(e["url"]): e for e in export}
     both = [u for u in want if u in got]
     posts = [u for u in both if want[u]["kind"] == "post"]
 
@@ -118,7 +124,15 @@ def score(
         "comment_precision": c_match / c_got if c_got else 1.0,
         "comment_recall": c_match / c_truth if c_truth else 1.0,
         "reply_parent": share(parents),
-        "forbidden": float(sum(1 for u in got if u in set(never or ()))),
+        # Where the truth says how a post's comments are held (a script-loaded service).
+        "comments_status": share(
+            [
+                got[u].get("comments_status") == want[u]["comments_status"]
+                for u in both
+                if "comments_status" in want[u]
+            ]
+        ),
+        "forbidden": float(sum(1 for u in got if u in {_address(n) for n in never or ()})),
     }
 
 

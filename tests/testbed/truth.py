@@ -94,13 +94,38 @@ def wordpress_truth(  # type: ignore[type-arg]
 
 
 def static_truth(  # type: ignore[type-arg]
-    posts: list[CPost], base: str, engine: str, files: Path | None = None
+    posts: list[CPost],
+    base: str,
+    engine: str,
+    files: Path | None = None,
+    public: Path | None = None,
 ) -> tuple[list[dict], dict]:
     out, never = [], []
     for post in posts:
         if post.password or post.status == "private":
             continue
-        if engine == "pelican":
+        over: dict[str, Any] = {}
+        if engine in ("hexo", "hexo-next"):
+            from tests.testbed.hexo import SITE_AUTHOR, hexo_post_url
+
+            if post.status == "draft":  # Hexo writes no page for it
+                continue
+            assert public is not None
+            url = hexo_post_url(base, public, post)
+            categories = post.leaf_categories
+            comments = []  # the themes load Disqus and utterances in the browser
+            if post.kind == "post":
+                # the themes show the site's author only
+                over = {"comments_status": "external", "author": SITE_AUTHOR}
+        elif engine == "nikola":
+            from tests.testbed.nikola import nikola_post_url
+
+            if post.status == "draft":  # left out of the site
+                continue
+            url = nikola_post_url(base, post)
+            categories = []  # bootblog4 shows a post's tags, never its category
+            comments = []
+        elif engine == "pelican":
             url = (
                 f"{base}pages/{post.slug}.html"
                 if post.kind == "page"
@@ -129,11 +154,14 @@ def static_truth(  # type: ignore[type-arg]
                 categories=categories if post.kind == "post" else [],
                 comments=comments,
                 media=images,
+                **over,
             )
         )
     if engine == "jekyll":  # minima lists every post on the home page: no pagination
         return out, {"not_posts": [base], "never": never}
-    pagination = f"{base}index2.html" if engine == "pelican" else f"{base}page/2/"
+    pagination = {"pelican": f"{base}index2.html", "nikola": f"{base}index-1.html"}.get(
+        engine, f"{base}page/2/"
+    )
     return out, {"not_posts": [base, pagination], "never": never}
 
 

@@ -16,6 +16,7 @@ from tests.testbed.procs import Unavailable, ensure_apt, free_port, run, stop_re
 PACKAGES = [
     "wordpress",
     "wordpress-theme-twentytwentyone",
+    "wordpress-theme-twentytwentytwo",  # switched to by the settings matrix
     "wordpress-theme-twentytwentythree",
     "mariadb-server",
     "apache2",
@@ -27,6 +28,7 @@ PACKAGES = [
 REQUIRED_FILES = [
     "/usr/share/wordpress/wp-load.php",
     "/usr/share/wordpress/wp-content/themes/twentytwentyone/style.css",
+    "/usr/share/wordpress/wp-content/themes/twentytwentytwo/style.css",
     "/usr/share/wordpress/wp-content/themes/twentytwentythree/style.css",
 ]
 # PHP extensions WordPress needs here: mysqli for MariaDB, XMLWriter for its sitemaps, GD

@@ -13,7 +13,9 @@
  *                      page_comments, comments_per_page, default_comments_page, comment_order,
  *                      thread_comments, thread_comments_depth); prints the previous values
  *                      and every post with more than ten approved comments (the corpus's
- *                      busy posts), with their ids and how many comment pages they fill
+ *                      busy posts), with their ids in thread order (each top comment by
+ *                      date, its replies after it) and by date alone, and how many comment
+ *                      pages they fill
  * Prints a JSON object: the post's permalink and what changed.
  */
 // WordPress defines globals such as $action while loading: ours get unlikely names.
@@ -43,6 +45,28 @@ function untouched_post(): WP_Post {
     }
     fwrite(STDERR, "no old post without comments is left\n");
     exit(1);
+}
+
+/** Comment ids as a thread reads: each top comment by date, its replies after it by date. */
+function thread_order(array $comments): array {
+    $shown = [];
+    foreach ($comments as $c) {
+        $shown[(int) $c->comment_ID] = true;
+    }
+    $replies = [];
+    foreach ($comments as $c) {
+        $parent = (int) $c->comment_parent;
+        $replies[isset($shown[$parent]) ? $parent : 0][] = (int) $c->comment_ID;
+    }
+    $out = [];
+    $walk = function (int $parent) use (&$walk, &$replies, &$out): void {
+        foreach ($replies[$parent] ?? [] as $id) {
+            $out[] = (string) $id;
+            $walk($id);
+        }
+    };
+    $walk(0);
+    return $out;
 }
 
 $out = [];
@@ -143,11 +167,14 @@ switch ($mutation) {
         $per = max(1, (int) get_option('comments_per_page'));
         $paged = [];
         foreach (old_posts() as $p) {
-            $ids = array_map(fn($c) => (string) $c->comment_ID,
-                             get_comments(['post_id' => $p->ID, 'status' => 'approve']));
+            $approved = get_comments([
+                'post_id' => $p->ID, 'status' => 'approve',
+                'orderby' => ['comment_date_gmt' => 'ASC', 'comment_ID' => 'ASC']]);
+            $ids = thread_order($approved);
             if (count($ids) > 10) {
                 $pages = get_option('page_comments') ? (int) ceil(top_level_count($p->ID) / $per) : 1;
                 $paged[] = ['url' => get_permalink($p->ID), 'id' => $p->ID, 'comments' => $ids,
+                            'dated' => array_map(fn($c) => (string) $c->comment_ID, $approved),
                             'pages' => $pages];
             }
         }
