@@ -197,7 +197,8 @@ def test_comments_a_script_service_loads_are_external(markup: str) -> None:
         f'<div class="entry-content"><p>{"Text " * 60}</p></div></article>{markup}</body></html>'
     )
     post = parse_page("https://blog.example/post/", page).post
-    assert post is not None and post.comments_status == "external"
+    assert post is not None
+    assert post.comments_status == "external"
 
 
 def test_a_word_that_only_contains_a_service_name_is_no_comment_service() -> None:
@@ -208,7 +209,8 @@ def test_a_word_that_only_contains_a_service_name_is_no_comment_service() -> Non
         "</article></body></html>"
     )
     post = parse_page("https://blog.example/post/", page).post
-    assert post is not None and post.comments_status != "external"
+    assert post is not None
+    assert post.comments_status != "external"
 
 
 def test_a_short_static_page_in_a_content_element_is_archived_as_a_page() -> None:
@@ -218,5 +220,6 @@ def test_a_short_static_page_in_a_content_element_is_archived_as_a_page() -> Non
         " ein Blog für kleine Unternehmen.</p></div></div></body></html>"
     )
     parsed = parse_page("https://blog.example/ueber-uns/", page)
-    assert parsed.kind == "page" and parsed.post is not None
+    assert parsed.kind == "page"
+    assert parsed.post is not None
     assert "kleine Unternehmen" in parsed.post.text

@@ -49,7 +49,8 @@ from crawler.parsers.urls import canonical, comment_page, resolve, same_site, sa
 META_LINES = (
     ".postmetadata, .post-footer, .post-meta, .entry-meta, .postmeta, .post-info, .submitted,"
     " .byline, .meta, .post-date, .postdate, .date-header, .date, .dateline, .author, small,"
-    " h1 + p"
+    # the same names spelt with underscores
+    " .post_meta, .entry_meta, .post_info, .post_date, h1 + p"
 )
 # Comment services a page loads by script in the reader's browser: the comments are not in
 # the page. Themes name their placeholders after the service (#disqus_thread,
