@@ -24,7 +24,8 @@ ENGINE_OF = {
     "hexo-next": "hexo-next",
     "nikola": "nikola",
 }
-# What an archive of each site must reach; measured today at 1.000 on every measure.
+# What an archive of each site must reach (.99 at least on every measure); measured today
+# at 1.000 on every measure of every site.
 FLOORS = {
     "post_recall": 1.0,
     "post_precision": 1.0,
@@ -34,7 +35,7 @@ FLOORS = {
     "date": 0.99,
     "tag_f1": 0.99,
     "category_f1": 0.99,
-    "text_f1": 0.97,
+    "text_f1": 0.99,
     "comment_precision": 0.99,
     "comment_recall": 0.99,
     "reply_parent": 0.99,

@@ -42,25 +42,24 @@ def unsafe_url(attr: str, value: str) -> bool:
 
 
 def sanitize_soup(soup: Any, drop: str | None = None) -> None:
-    """Clean a BeautifulSoup tree in place: unsafe elements (and those matching the CSS
-    selector `drop`) removed, event handlers, inline styles and script URLs stripped."""
+    """Clean a BeautifulSoup tree in place: unsafe elements (and those carrying the attribute
+    `drop`) removed, event handlers, inline styles and script URLs stripped."""
     bad = soup.find_all(UNSAFE_TAGS)
     if drop:
-        bad.extend(soup.select(drop))
+        bad.extend(soup.find_all(attrs={drop: True}))
     for node in bad:
         if not node.decomposed:
             node.decompose()
     for tag in soup.find_all(True):
         for attr in list(tag.attrs):
-            value = tag.attrs[attr]
-            text = " ".join(value) if isinstance(value, list) else str(value)
             name = attr.lower()
-            if (
-                name.startswith("on")
-                or name in UNSAFE_ATTRS
-                or (name in URL_ATTRS and unsafe_url(name, text))
-            ):
+            if name.startswith("on") or name in UNSAFE_ATTRS:
                 del tag.attrs[attr]
+            elif name in URL_ATTRS:
+                value = tag.attrs[attr]
+                text = " ".join(value) if isinstance(value, list) else str(value)
+                if unsafe_url(name, text):
+                    del tag.attrs[attr]
 
 
 def sanitize_html(

@@ -145,7 +145,7 @@ def clean_html(el: HtmlElement | None, drop: Iterable[HtmlElement] = ()) -> str 
         for node in dropped:
             del node.attrib[DROP_MARK]
     copy = BeautifulSoup(fragment, "lxml")
-    sanitize_soup(copy, drop=f"[{DROP_MARK}]")
+    sanitize_soup(copy, drop=DROP_MARK)
     body = copy.body
     root = body.contents[0] if body and len(body.contents) == 1 else body
     return str(root) if root is not None else None

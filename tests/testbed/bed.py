@@ -14,6 +14,7 @@ import shutil
 import sys
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -69,33 +70,49 @@ def up(state: Path = STATE, only: tuple[str, ...] = SITES) -> dict[str, Any]:
     corpus_file.write_text(json.dumps(corpus, ensure_ascii=False), encoding="utf-8")
     sites: dict[str, Any] = {}
     problems: dict[str, str] = {}
-    if {"wp-block", "wp-classic", "wp-live"} & set(only):
+    builds = {
+        "pelican": static_sites.pelican_up,
+        "hugo": static_sites.hugo_up,
+        "jekyll": static_sites.jekyll_up,
+        "hexo": partial(hexo.hexo_up, name="hexo"),
+        "hexo-next": partial(hexo.hexo_up, name="hexo-next"),
+        "nikola": nikola.nikola_up,
+    }
+
+    def static(name: str) -> None:
         try:
-            for name, site in wordpress.up(state, corpus_file).items():
-                records, urls = wordpress_truth(posts, site.pop("ids"), site["theme"], media)
-                site["truth"] = str(write_truth(state, name, records, urls))
-                sites[name] = site
-        except Unavailable as exc:
-            problems["wordpress"] = str(exc)
-    for name, build in (
-        ("pelican", static_sites.pelican_up),
-        ("hugo", static_sites.hugo_up),
-        ("jekyll", static_sites.jekyll_up),
-        ("hexo", partial(hexo.hexo_up, name="hexo")),
-        ("hexo-next", partial(hexo.hexo_up, name="hexo-next")),
-        ("nikola", nikola.nikola_up),
-    ):
-        if name not in only:
-            continue
-        try:
-            site = build(state, posts, media)
+            site = builds[name](state, posts, media)
         except Unavailable as exc:
             problems[name] = str(exc)
-            continue
+            return
         public = Path(str(site.pop("public"))) if "public" in site else None
         records, urls = static_truth(posts, str(site["url"]), name, media, public)
         site["truth"] = str(write_truth(state, name, records, urls))
         sites[name] = site
+
+    # Static sites build in threads beside WordPress's set-up (each build is a process of
+    # its own; installs from apt are serialised by `procs.ensure_apt`). Hexo's npm packages
+    # are installed once, before the two Hexo sites build from them.
+    if {"hexo", "hexo-next"} & set(only):
+        try:
+            hexo.node_modules(state)
+        except Unavailable as exc:
+            problems["hexo"] = problems["hexo-next"] = str(exc)
+    wanted = [n for n in builds if n in only and n not in problems]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        done = [pool.submit(static, name) for name in wanted]
+        if {"wp-block", "wp-classic", "wp-live"} & set(only):
+            try:
+                for name, site in wordpress.up(state, corpus_file).items():
+                    records, urls = wordpress_truth(posts, site.pop("ids"), site["theme"], media)
+                    site["truth"] = str(write_truth(state, name, records, urls))
+                    sites[name] = site
+            except Unavailable as exc:
+                problems["wordpress"] = str(exc)
+        for future in done:
+            future.result()  # a build that failed outright fails the set-up, as before
+    order = list(SITES)
+    sites = dict(sorted(sites.items(), key=lambda item: order.index(item[0])))
     sites = {k: v for k, v in sites.items() if k in only}
     (state / "sites.json").write_text(json.dumps(sites, indent=1), encoding="utf-8")
     (state / "problems.json").write_text(json.dumps(problems, indent=1), encoding="utf-8")

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -27,10 +28,21 @@ def run(cmd: list[str], **kwargs: object) -> str:
     return str(done.stdout)
 
 
+# Sites are set up in threads; dpkg takes one install at a time.
+APT = threading.Lock()
+
+
 def ensure_apt(
     packages: list[str], check: list[str], files: list[str], probe: list[str] | None = None
 ) -> None:
     """Install Debian packages unless their commands, files and a probe command all work."""
+    with APT:
+        _ensure_apt(packages, check, files, probe)
+
+
+def _ensure_apt(
+    packages: list[str], check: list[str], files: list[str], probe: list[str] | None = None
+) -> None:
     present = all(shutil.which(c) for c in check) and all(Path(f).exists() for f in files)
     if present and (probe is None or subprocess.run(probe, capture_output=True).returncode == 0):
         return
