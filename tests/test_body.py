@@ -168,3 +168,24 @@ def test_content_classes_spelt_with_underscores_or_a_theme_prefix_are_the_body()
         post = parse_page("https://blog.example/2023/10/treue/", html.encode()).post
         assert post is not None
         assert post.text.startswith("Absatz 0"), cls
+
+
+def test_a_post_written_as_modules_is_whole_and_its_sidebar_column_is_not() -> None:
+    def module(text: str) -> str:
+        return f"<div class='module module-text'><div class='copy'><p>{text}</p></div></div>"
+
+    first = "Am Anfang stand eine alte Halle am See, und niemand wollte sie mehr haben. " * 3
+    second = "Dann kam ein Architekt, der in den Betonträgern etwas anderes sah als Abbruch. " * 4
+    third = "Heute trainieren dort Vereine, und die Halle ist voller Licht und Stimmen. " * 3
+    page = (
+        "<div class='column span-11 first'><h1>Das Sportzentrum</h1>"
+        f"{module(first)}<div class='module module-image'><img src='/a.jpg'></div>"
+        f"{module(second)}{module(third)}</div>"
+        "<div class='column span-3 last'><p>" + "Unser Newsletter erscheint monatlich. " * 8
+        + "</p></div>"
+    )  # fmt: skip
+    text = _post(page)
+    assert "Am Anfang stand" in text
+    assert "Betonträgern" in text
+    assert "Heute trainieren" in text
+    assert "Newsletter" not in text

@@ -272,6 +272,54 @@ def densest_block(doc: Node, exclude: set[Node]) -> Node | None:
     return found[1]
 
 
+MODULE_LEVELS = 3  # how far above the densest block a post's modules may begin
+MODULE_TEXT = 80  # characters of paragraphs: a module of the post's text, not a spacer
+
+
+def with_sibling_modules(block: Node, exclude: set[Node]) -> list[Node]:
+    """A post a page builder wrote as modules one after another (grid boxes, "editorial
+    modules", text blocks between pictures): the densest block holds one of them. The
+    modules are the block, or an element a few levels above it, and its siblings of the same
+    tag sharing a class; those holding paragraphs are the post's text, in order."""
+    el = block
+    for _ in range(MODULE_LEVELS):
+        parent = el.getparent()
+        if parent is None or el.tag in ("body", "html", "main", "article"):
+            break
+        classes = _module_classes(el)
+        if classes:
+            modules = [
+                s
+                for s in parent
+                if s.tag == el.tag and classes & _module_classes(s) and not inside(s, exclude)
+            ]
+            texts = [m for m in modules if m is el or _prose(m)]
+            if len(texts) > 1:
+                return texts
+        el = parent
+    return [block]
+
+
+# Class names of a layout grid (column, span-3, col-md-8, large-6, row): the sidebar beside a
+# post is a column too, so sharing one says nothing.
+LAYOUT_CLASS = re.compile(
+    r"^(?:col(?:umn)?s?|row|grid|container|wrapper|inner|clearfix|first|last|left|right"
+    r"|flex\S*|\S*\d\S*)$",
+    re.I,
+)
+
+
+def _module_classes(el: Node) -> set[str]:
+    return {c for c in (el.get("class") or "").split() if not LAYOUT_CLASS.match(c)}
+
+
+def _prose(el: Node) -> bool:
+    """Paragraphs of text, not a list of links (teasers of other posts, a sidebar)."""
+    paragraphs = sum(len(p.text_content()) for p in el.iter("p"))
+    links = sum(len(a.text_content()) for a in el.iter("a"))
+    return paragraphs >= MODULE_TEXT and links < 0.5 * len(el.text_content())
+
+
 CHROME_TAGS = ("nav", "aside", "footer", "header")
 WRAPPING = 0.5  # of the page's paragraphs: a "chrome" element holding that much is unclosed
 

@@ -24,6 +24,7 @@ from crawler.parsers.body import (
     not_text,
     paragraph_text,
     trailing_link,
+    with_sibling_modules,
 )
 from crawler.parsers.comments import DEFAULT as DEFAULT_COMMENTS
 from crawler.parsers.comments import CommentSelectors, extract_comments
@@ -420,8 +421,11 @@ class Extractor:
             if best is None or size > best[0]:
                 best = (size, el)
         if first is None:
-            dense = densest_block(self.doc, self.comment_ids | consent_dialogs(self.doc))
-            return [dense] if dense is not None else []
+            not_text = self.comment_ids | consent_dialogs(self.doc)
+            dense = densest_block(self.doc, not_text)
+            return (
+                with_sibling_modules(dense, not_text | self._chrome()) if dense is not None else []
+            )
         parent = first.getparent()
         group = [
             el
