@@ -104,6 +104,8 @@ def test_drafts_and_private_posts_are_not_served(
 def test_a_recrawl_of_the_unchanged_wordpress_asks_for_no_image(
     testbed: dict[str, Any], tmp_path: Path
 ) -> None:
+    from tests.testbed.wordpress import CONFIG_PREFIX
+
     site = _site(testbed, "wp-classic")
     log = Path(site["truth"]).parent / "apache-access.log"
     port = site["url"].rsplit(":", 1)[1].strip("/")
@@ -111,7 +113,7 @@ def test_a_recrawl_of_the_unchanged_wordpress_asks_for_no_image(
     def image_requests(since: int) -> list[str]:
         lines = log.read_text(encoding="utf-8", errors="replace").splitlines()[since:]
         # Every site logs to one file: this site's requests are those to its port's uploads.
-        return [line for line in lines if "/uploads/blogarchive-testbed-wp-classic/" in line]
+        return [line for line in lines if f"/uploads/{CONFIG_PREFIX}wp-classic/" in line]
 
     first = run_cli(tmp_path, "crawl", site["url"], "--json")
     assert first.returncode == 0, first.stderr

@@ -4,6 +4,7 @@ loopback ports, three sites: block theme twentytwentythree, classic theme twenty
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -45,8 +46,10 @@ THEMES = {
     "wp-classic": "twentytwentyone",
     "wp-live": "twentytwentyone",
 }
-CONFIG_PREFIX = "blogarchive-testbed-"
 HERE = Path(__file__).parent
+# WordPress's configuration and uploads live in system folders shared by every checkout on
+# the machine: each checkout's test bed names its sites apart, so two can run at once.
+CONFIG_PREFIX = f"blogarchive-testbed-{hashlib.sha1(str(HERE.resolve()).encode()).hexdigest()[:6]}-"
 APACHE_MODULES = ["mpm_prefork", "authz_core", "dir", "mime", "rewrite", "env", "alias", "setenvif"]
 
 
