@@ -27,7 +27,7 @@ from crawler.parsers import (
     wordpress,
 )
 from crawler.parsers.decode import decode_html, looks_binary
-from crawler.parsers.extract import Extractor, names_a_comment_service
+from crawler.parsers.extract import Extractor
 from crawler.parsers.meta import PageMeta, page_meta
 
 # Tried in order; generic matches everything and comes last.
@@ -104,9 +104,7 @@ def parse_page(
     doc = parse_html(body, content_type)
     meta = page_meta(doc)
     name = platform if platform in PLATFORMS else detect(doc, meta)
-    extractor = Extractor(url, doc, meta, PLATFORMS[name].SELECTORS, name, date)
-    extractor.maybe_external = names_a_comment_service(body)
-    return extractor.run()
+    return Extractor(url, doc, meta, PLATFORMS[name].SELECTORS, name, date).run()
 
 
 def parse_post(url: str, body: bytes | str, **kwargs: object) -> Post:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from crawler.archive.model import PageKind, ParsedPage, Post, thread_order
 from crawler.parsers.body import (
     ENLARGE_HINT,
@@ -69,18 +71,17 @@ EXTERNAL_COMMENTS = ", ".join(
     # names too short to look for inside others ("isso" is in "dissolve")
     ", #isso-thread, script[data-isso], giscus-widget, script[src*='utteranc.es']"
 )
-# Whether a page's source names a service at all: a byte search costs far less than asking
-# every element of the tree, and most pages name none.
-NAMES_A_SERVICE = re.compile(
-    "|".join([*COMMENT_SERVICES, "isso-thread", "data-isso", "utteranc"]).encode(), re.IGNORECASE
-)
+# The attributes those selectors read, gathered in one XPath call: most pages name no service
+# in any of them, and a substring test on their text costs far less than asking every
+# element of the tree ("isso-thread": Isso's script always comes with that element).
+SERVICE_ATTRIBUTES = etree.XPath("//@id | //@class | //script/@src | //script/@data-name")
+SERVICE_WORDS = (*COMMENT_SERVICES, "isso-thread", "utteranc")
 
 
-def names_a_comment_service(source: bytes | str) -> bool:
-    """False only when the page's source names no script comment service (UTF-16 and other
-    encodings that spread ASCII over two bytes cannot be searched this way: True)."""
-    raw = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
-    return b"\x00" in raw[:4096] or NAMES_A_SERVICE.search(raw) is not None
+def names_a_comment_service(doc: Node) -> bool:
+    """Whether an id, a class or a script of the page names a script comment service."""
+    words = " ".join(SERVICE_ATTRIBUTES(doc)).lower()
+    return any(word in words for word in SERVICE_WORDS)
 
 
 COMMENT_FORM = "#respond, #commentform, form.comment-form, #comment-form, .comment-respond"
@@ -255,7 +256,6 @@ class Extractor:
     notes: list[str] = field(default_factory=list)  # how fields were decided, for --debug
     entry: Node | None = None  # the post's own element, when the page has one
     title_el: Node | None = None
-    maybe_external: bool = True  # the source names a script comment service (or may)
 
     def run(self) -> ParsedPage:
         self.comment_items = select(self.doc, self.sel.comments.item)
@@ -472,7 +472,7 @@ class Extractor:
         when the page says nothing about comments."""
         if not comments and (
             self.sel.external_comments
-            or (self.maybe_external and bool(select(self.doc, EXTERNAL_COMMENTS)))
+            or (names_a_comment_service(self.doc) and bool(select(self.doc, EXTERNAL_COMMENTS)))
         ):
             return "external"
         # One walk of the tree for each list (select), not one for each of its selectors.
