@@ -201,7 +201,7 @@ MONTH_ONLY = re.compile(r"^\d{4}(-\d{2})?$")
 # Headings a theme marks as the entry's own title (microformats, schema.org, theme classes).
 MARKED_TITLE = (
     "h1.entry-title, h1.post-title, h1.p-name, h1[itemprop=headline], h1.wp-block-post-title,"
-    " h1.posttitle, h1.article-title"
+    " h1.posttitle, h1.article-title, h1.post_title, h1.entry_title"
 )
 
 
@@ -570,6 +570,8 @@ class Extractor:
         # Lightbox hints in captions are the widget talking, not the author.
         text = ENLARGE_HINT.sub("", text)
         lead = first_match(root, LEAD, self.comment_ids) if root is not self.doc else None
+        if lead is not None and inside(lead, set(blocks)):
+            lead = None  # a lead-named element inside the body is already its text
         if lead is None and blocks and title_el is not None:
             lead = self._lead_above(root, title_el, blocks, self.comment_ids | set(skip))
         # A standfirst above the body (a theme's entry-excerpt lead paragraph) is the post's text.
