@@ -58,12 +58,8 @@ def test_every_class_of_german_words_finds_its_posts(measured: dict, kind: str) 
 def test_a_word_ranks_its_own_posts_above_those_with_it_only_in_compounds(
     measured: dict,  # type: ignore[type-arg]
 ) -> None:
+    from crawler.archive.model import post_id
     from indexer.search import search
-
-    def post_id(url: str) -> str:
-        from crawler.archive.model import post_id as pid
-
-        return pid(url)
 
     # Of every pair (a post holding the word in any form, a post holding it only inside a
     # compound), the share ranked in that order.

@@ -385,17 +385,20 @@ class Extractor:
             if target and same_site(target, self.url):
                 self.permalink = canonical(target)
             return "post"
-        if title and not entries and (self._has_body_text() or self._content_evidence()):
-            return "post"  # no article markup at all, but a heading and a body of text
-        if title and not entries and self._content_evidence(minimum=40):
-            # A short static page (About, Impressum) in a theme's content element: a page,
-            # since nothing dates it; losing it would leave the archive quietly short.
-            return "page"
+        if title and not entries:
+            content = self._content_size()
+            if content >= 200 or self._has_body_text():
+                return "post"  # no article markup at all, but a heading and a body of text
+            if content >= 40:
+                # A short static page (About, Impressum) in a theme's content element: a
+                # page, since nothing dates it; losing it would leave the archive short.
+                return "page"
         return "other"
 
-    def _content_evidence(self, minimum: int = 200) -> bool:
+    def _content_size(self) -> int:
+        """The text of the first element a content selector finds (0 when none does)."""
         found = first_match(self.doc, self.sel.content, self.comment_ids)
-        return found is not None and len(found.text_content().strip()) >= minimum
+        return len(found.text_content().strip()) if found is not None else 0
 
     def _has_body_text(self) -> bool:
         block = densest_block(self.doc, self.comment_ids)

@@ -132,7 +132,7 @@ def score(
                 if "comments_status" in want[u]
             ]
         ),
-        "forbidden": float(sum(1 for u in got if u in {_address(n) for n in never or ()})),
+        "forbidden": float(len(set(got) & {_address(n) for n in never or ()})),
     }
 
 
