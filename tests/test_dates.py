@@ -118,3 +118,32 @@ def test_the_offset_the_page_states_is_kept() -> None:
     assert page.post is not None
     assert page.post.published is not None
     assert page.post.published.isoformat() == "2011-01-01T00:11:00+01:00"  # not 31 December
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "day"),
+    [
+        # A kicker above the title, whatever the theme named it.
+        ("<p class='upperCase subline'>21. Jan 2022 // Dominik</p>", "", "2022-01-21"),
+        # A subline below a title wrapped in its own header element.
+        ("", "<div class='kicker'>3. März 2019 · 4 Minuten Lesezeit</div>", "2019-03-03"),
+    ],
+)
+def test_a_date_on_the_line_beside_the_title_is_the_posts(
+    before: str, after: str, day: str
+) -> None:
+    from crawler.parsers import parse_page
+
+    paragraphs = "".join(
+        f"<p>Absatz {n} über Kundenbindung im kleinen Laden an der Ecke.</p>" for n in range(12)
+    )
+    html = (
+        "<html lang='de'><head><title>Treue Kunden</title></head><body>"
+        f"<div class='hero'>{before}<header><h1>Treue Kunden</h1></header>{after}</div>"
+        f"<div class='textmodul'>{paragraphs}</div>"
+        "<div class='teaser'><p>Auch lesenswert, 06. Aug 2020</p></div></body></html>"
+    ).encode()
+    page = parse_page("https://blog.example/treue-kunden", html)
+    assert page.post is not None
+    assert page.post.published is not None
+    assert page.post.published.date().isoformat() == day

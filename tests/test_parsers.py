@@ -287,3 +287,32 @@ def test_a_listing_that_shows_its_newest_post_whole_stays_a_listing() -> None:
     )
     html = f"<html><head><title>Blog</title></head><body>{whole}{cards}</body></html>"
     assert parse_page("https://blog.example/blog/seite/2/", html.encode()).kind == "listing"
+
+
+def test_comments_in_markup_no_item_selector_names_are_each_one_comment() -> None:
+    # A shop system's own comment module: camelCase parts, no item class of a blog engine.
+    def one(n: int, who: str, said: str) -> str:
+        return (
+            f"<div class='commentsCon flex' id='{n}'><div class='leftCon'>"
+            f"<p class='strong commentAuthor'>{who}</p><p class='commentDate'>2{n}. Jan 2022</p>"
+            f"<p class='commentText'>{said}</p><textarea class='comment quoteComment'>"
+            "</textarea></div><div class='like_count'>0</div></div>"
+        )
+
+    paragraphs = "".join(f"<p>Absatz {n} über Kundenbindung im Laden.</p>" for n in range(8))
+    html = (
+        "<html lang='de'><head><title>Treue Kunden</title></head><body><article>"
+        f"<h1>Treue Kunden</h1><time datetime='2022-01-20'>20. Jan</time>{paragraphs}</article>"
+        "<div id='kommentarModul'><h3>2 Kommentare</h3><div class='commentConWrap'>"
+        f"{one(1, 'Anna', 'Du bist die Beste!')}{one(2, 'Ben', 'Gute Idee, danke.')}"
+        "</div></div></body></html>"
+    ).encode()
+    page = parse_page("https://blog.example/treue-kunden", html)
+    assert page.post is not None
+    got = [(c.id, c.author, c.text, c.published) for c in page.post.comments]
+    assert [g[:3] for g in got] == [
+        ("1", "Anna", "Du bist die Beste!"),
+        ("2", "Ben", "Gute Idee, danke."),
+    ]
+    assert all(g[3] is not None for g in got)
+    assert "Beste" not in page.post.text

@@ -45,6 +45,12 @@ class CommentSelectors:
         " .sharedaddy, .likes, .comment-likes, .wp-block-comment-edit-link, [class$=_meta]"
     )
     children: str = "ol.children, ul.children, .children, .comment-replies"
+    # A comment's own parts, named for comments (never the post's `.e-content`): where no
+    # item selector matches, each text with the author or date beside it is one comment.
+    own_text: str = ".comment-text, .commentText, .comment-content, .kommentar-text"
+    own_byline: str = (
+        ".comment-author, .commentAuthor, .kommentar-autor, .comment-date, .commentDate"
+    )
 
 
 DEFAULT = CommentSelectors()
@@ -84,6 +90,47 @@ class _Scope:
 
     def first(self, selector: str) -> Node | None:
         return next(self.select(selector), None)
+
+
+def comment_items(doc: Node, sel: CommentSelectors = DEFAULT) -> list[Node]:
+    """The page's comment elements: the item selectors' matches or, for markup none of them
+    names (`div.commentsCon` around `p.commentAuthor` and `p.commentText`), the smallest
+    element around each comment text that holds its author or date and no other text."""
+    found = select(doc, sel.item)
+    if found:
+        return found
+    texts = select(doc, sel.own_text)
+    if not texts:
+        return []
+    bylines = set(select(doc, sel.own_byline))
+    marked = set(texts)
+    items: list[Node] = []
+    for text in texts:
+        for el in text.iterancestors():
+            if el.tag in ("body", "html"):
+                break
+            inner = list(el.iterdescendants())
+            if any(n in marked and n is not text for n in inner):
+                break  # the list of comments, not one of them
+            if any(n in bylines for n in inner):
+                items.append(_whole_comment(el, marked))
+                break
+    return items
+
+
+def _whole_comment(el: Node, texts: set[Node]) -> Node:
+    """The comment's outer element: wrappers that add only a few characters (a like count,
+    a reply button) and no other comment belong to it, and often carry its id."""
+    size = len(el.text_content())
+    parent = el.getparent()
+    while (
+        parent is not None
+        and parent.tag not in ("body", "html")
+        and len(parent.text_content()) <= size + 40
+        and sum(1 for n in parent.iterdescendants() if n in texts) == 1
+    ):
+        el, parent = parent, parent.getparent()
+    return el
 
 
 def extract_comments(

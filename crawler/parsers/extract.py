@@ -29,7 +29,7 @@ from crawler.parsers.body import (
     with_sibling_modules,
 )
 from crawler.parsers.comments import DEFAULT as DEFAULT_COMMENTS
-from crawler.parsers.comments import CommentSelectors, extract_comments
+from crawler.parsers.comments import CommentSelectors, comment_items, extract_comments
 from crawler.parsers.dates import disagree, find_date, parse_date
 from crawler.parsers.language import detect_language
 from crawler.parsers.media import post_media
@@ -258,7 +258,7 @@ class Extractor:
     title_el: Node | None = None
 
     def run(self) -> ParsedPage:
-        self.comment_items = select(self.doc, self.sel.comments.item)
+        self.comment_items = comment_items(self.doc, self.sel.comments)
         self.comment_ids = set(self.comment_items)
         entries = self._entries()
         entry = self.entry = entries[0] if len(entries) == 1 else None
@@ -505,6 +505,21 @@ class Extractor:
         here = {canonical(self.url), sane_canonical(self.url, self.meta.canonical)}
         return bool(target) and canonical(target) not in here
 
+    def _title_neighbours(self) -> list[Node]:
+        """The elements just before and just after the post's heading (a title inside a
+        link or a header counts from that wrapper), the one before first."""
+        el = self.title_el
+        if el is None:
+            return []
+        parent = el.getparent()
+        while parent is not None and len(parent) == 1 and parent.tag not in ("body", "article"):
+            el, parent = parent, parent.getparent()
+        return [
+            n
+            for n in (el.getprevious(), el.getnext())
+            if n is not None and isinstance(n.tag, str) and n.tag not in ("script", "style")
+        ]
+
     def _title(self, root: Node) -> tuple[str, Node | None]:
         """The post's own heading: the first candidate that the page's <title> or og:title
         confirms, so a site name in a header <h1> is not taken for the post's title."""
@@ -704,6 +719,11 @@ class Extractor:
                     continue
                 if when := parse_date(text, self.meta.lang, self.relative_base):
                     return when, f"a dateline element <{el.tag} {name.strip()}>"
+        # The kicker or subline printed right above or below the title ("21. Jan 2022 //
+        # Autor"): a short line beside the heading is the post header's, whatever its class.
+        for el in self._title_neighbours():
+            if len(text := text_of(el)) <= 100 and (when := find_date(text)):
+                return when, f"the line beside the title <{el.tag}>"
         # Dates in running text of the post's meta lines ("Dieser Artikel wurde am …").
         for el in ordered(self.doc, META_LINES, outside):
             if when := find_date(text_of(el)):
