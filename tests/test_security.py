@@ -69,6 +69,24 @@ def test_stored_html_is_sanitized() -> None:
     assert "alert" not in post.text
 
 
+def test_cleaning_keeps_the_text_around_what_it_removes() -> None:
+    from crawler.parsers.text import clean_html
+
+    body = lxml_html.fragment_fromstring(
+        "<div><p>vor<script>x()</script>nach dem Skript<!-- ein Kommentar -->, weiter"
+        "<button>Teilen</button>\x08 und Schluss.</p><p class='share'>weg</p>"
+        "<p>Ende<iframe src='x'></iframe></p></div>"
+    )
+    share = body.find_class("share")[0]
+    cleaned = clean_html(body, [share])
+    assert cleaned is not None
+    words = " ".join(lxml_html.fragment_fromstring(cleaned).text_content().split())
+    assert words == "vornach dem Skript, weiter und Schluss.Ende"
+    assert "Kommentar" not in cleaned
+    # The page's own tree is left as it was.
+    assert body.find_class("share") and body.find(".//script") is not None
+
+
 def test_only_the_blogs_own_http_urls_are_fetched(tmp_path: Path) -> None:
     """Links and redirects to other hosts and schemes are never followed; see also
     test_hostile (non-http redirects) and test_crawl_policy (off-site redirects)."""

@@ -1,8 +1,9 @@
 """Archived HTML is other people's code: what of it the archive keeps, and shows.
 
-The parsers clean a post body with `sanitize_soup` before it is stored; the reading room runs
-the stored HTML through `sanitize_html` again before showing it, so that an archive written
-by an older or a foreign blogarchive (an import) is held to the same rules.
+The parsers clean a post body with `sanitize_tree` (on the lxml tree they parsed) before it is
+stored; the reading room runs the stored HTML through `sanitize_html` (BeautifulSoup) again
+before showing it, so that an archive written by an older or a foreign blogarchive (an
+import) is held to the same rules: both apply the tables below.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
+
+from lxml import etree
+from lxml.html import HtmlElement
 
 from crawler.archive.picture import localize_images
 
@@ -41,6 +45,53 @@ def unsafe_url(attr: str, value: str) -> bool:
     return False
 
 
+def _unsafe_attribute(name: str, value: str) -> bool:
+    name = name.lower()
+    if name.startswith("on") or name in UNSAFE_ATTRS:
+        return True
+    return name in URL_ATTRS and unsafe_url(name, value)
+
+
+def sanitize_tree(root: HtmlElement, drop: str | None = None) -> None:
+    """Clean an lxml element in place by the same rules as `sanitize_soup`: unsafe elements,
+    those carrying the attribute `drop`, HTML comments and processing instructions removed
+    (their tails kept), event handlers, inline styles and script URLs stripped. Done on the
+    parsed tree it costs a tenth of parsing the body again into BeautifulSoup."""
+    unsafe = frozenset(UNSAFE_TAGS)
+    doomed = [
+        node
+        for node in root.iterdescendants()
+        if not isinstance(node.tag, str)
+        or node.tag in unsafe
+        or (drop is not None and node.get(drop) is not None)
+    ]
+    for node in doomed:
+        if node.getparent() is not None:  # not already gone with an ancestor
+            _remove(node)
+    for el in root.iter(etree.Element):
+        for name, value in el.attrib.items():
+            if _unsafe_attribute(name, value):
+                del el.attrib[name]
+
+
+# Characters the HTML parser lets through but lxml refuses to set as text (a page's stray
+# control bytes): moved with a removed element's tail, they go.
+NOT_XML_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _remove(node: Any) -> None:
+    """Remove an element and what it holds, keeping the text that follows it."""
+    parent = node.getparent()
+    if tail := node.tail:
+        tail = NOT_XML_TEXT.sub("", tail)
+        previous = node.getprevious()
+        if previous is not None:
+            previous.tail = NOT_XML_TEXT.sub("", previous.tail or "") + tail
+        else:
+            parent.text = NOT_XML_TEXT.sub("", parent.text or "") + tail
+    parent.remove(node)
+
+
 def sanitize_soup(soup: Any, drop: str | None = None) -> None:
     """Clean a BeautifulSoup tree in place: unsafe elements (and those carrying the attribute
     `drop`) removed, event handlers, inline styles and script URLs stripped."""
@@ -52,14 +103,10 @@ def sanitize_soup(soup: Any, drop: str | None = None) -> None:
             node.decompose()
     for tag in soup.find_all(True):
         for attr in list(tag.attrs):
-            name = attr.lower()
-            if name.startswith("on") or name in UNSAFE_ATTRS:
+            value = tag.attrs[attr]
+            text = " ".join(value) if isinstance(value, list) else str(value)
+            if _unsafe_attribute(attr, text):
                 del tag.attrs[attr]
-            elif name in URL_ATTRS:
-                value = tag.attrs[attr]
-                text = " ".join(value) if isinstance(value, list) else str(value)
-                if unsafe_url(name, text):
-                    del tag.attrs[attr]
 
 
 def sanitize_html(

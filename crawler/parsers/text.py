@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from copy import deepcopy
 
 from lxml import etree
 from lxml.html import HtmlElement
 
-from crawler.archive.sanitize import sanitize_soup
+from crawler.archive.sanitize import sanitize_tree
 
 BLOCK = frozenset(
     (
@@ -130,22 +131,20 @@ def clean_html(el: HtmlElement | None, drop: Iterable[HtmlElement] = ()) -> str 
     """The element as HTML without scripts, styles, forms, event handlers or javascript: URLs,
     and without the elements in `drop` (share buttons and the like).
 
-    BeautifulSoup (lxml builder) does the cleaning on the body alone, not the whole page.
+    A copy of the body alone is cleaned (`sanitize_tree`): the page's tree stays as it was.
     """
     if el is None:
         return None
-    from bs4 import BeautifulSoup
-
     dropped = [node for node in dict.fromkeys(drop) if node.get(DROP_MARK) is None]
-    for node in dropped:  # marked for the moment of serialising; the page tree stays as it was
+    for node in dropped:  # marked for the moment of copying
         node.set(DROP_MARK, "")
     try:
-        fragment = etree.tostring(el, encoding="unicode", method="html", with_tail=False)
+        copy = deepcopy(el)
     finally:
         for node in dropped:
             del node.attrib[DROP_MARK]
-    copy = BeautifulSoup(fragment, "lxml")
-    sanitize_soup(copy, drop=DROP_MARK)
-    body = copy.body
-    root = body.contents[0] if body and len(body.contents) == 1 else body
-    return str(root) if root is not None else None
+    copy.tail = None
+    if copy.get(DROP_MARK) is not None:
+        return None
+    sanitize_tree(copy, drop=DROP_MARK)
+    return str(etree.tostring(copy, encoding="unicode", method="html"))
