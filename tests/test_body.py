@@ -189,3 +189,62 @@ def test_a_post_written_as_modules_is_whole_and_its_sidebar_column_is_not() -> N
     assert "Betonträgern" in text
     assert "Heute trainieren" in text
     assert "Newsletter" not in text
+
+
+def _entry(inner: str) -> str:
+    paragraphs = "".join(f"<p>{p}</p>" for p in PROSE)
+    return (
+        "<article class='post'><h1 class='entry-title'>Treue Kunden</h1>"
+        f"<div class='entry-content'>{paragraphs}{inner}</div></article>"
+    )
+
+
+def test_a_related_block_inside_the_body_goes_and_the_post_goes_on_after_it() -> None:
+    blocks = [
+        # a heading and a list of links
+        "<h3>Mehr zum Thema auf unserem Blog</h3><ul><li>2019-01-14: <a href='/a/'>Zehn Tipps"
+        " für Flyer</a></li><li><a href='/b/'>Podcast für Handwerker</a></li></ul>",
+        # a bold line and embedded cards of other posts
+        "<p><strong>Schon gelesen?</strong></p><blockquote class='wp-embedded-content'><p>"
+        "<a href='/a/'>Zehn Tipps für Flyer</a></p></blockquote><p><iframe src='/a/embed/'>"
+        "</iframe></p><blockquote><p><a href='/b/'>Podcast für Handwerker</a></p></blockquote>",
+        # a box whose title is followed by link cards
+        "<div class='recirculation'><div class='title'>Mehr Kolumnen:</div><a href='/a/'><div>"
+        "Zehn Tipps für Flyer</div></a><a href='/b/'><div>Podcast für Handwerker</div></a></div>",
+    ]
+    after = "Und zum Schluss noch ein Wort zu den Stammkunden, die jeden Tag wiederkommen."
+    for block in blocks:
+        text = _post(_entry(f"{block}<h4>Weiterführender Link</h4><p>{after}</p>"))
+        assert "Zehn Tipps" not in text, block
+        assert "Podcast" not in text, block
+        assert "Weiterführender Link" in text, block
+        assert after in text, block
+
+
+def test_a_heading_named_like_a_widget_but_followed_by_prose_stays() -> None:
+    own = "Wer mehr wissen will, liest <a href='/a/'>hier</a> weiter und findet " + "viel. " * 30
+    text = _post(_entry(f"<h3>Mehr zum Thema</h3><p>{own}</p>"))
+    assert "Mehr zum Thema" in text
+    assert "findet viel." in text
+
+
+def test_other_entries_titles_in_the_body_are_teasers() -> None:
+    listing = (
+        "<ul><li class='entry-title td-module-title'><a href='/andere/'>Ein anderer Beitrag</a>"
+        "</li><li><p class='entry-title'><a href='/noch-einer/'>Noch einer</a></p></li></ul>"
+    )
+    text = _post(_entry(listing))
+    assert "anderer Beitrag" not in text
+    assert "Noch einer" not in text
+    assert PROSE[2].strip() in text
+
+
+def test_an_author_box_goes_by_its_label_or_its_plugins_class() -> None:
+    bio = "ist Gründungspartner einer Kanzlei in Berlin und schreibt über Datenschutz. " * 3
+    text = _post(_entry(f"<blockquote><p>AUTOR</p><p><b>Dr. Anna Muster</b></p><p>{bio}</p>"))
+    assert "Gründungspartner" not in text
+    assert "AUTOR" not in text
+    box = f"<div class='abh_box'><div class='abh_name'>Anna Muster</div><p>{bio}</p></div>"
+    text = _post(_entry(box))
+    assert "Gründungspartner" not in text
+    assert PROSE[2].strip() in text

@@ -84,7 +84,8 @@ def test_cleaning_keeps_the_text_around_what_it_removes() -> None:
     assert words == "vornach dem Skript, weiter und Schluss.Ende"
     assert "Kommentar" not in cleaned
     # The page's own tree is left as it was.
-    assert body.find_class("share") and body.find(".//script") is not None
+    assert body.find_class("share")
+    assert body.find(".//script") is not None
 
 
 def test_only_the_blogs_own_http_urls_are_fetched(tmp_path: Path) -> None:

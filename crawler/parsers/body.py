@@ -71,8 +71,13 @@ TAIL_BLOCKS = {
         "Subscribe to our newsletter", "Sign up for our newsletter",
     ),
     # the author box
-    "author": ("Über den Autor", "Über die Autorin", "About the author"),
+    "author": (
+        "Über den Autor", "Über die Autorin", "About the author", "Zum Autor", "Zur Autorin",
+        "Der Autor", "Die Autorin", "Autor", "Autorin", "Author", "The author",
+    ),
 }  # fmt: skip
+# The heading of an author box that names the author: "Über Bob Fischer", "About Jane Doe".
+ABOUT_PERSON = re.compile(r"^(?:Über|About)\s+[A-ZÄÖÜ][\w.'-]+(?:\s+[A-ZÄÖÜ][\w.'-]+){0,3}$")
 TAIL_HEADING = re.compile(
     r"^(?:" + "|".join(re.escape(p) for ps in TAIL_BLOCKS.values() for p in ps) + r")\b",
     re.I,
@@ -158,12 +163,58 @@ def before_site_footer(paragraphs: list[str]) -> list[str]:
             late
             and len(paragraph) <= 80
             and TAIL_HEADING.match(paragraph)
-            # what follows is teasers and buttons; a paragraph of prose is the post's own
-            and all(len(rest) <= TEASER for rest in paragraphs[i + 1 :])
+            and _teasers_follow(paragraphs[i + 1 :])
         ):
             return paragraphs[:i]
         seen += len(paragraph)
     return _without_tail_calls(_without_taxonomy_labels(paragraphs), total)
+
+
+HEADING_LIKE = ("h2", "h3", "h4", "h5", "h6", "p", "div", "strong", "b", "span")
+LINKS_ONLY = 0.7  # of a block's text in links: a list of other posts, not prose
+QUIET = frozenset(("iframe", "noscript", "script", "style", "hr", "br", "img", "figure"))
+
+
+def link_lists(block: Node) -> list[Node]:
+    """Related-post blocks inside the body: a widget heading ("Mehr zum Thema", "Schon
+    gelesen?", `TAIL_BLOCKS`) and the siblings after it that are nothing but links (a list,
+    embeds, cards). Wherever they stand, the post goes on after them."""
+    out: list[Node] = []
+    for el in block.iter(*HEADING_LIKE):
+        text = el.text_content().strip()
+        if not text or len(text) > 80 or not TAIL_HEADING.match(text) or _link_share(el) > 0.5:
+            continue
+        links = []
+        for sib in el.itersiblings():
+            if not isinstance(sib.tag, str):
+                continue
+            if sib.tag in QUIET or not sib.text_content().strip():
+                links.append(sib)
+                continue
+            if _link_share(sib) < LINKS_ONLY:
+                break
+            links.append(sib)
+        if any(n.tag not in QUIET and n.text_content().strip() for n in links):
+            out += [el, *links]
+    return out
+
+
+def _link_share(el: Node) -> float:
+    text = len(el.text_content().strip())
+    linked = sum(len(a.text_content().strip()) for a in el.iter("a"))
+    return linked / text if text else 0.0
+
+
+def _teasers_follow(rest: list[str]) -> bool:
+    """What follows a widget's heading is teasers and buttons, line by line (a list of
+    titles is one paragraph of short lines), up to an author box if one comes; a line of
+    prose is the post's own."""
+    for paragraph in rest:
+        if ABOUT_PERSON.match(paragraph):
+            return True  # the author box ends the body anyway
+        if any(len(line) > TEASER for line in paragraph.split("\n")):
+            return False
+    return True
 
 
 def _without_taxonomy_labels(paragraphs: list[str]) -> list[str]:

@@ -23,6 +23,7 @@ from crawler.parsers.body import (
     densest_block,
     in_consent,
     lead_named,
+    link_lists,
     not_text,
     paragraph_text,
     trailing_link,
@@ -184,7 +185,11 @@ BOILERPLATE = (
     " [class*=-share], [class*=newsletter], [class*=recipe-card-buttons],"
     " .addtoany_share_save_container,"
     " .crp_related, .pd-rating, .post-tags, .post-categories, [class*=vc_cta], #footer,"
-    " nav, aside, form, footer"
+    " nav, aside, form, footer,"
+    # author boxes of the common plugins (Starbox, Simple Author Box, Molongui, PublishPress
+    # Authors, Fancier Author Box) and WordPress's own post-author block
+    " .abh_box, .saboxplugin-wrap, .m-a-box, .pp-multiple-authors-boxes-wrapper,"
+    " .ts-fab-wrapper, .wp-block-post-author"
 )
 SITE_SUFFIX = re.compile(r"\s+[|–—\-:·»]{1,2}\s+")
 # What only the page's main content holds: a chrome element around it is a markup accident.
@@ -198,6 +203,7 @@ NOT_PUBLISHED = re.compile(r"comment|event|expir|valid|birth")
 MODIFIED = re.compile(r"datemodified|dateupdated|modif|[\w-][-_]updated|last.?updated")
 SHORT_BODY = 600  # characters: a body this short is checked against the densest block
 MONTH_ONLY = re.compile(r"^\d{4}(-\d{2})?$")
+ENTRY_TITLES = ".entry-title, .post-title, .entry_title, .post_title"
 # Headings a theme marks as the entry's own title (microformats, schema.org, theme classes).
 MARKED_TITLE = (
     "h1.entry-title, h1.post-title, h1.p-name, h1[itemprop=headline], h1.wp-block-post-title,"
@@ -577,6 +583,15 @@ class Extractor:
         skip = [el for block in blocks for el in select(block, self.sel.boilerplate)]
         # Grids and lists of other posts that a theme puts inside the body.
         skip += [el for block in blocks for el in select(block, OTHER_POSTS)]
+        skip += [el for block in blocks for el in link_lists(block)]
+        # Another entry's title inside the body (a theme's list of more posts marks each
+        # with the entry-title class) links to that entry: a teaser, not text.
+        skip += [
+            el
+            for block in blocks
+            for el in select(block, ENTRY_TITLES)
+            if el is not title_el and self._title_links_away(el)
+        ]
         if title_el is not None:  # a body found by density may hold the heading too
             skip.append(title_el)
         skip += [el for el in self.comment_items if blocks and inside(el, set(blocks))]
