@@ -52,6 +52,7 @@ def test_calls_to_sign_up_support_or_buy_at_the_end_go() -> None:
         "Do you want to be informed of our actions? Sign up here",
         "Gefällt dir unser Magazin? Dann unterstütze uns mit einem Abo.",
         "Jetzt neu! Besuchen Sie unseren Fan-Shop!",
+        "Unterstütze unser Magazin bereits mit 2,50 € im Monat!",
     ]
     for call in calls:
         assert before_site_footer([*PROSE, call]) == PROSE, call
@@ -79,6 +80,11 @@ def test_widget_lines_anywhere_are_not_text() -> None:
         "Letzte Aktualisierung am 2.02.2022 / Bei den Verlinkungen handelt es sich um"
         " Affiliate Links.",
         "This post contains references to products from one or more of our advertisers.",
+        "Kostenlos registrieren und weiterlesen",
+        "Schon registriert? Hier einloggen",
+        "Already a subscriber? Sign in",
+        "Buch bestellen",
+        "Add to cart",
     ]
     for line in widgets:
         assert not_text(line), line
@@ -86,6 +92,8 @@ def test_widget_lines_anywhere_are_not_text() -> None:
         "Twitter ist für kleine Läden oft weniger wichtig als Facebook.",
         "Affiliate-Links sind für kleine Blogs eine Einnahmequelle, aber " + "nur bedingt. " * 30,
         "Ein Inhaltsverzeichnis hilft langen Beiträgen.",
+        "Wer sich registrieren will, braucht nur eine E-Mail-Adresse.",
+        "Das Buch bestellen Sie am besten beim Buchhändler um die Ecke.",
     ]
     for line in own:
         assert not not_text(line), line
@@ -248,3 +256,31 @@ def test_an_author_box_goes_by_its_label_or_its_plugins_class() -> None:
     text = _post(_entry(box))
     assert "Gründungspartner" not in text
     assert PROSE[2].strip() in text
+
+
+def test_paragraphs_a_page_builder_wraps_in_a_span_are_the_body() -> None:
+    paragraphs = "".join(f"<p>{p}</p>" for p in PROSE)
+    popup = "<div class='post-content'><p>Keine Angst mehr! Hol dir den Mini-Kurs.</p></div>"
+    text = _post(
+        f"{popup}<section><h1>Treue Kunden</h1><div class='ct-text-block'>"
+        f"<span class='oxy-stock-content-styles'>{paragraphs}</span></div></section>"
+    )
+    assert PROSE[0].strip() in text
+    assert PROSE[2].strip() in text
+
+
+def test_a_listicle_whose_items_are_articles_is_whole() -> None:
+    def card(n: int) -> str:
+        words = f"Ausflug {n}: ein See, ein Wald und eine Sauna am Ufer, gut mit der Bahn. " * 4
+        return f"<article class='card' id='tip-{n}'><h2>{n}. Ziel</h2><p>{words}</p></article>"
+
+    intro = "Zugegeben, wir vermissen den Sommer, aber der Herbst hat seine Ziele. " * 3
+    text = _post(
+        "<article class='single'><div class='authors'><a href='/a/'>Marina</a></div>"
+        f"<h1>Treue Kunden</h1><div class='contents'><p>{intro}</p>"
+        + "".join(card(n) for n in range(1, 6))
+        + "</div></article>"
+    )
+    assert text.startswith("Zugegeben")
+    for n in range(1, 6):
+        assert f"Ausflug {n}:" in text

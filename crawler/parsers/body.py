@@ -105,6 +105,18 @@ WIDGET_LINES = {
     ),
     # a rating widget's state
     "rating": r"\(?(?:Noch keine Bewertungen|No ratings yet)\)?(?:\s*Loading\.*)?",
+    # a registration or login wall's buttons and prompts
+    "login": (
+        r"(?:Kostenlos |Jetzt |Neu )?registrieren(?: und weiterlesen)?|(?:Ohne Passwort |Hier )?"
+        r"einloggen|Schon registriert\? ?Hier (?:einloggen|anmelden)|Bereits (?:Abonnent|Kunde)"
+        r"\w*\? ?(?:Hier )?(?:einloggen|anmelden)|(?:Log|Sign) ?in|Register(?: for free)?"
+        r"|Already (?:a subscriber|registered|have an account)\? ?(?:Log|Sign) ?in"
+    ),
+    # a shop's or a fundraiser's button
+    "buy": (
+        r"(?:Buch|Jetzt|Hier) (?:bestellen|kaufen)|In den Warenkorb|Zum Shop|Jetzt spenden"
+        r"|Buy (?:now|the book)|Order (?:now|the book)|Add to (?:cart|basket)|Donate now"
+    ),
     # the heading of a table of contents (its entries repeat the post's headings)
     "contents": r"Inhaltsverzeichnis|Table of contents|Inhaltsübersicht",
 }
@@ -130,6 +142,8 @@ TAIL_CALLS = {
     ),
     "support": (
         r"Unterstützen Sie (?:diese Form|unsere Arbeit|uns\b)|Gefällt (?:dir|Ihnen) unser"
+        # an ask that names its amount: "Unterstütze uns schon mit 2,50 €"
+        r"|(?:Unterstütze|Unterstützt|Unterstützen Sie) .{0,40}\bmit (?:nur |bereits |schon )?\d"
         r"|Support (?:our|independent) journalism|(?:Spenden|Donate) (?:Sie )?(?:jetzt|now)"
     ),
     "shop": r"Besuchen Sie unseren .{0,20}Shop|Kennt ihr schon unseren|Visit our .{0,20}shop",
@@ -421,13 +435,45 @@ def lead_named(el: Node) -> bool:
     return any(n in LEAD_WORDS or any(p in n for p in LEAD_PARTS) for n in names)
 
 
+MAIN_SHARE = 0.8  # of an entry's paragraph text: the child holding this much is its body
+
+
+def p_text(el: Node) -> int:
+    """All the paragraph text an element holds, at any depth."""
+    return sum(len(p.text_content()) for p in el.iter("p"))
+
+
+def main_part(entry: Node) -> Node:
+    """The innermost element of the entry that still holds most of its paragraphs: the
+    body without the entry's header and footer."""
+    el, total = entry, p_text(entry)
+    while total:
+        sizes = [(p_text(c), c) for c in el if isinstance(c.tag, str)]
+        if not sizes:
+            break
+        size, child = max(sizes, key=lambda pair: pair[0])
+        if size < MAIN_SHARE * total:
+            break
+        el = child
+    return el
+
+
 def paragraph_text(block: Node) -> int:
     """How much text a block holds in its own paragraphs (as densest_block measures it)."""
     return sum(max(p_size(c), div_paragraph_size(c)) for c in block)
 
 
+# Inline elements that page builders wrap whole bodies in (Oxygen's span around the
+# paragraphs): their paragraphs are the block's own.
+INLINE_WRAPPERS = frozenset(("span", "font"))
+
+
 def p_size(child: Node) -> int:
-    return len(child.text_content()) if child.tag in DENSE_CHILDREN else 0
+    if child.tag in DENSE_CHILDREN:
+        return len(child.text_content())
+    if child.tag in INLINE_WRAPPERS:
+        return sum(len(p.text_content()) for p in child if p.tag in DENSE_CHILDREN)
+    return 0
 
 
 def div_paragraph_size(child: Node) -> int:

@@ -24,7 +24,9 @@ from crawler.parsers.body import (
     in_consent,
     lead_named,
     link_lists,
+    main_part,
     not_text,
+    p_text,
     paragraph_text,
     trailing_link,
     with_sibling_modules,
@@ -432,9 +434,15 @@ class Extractor:
         if first is None:
             not_text = self.comment_ids | consent_dialogs(self.doc)
             dense = densest_block(self.doc, not_text)
-            return (
-                with_sibling_modules(dense, not_text | self._chrome()) if dense is not None else []
-            )
+            if dense is None:
+                return []
+            if root is self.entry and dense is not root and inside(dense, {root}):
+                # The densest block is one part of the post (a card of a listicle, each an
+                # <article> of its own): the post is what holds most of its entry's text.
+                whole = main_part(root)
+                if paragraph_text(dense) < 0.5 * p_text(whole):
+                    return [whole]
+            return with_sibling_modules(dense, not_text | self._chrome())
         parent = first.getparent()
         group = [
             el
