@@ -57,6 +57,16 @@ def pages(name: str) -> list[dict[str, Any]]:
             page["title_alternates"] = []
         if "published" in fix:
             page = {**page, "published": {"value": fix["published"], "source": "override"}}
+        if moved := set(fix.get("in_comments", ())):
+            # Text of a comment labelled as the post's: comments are records of their own.
+            page = {
+                **page,
+                "must_contain": [i for i in page["must_contain"] if i["text"] not in moved],
+                "comment_snippets": [
+                    *(page.get("comment_snippets") or []),
+                    *({"text": t, "source": "override"} for t in sorted(moved)),
+                ],
+            }
         out.append(page)
     return out
 

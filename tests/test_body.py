@@ -284,3 +284,36 @@ def test_a_listicle_whose_items_are_articles_is_whole() -> None:
     assert text.startswith("Zugegeben")
     for n in range(1, 6):
         assert f"Ausflug {n}:" in text
+
+
+def test_a_post_built_from_modules_is_whole_up_to_the_widgets_after_it() -> None:
+    # A shop system's article: text modules, picture modules with captions, lines written
+    # with <br>, an ad slot, a product box (the densest block), then teasers and comments.
+    text_module = "<div class='textmodul'><p>{}</p></div>"
+    picture = "<div class='bildmodul'><img src='/{n}.jpg'><div class='text'>{c}</div></div>"
+    first = "Kurz angezeichnet und mit Augenmaß angenähert, so beginnt es meistens. " * 4
+    product = "".join(
+        f"<p>Das Heft Nummer {n} bietet Projekte, Tipps und Anleitungen für die Werkstatt.</p>"
+        for n in range(5)
+    )
+    page = (
+        "<div class='content'><div class='einleitung'><h1>Treue Kunden</h1></div>"
+        f"{text_module.format(first)}<div class='ad'></div>"
+        + picture.format(n=1, c="Ein schmales Reststück wird am Anschlag angelegt.")
+        + picture.format(n=2, c="Fertig ist die Schablone.")
+        + "<div class='textmodul'>Bei dünneren Platten geht es auch so.<br>"
+        "Mit der Schablone gelingt der Schnitt im ersten Versuch, ganz ohne Probieren.</div>"
+        + text_module.format("Zum Schluss: Ein scharfes Blatt macht den Unterschied. " * 5)
+        + f"<div class='produkt'><div><div class='textCon'>{product}</div></div></div>"
+        "<div class='teaser'><h3>Das könnte Sie auch interessieren!</h3><p>"
+        + "Zehn Tipps für die Werkstatt und was sonst noch im Heft steht. "
+        * 2
+        + "</p></div><div id='kommentare'><div class='commentsCon' id='7'>"
+        "<p class='commentAuthor'>Anna</p><p class='commentText'>Du bist der Beste!</p>"
+        "</div></div></div>"
+    )
+    text = _post(page)
+    for part in ("Kurz angezeichnet", "schmales Reststück", "Fertig ist", "dünneren Platten"):
+        assert part in text
+    assert "Zehn Tipps" not in text
+    assert "Du bist der Beste" not in text

@@ -58,7 +58,8 @@ TAIL_BLOCKS = {
         "Das könnte dich auch interessieren", "Mehr Kolumnen", "Mehr Artikel", "Mehr von",
         "Noch mehr Infos", "Related posts", "Related articles", "Recommended reading",
         "More from", "More articles", "Read next", "Keep reading", "Weiterlesen",
-        "Verwandte Artikel", "Verwandte Beiträge", "Lies auch", "Lesen Sie auch",
+        "Verwandte Artikel", "Verwandte Beiträge", "Verwandte Themen", "Verwandte Themenbereiche",
+        "Lies auch", "Lesen Sie auch",
     ),
     # share buttons
     "share": (
@@ -438,17 +439,17 @@ def lead_named(el: Node) -> bool:
 MAIN_SHARE = 0.8  # of an entry's paragraph text: the child holding this much is its body
 
 
-def p_text(el: Node) -> int:
-    """All the paragraph text an element holds, at any depth."""
-    return sum(len(p.text_content()) for p in el.iter("p"))
+def p_text(el: Node, exclude: set[Node] | None = None) -> int:
+    """All the paragraph text an element holds, at any depth (outside `exclude`)."""
+    return sum(len(p.text_content()) for p in el.iter("p") if not exclude or not inside(p, exclude))
 
 
-def main_part(entry: Node) -> Node:
-    """The innermost element of the entry that still holds most of its paragraphs: the
-    body without the entry's header and footer."""
-    el, total = entry, p_text(entry)
+def main_part(entry: Node, exclude: set[Node] | None = None) -> Node:
+    """The innermost element of the entry that still holds most of its paragraphs (those
+    outside `exclude`: comments, navigation): the body without its header and footer."""
+    el, total = entry, p_text(entry, exclude)
     while total:
-        sizes = [(p_text(c), c) for c in el if isinstance(c.tag, str)]
+        sizes = [(p_text(c, exclude), c) for c in el if isinstance(c.tag, str)]
         if not sizes:
             break
         size, child = max(sizes, key=lambda pair: pair[0])
@@ -456,6 +457,74 @@ def main_part(entry: Node) -> Node:
             break
         el = child
     return el
+
+
+# The links to the previous and next post that open a block after the post.
+POST_NAVIGATION = re.compile(
+    r"^(?:[←«‹<]|(?:Previous|Next|Older|Newer) (?:post|article|entry)|Vorherige[rsn]? \w+"
+    r"|Nächste[rsn]? (?:Beitrag|Artikel|Eintrag)|Article (?:précédent|suivant))",
+    re.I,
+)
+NEUTRAL_TEXT = 3  # characters: an empty ad slot or a close button, neither text nor an end
+
+
+def module_run(whole: Node, dense: Node, exclude: set[Node]) -> list[Node]:
+    """The post inside `whole` written as modules one after another: the child holding the
+    densest block and its neighbours on both sides as long as they are the post's (text,
+    a picture or a video with its caption, a table). A widget heading (`TAIL_HEADING`),
+    what `exclude` holds (comments, a consent dialog), a list of links or any other block
+    ends the run on that side."""
+    children = [c for c in whole if isinstance(c.tag, str) and c.tag not in NEVER_MODULE]
+    start = next(c for c in (dense, *dense.iterancestors()) if c.getparent() is whole)
+    at = children.index(start)
+    run = [start]
+    beside = _column(start)
+    for step in (-1, 1):
+        i = at + step
+        while 0 <= i < len(children):
+            # Grid columns stand side by side: the one beside the post's is a sidebar.
+            kind = "end" if beside and _column(children[i]) else _module_kind(children[i], exclude)
+            if kind == "end":
+                break
+            if kind == "post":
+                run.append(children[i])
+            i += step
+    return sorted(run, key=children.index)
+
+
+MEDIA = ("img", "picture", "video", "audio", "iframe")
+NEVER_MODULE = frozenset(("script", "style", "noscript", "template", "link", "meta"))
+
+
+def _module_kind(el: Node, exclude: set[Node]) -> str:
+    """ "post", "neutral" (nothing to read: an ad slot) or "end"."""
+    if any(n in exclude for n in el.iter()):
+        return "end"
+    text = " ".join(t for n in el.iter() if n.tag not in NEVER_MODULE for t in _own_text(n))
+    text = " ".join(text.split())
+    if len(text) <= NEUTRAL_TEXT:
+        return "post" if next(el.iter(*MEDIA), None) is not None else "neutral"
+    if TAIL_HEADING.match(text[:80]) or POST_NAVIGATION.match(text) or _link_share(el) > 0.5:
+        return "end"
+    if p_text(el) >= MODULE_TEXT or next(el.iter("table"), None) is not None:
+        return "post"
+    if next(el.iter(*MEDIA), None) is not None and len(text) <= 400:
+        return "post"  # a picture or a video and its caption
+    if next(el.iter("p"), None) is None and next(el.iter("br"), None) is not None:
+        return "post" if len(text) >= MODULE_TEXT else "end"  # lines instead of paragraphs
+    return "end"
+
+
+COLUMN = re.compile(r"^(?:col|column|span|large|medium|small)(?:-|_|\d|$)", re.I)
+
+
+def _column(el: Node) -> bool:
+    """Whether the element is a column of a layout grid (`col-md-8`, `column span-11`)."""
+    return any(COLUMN.match(c) for c in (el.get("class") or "").split())
+
+
+def _own_text(node: Node) -> tuple[str, ...]:
+    return (node.text or "", node.tail or "") if isinstance(node.tag, str) else (node.tail or "",)
 
 
 def paragraph_text(block: Node) -> int:

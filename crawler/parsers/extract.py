@@ -25,6 +25,7 @@ from crawler.parsers.body import (
     lead_named,
     link_lists,
     main_part,
+    module_run,
     not_text,
     p_text,
     paragraph_text,
@@ -436,12 +437,17 @@ class Extractor:
             dense = densest_block(self.doc, not_text)
             if dense is None:
                 return []
-            if root is self.entry and dense is not root and inside(dense, {root}):
+            if dense is not root and inside(dense, {root}):
                 # The densest block is one part of the post (a card of a listicle, each an
-                # <article> of its own): the post is what holds most of its entry's text.
-                whole = main_part(root)
-                if paragraph_text(dense) < 0.5 * p_text(whole):
-                    return [whole]
+                # <article> of its own; the caption between comic strips): the post is what
+                # holds most of its entry's (or the page's) paragraphs.
+                whole = main_part(root, not_text | self._chrome())
+                if (
+                    whole is not dense
+                    and inside(dense, {whole})
+                    and paragraph_text(dense) < 0.5 * p_text(whole)
+                ):
+                    return module_run(whole, dense, not_text)
             return with_sibling_modules(dense, not_text | self._chrome())
         parent = first.getparent()
         group = [
