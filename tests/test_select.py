@@ -25,3 +25,31 @@ def test_one_pass_finds_what_the_union_finds_in_document_order(selector: str) ->
     for page in PAGES:
         doc = html.fromstring(page.read_bytes())
         assert list(one_pass(selector)(doc)) == list(compiled(selector)(doc)), page.name
+
+
+INDEX_LISTS = [
+    *LISTS,
+    ".comment, p.comment, div.comment[id], li[id^='comment-'], [class*=date], [class*=Date],"
+    " .entry-content.post, #main, div#main.post, time[datetime], a[rel~=tag], [lang|=de],"
+    " script[src$='.js'], [itemprop=articleBody], *, [class*=''], [id^=''], a[rel~='tag x'],"
+    " [data-x='a b'], h1 + p, .x .y, p:first-child, a:not(.x)",
+]
+
+
+@pytest.mark.parametrize("selector", INDEX_LISTS)
+def test_the_page_index_answers_as_xpath_does(selector: str) -> None:
+    from crawler.parsers.select import TreeIndex, ordered, select
+
+    made = html.fromstring(
+        "<html><body><div class='entry-content post' id='main' data-x='a b'>"
+        "<p class='comment  depth-2\tx'>1</p><li id='comment-5' class='comment'>2</li>"
+        "<time datetime='2020'>3</time><span class='meta-date Date'>4</span>"
+        "<a rel='tag nofollow' href='/t/'>5</a><div lang='de-CH' class='entry'>6</div>"
+        "<script data-name='disqus' src='//x.disqus.com/e.js'></script><!-- x -->"
+        "<section itemprop='articleBody' class=''>7</section></div></body></html>"
+    )
+    for doc in [made, *(html.fromstring(page.read_bytes()) for page in PAGES)]:
+        index = TreeIndex(doc)
+        for root in (doc, *doc.iter("article", "main", "div"))[:6]:
+            assert index.select(root, selector) == select(root, selector), selector
+            assert list(index.ordered(root, selector)) == list(ordered(root, selector))

@@ -10,7 +10,15 @@ from datetime import datetime
 from crawler.archive.model import Comment, CommentType
 from crawler.parsers.dates import parse_date
 from crawler.parsers.meta import PageMeta, ld_name
-from crawler.parsers.select import Node, compiled, inside, select, selector_list, text_of
+from crawler.parsers.select import (
+    Node,
+    TreeIndex,
+    compiled,
+    inside,
+    select,
+    selector_list,
+    text_of,
+)
 from crawler.parsers.text import clean_text, html_to_text
 from crawler.parsers.urls import resolve
 
@@ -92,17 +100,20 @@ class _Scope:
         return next(self.select(selector), None)
 
 
-def comment_items(doc: Node, sel: CommentSelectors = DEFAULT) -> list[Node]:
+def comment_items(
+    doc: Node, sel: CommentSelectors = DEFAULT, index: TreeIndex | None = None
+) -> list[Node]:
     """The page's comment elements: the item selectors' matches or, for markup none of them
     names (`div.commentsCon` around `p.commentAuthor` and `p.commentText`), the smallest
     element around each comment text that holds its author or date and no other text."""
-    found = select(doc, sel.item)
+    find = index.select if index is not None else select
+    found = find(doc, sel.item)
     if found:
         return found
-    texts = select(doc, sel.own_text)
+    texts = find(doc, sel.own_text)
     if not texts:
         return []
-    bylines = set(select(doc, sel.own_byline))
+    bylines = set(find(doc, sel.own_byline))
     marked = set(texts)
     items: list[Node] = []
     for text in texts:

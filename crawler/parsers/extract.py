@@ -40,12 +40,8 @@ from crawler.parsers.media import post_media
 from crawler.parsers.meta import LISTING_TYPES, PAGE_TYPES, PageMeta, ld_list, ld_name
 from crawler.parsers.select import (
     Node,
-    all_matches,
-    first_match,
+    TreeIndex,
     inside,
-    ordered,
-    select,
-    selector_list,
     text_of,
 )
 from crawler.parsers.text import clean_html, clean_text, html_to_text, unique_names
@@ -265,9 +261,11 @@ class Extractor:
     notes: list[str] = field(default_factory=list)  # how fields were decided, for --debug
     entry: Node | None = None  # the post's own element, when the page has one
     title_el: Node | None = None
+    index: TreeIndex = field(init=False)  # the page's elements, for its many selector lists
 
     def run(self) -> ParsedPage:
-        self.comment_items = comment_items(self.doc, self.sel.comments)
+        self.index = TreeIndex(self.doc)
+        self.comment_items = comment_items(self.doc, self.sel.comments, self.index)
         self.comment_ids = set(self.comment_items)
         entries = self._entries()
         entry = self.entry = entries[0] if len(entries) == 1 else None
@@ -332,7 +330,9 @@ class Extractor:
 
     def _entries(self) -> list[Node]:
         found = [
-            el for el in all_matches(self.doc, self.sel.entry) if not inside(el, self.comment_ids)
+            el
+            for el in self.index.all_matches(self.doc, self.sel.entry)
+            if not inside(el, self.comment_ids)
         ]
         # Nested matches (an <article> inside a .hentry) are the same entry.
         nested = set(found)
@@ -363,9 +363,12 @@ class Extractor:
         for cls, kind in self.sel.body_kinds:
             if cls in m.body_classes:
                 return kind
-        if self.sel.page_marker and first_match(self.doc, self.sel.page_marker) is not None:
+        if self.sel.page_marker and self.index.first(self.doc, self.sel.page_marker) is not None:
             return "page"
-        if self.sel.listing_marker and first_match(self.doc, self.sel.listing_marker) is not None:
+        if (
+            self.sel.listing_marker
+            and self.index.first(self.doc, self.sel.listing_marker) is not None
+        ):
             return "listing"
         if m.ld_types & LISTING_TYPES and not m.article:
             return "listing"
@@ -406,7 +409,7 @@ class Extractor:
 
     def _content_size(self) -> int:
         """The text of the first element a content selector finds (0 when none does)."""
-        found = first_match(self.doc, self.sel.content, self.comment_ids)
+        found = self.index.first(self.doc, self.sel.content, self.comment_ids)
         return len(found.text_content().strip()) if found is not None else 0
 
     def _has_body_text(self) -> bool:
@@ -421,10 +424,10 @@ class Extractor:
         first: Node | None = None
         first_sel = ""
         best: tuple[int, Node] | None = None
-        for one in selector_list(self.sel.content):
+        for one, matches in self.index.per_selector(root, self.sel.content, exclude):
             # Each selector's first match speaks for it; measuring every match costs more
             # than the whole rest of the parse on large pages.
-            el = next((m for m in ordered(root, one, exclude) if not in_consent(m)), None)
+            el = next((m for m in matches if not in_consent(m)), None)
             if el is None:
                 continue
             size = len(el.text_content())
@@ -452,7 +455,7 @@ class Extractor:
         parent = first.getparent()
         group = [
             el
-            for el in ordered(root, first_sel, exclude)
+            for el in self.index.ordered(root, first_sel, exclude)
             if el.getparent() is parent and not in_consent(el)
         ]
         group_size = sum(len(el.text_content()) for el in group)
@@ -474,7 +477,7 @@ class Extractor:
     def _not_body(self) -> set[Node]:
         """What a body selector must not pick: comments, chrome, other posts (and consent
         dialogs, `in_consent`, asked of the few elements a selector finds)."""
-        return self.comment_ids | self._chrome() | set(select(self.doc, OTHER_POSTS))
+        return self.comment_ids | self._chrome() | set(self.index.select(self.doc, OTHER_POSTS))
 
     def _lead_above(
         self, root: Node, title: Node, blocks: list[Node], marks: set[Node]
@@ -495,14 +498,17 @@ class Extractor:
         when the page says nothing about comments."""
         if not comments and (
             self.sel.external_comments
-            or (names_a_comment_service(self.doc) and bool(select(self.doc, EXTERNAL_COMMENTS)))
+            or (
+                names_a_comment_service(self.doc)
+                and bool(self.index.select(self.doc, EXTERNAL_COMMENTS))
+            )
         ):
             return "external"
         # One walk of the tree for each list (select), not one for each of its selectors.
-        if comments or select(self.doc, COMMENT_FORM):
+        if comments or self.index.select(self.doc, COMMENT_FORM):
             return "complete"
         body = self.doc.find("body")
-        if select(self.doc, ".comments-closed, .nocomments, p.no-comments") or (
+        if self.index.select(self.doc, ".comments-closed, .nocomments, p.no-comments") or (
             body is not None and COMMENTS_CLOSED.search(body.text_content())
         ):
             return "closed"
@@ -547,9 +553,11 @@ class Extractor:
         named = " ".join(x for x in (og, self.meta.title_tag) if x).casefold()
         core = (og or strip_site_suffix(self.meta.title_tag, self.meta.site_name)).casefold()
         site = (self.meta.site_name or "").casefold()
-        candidates = list(ordered(root, self.sel.title, self.comment_ids))
+        candidates = list(self.index.ordered(root, self.sel.title, self.comment_ids))
         if root is not self.doc:
-            candidates += list(ordered(self.doc, self.sel.title, self.comment_ids | self._chrome()))
+            candidates += list(
+                self.index.ordered(self.doc, self.sel.title, self.comment_ids | self._chrome())
+            )
         texts = [text_of(c).casefold() for c in candidates]
         # A heading that is exactly the named title; else the first that the name contains
         # and that is not the site's own name.
@@ -567,9 +575,11 @@ class Extractor:
             # A search-engine title (<title>, og:title) often words the post differently from
             # its heading: a heading the theme marks as the entry's title is the post's
             # title, unless it is the site's name.
-            marked = list(ordered(root, MARKED_TITLE, self.comment_ids))
+            marked = list(self.index.ordered(root, MARKED_TITLE, self.comment_ids))
             if root is not self.doc:  # a header above the entry
-                marked += ordered(self.doc, MARKED_TITLE, self.comment_ids | self._chrome())
+                marked += self.index.ordered(
+                    self.doc, MARKED_TITLE, self.comment_ids | self._chrome()
+                )
             el = next(
                 (
                     c
@@ -594,16 +604,16 @@ class Extractor:
         self, root: Node, title: str, title_el: Node | None, kind: PageKind, post_url: str
     ) -> Post:
         blocks = self._content(root)
-        skip = [el for block in blocks for el in select(block, self.sel.boilerplate)]
+        skip = [el for block in blocks for el in self.index.select(block, self.sel.boilerplate)]
         # Grids and lists of other posts that a theme puts inside the body.
-        skip += [el for block in blocks for el in select(block, OTHER_POSTS)]
+        skip += [el for block in blocks for el in self.index.select(block, OTHER_POSTS)]
         skip += [el for block in blocks for el in link_lists(block)]
         # Another entry's title inside the body (a theme's list of more posts marks each
         # with the entry-title class) links to that entry: a teaser, not text.
         skip += [
             el
             for block in blocks
-            for el in select(block, ENTRY_TITLES)
+            for el in self.index.select(block, ENTRY_TITLES)
             if el is not title_el and self._title_links_away(el)
         ]
         if title_el is not None:  # a body found by density may hold the heading too
@@ -616,7 +626,7 @@ class Extractor:
         text = "\n\n".join(p for p in before_site_footer(text.split("\n\n")) if not not_text(p))
         # Lightbox hints in captions are the widget talking, not the author.
         text = ENLARGE_HINT.sub("", text)
-        lead = first_match(root, LEAD, self.comment_ids) if root is not self.doc else None
+        lead = self.index.first(root, LEAD, self.comment_ids) if root is not self.doc else None
         if lead is not None and inside(lead, set(blocks)):
             lead = None  # a lead-named element inside the body is already its text
         if lead is None and blocks and title_el is not None:
@@ -679,7 +689,7 @@ class Extractor:
         )
 
     def _author(self, root: Node, art: dict[str, object]) -> str | None:
-        el = first_match(root, self.sel.author, self.comment_ids)
+        el = self.index.first(root, self.sel.author, self.comment_ids)
         name = text_of(el)
         name = re.sub(r"^(von|by|posted by|geschrieben von|autor:?)\s+", "", name, flags=re.I)
         if name and len(name) <= 80:
@@ -717,7 +727,7 @@ class Extractor:
         blocks: list[Node],
     ) -> tuple[datetime, str] | None:
         structured = self._structured_date(ld_value, meta_names)
-        dated = list(ordered(root, selector, self.comment_ids))
+        dated = list(self.index.ordered(root, selector, self.comment_ids))
         if structured and blocks and self.entry is root:
             between = _between(root, self.title_el, blocks, dated)
             shown = [n for n in between if not MODIFIED.search(_marks(n))]
@@ -735,13 +745,15 @@ class Extractor:
             return when, "the permalink"
         outside = self.comment_ids | self._chrome()
         if root is not self.doc and (
-            found := self._date_in(list(ordered(self.doc, selector, outside)), "the page")
+            found := self._date_in(
+                list(self.index.ordered(self.doc, selector, outside)), "the page"
+            )
         ):
             return found
         # A theme's own dateline: an element named for a date ("meta-date", "blog_detail_date",
         # "articleCreationDate") that holds a date alone; an update's or a comment's is not it.
         for scope in (root, self.doc) if root is not self.doc else (self.doc,):
-            for el in ordered(scope, DATELINE, outside):
+            for el in self.index.ordered(scope, DATELINE, outside):
                 name = f"{el.get('class') or ''} {el.get('id') or ''}".casefold()
                 text = text_of(el)
                 if NOT_PUBLISHED.search(name) or MODIFIED.search(name) or not 0 < len(text) <= 40:
@@ -754,7 +766,7 @@ class Extractor:
             if len(text := text_of(el)) <= 100 and (when := find_date(text)):
                 return when, f"the line beside the title <{el.tag}>"
         # Dates in running text of the post's meta lines ("Dieser Artikel wurde am …").
-        for el in ordered(self.doc, META_LINES, outside):
+        for el in self.index.ordered(self.doc, META_LINES, outside):
             if when := find_date(text_of(el)):
                 return when, f"a meta line <{el.tag}>"
         text = html_to_text(root, [n for n in self.comment_ids if inside(n, {root})])
@@ -795,7 +807,7 @@ class Extractor:
             self.chrome = {
                 el
                 for el in self.doc.iter("aside", "nav", "footer")
-                if first_match(el, WRAPS_CONTENT) is None
+                if self.index.first(el, WRAPS_CONTENT) is None
             }
         return self.chrome
 
@@ -805,8 +817,8 @@ class Extractor:
         # Block themes mark category links rel="tag" too: a tag is never also a category link.
         exclude = set(self.comment_ids)
         if not_in:
-            exclude |= set(all_matches(root, not_in, self.comment_ids))
-        els = all_matches(root, selector, exclude)
+            exclude |= set(self.index.all_matches(root, not_in, self.comment_ids))
+        els = self.index.all_matches(root, selector, exclude)
         names = unique_names(text_of(el) for el in els)
         return names or unique_names(ld_values or self.meta.meta.get(meta_name, []))
 
