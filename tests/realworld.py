@@ -57,6 +57,15 @@ def pages(name: str) -> list[dict[str, Any]]:
             page["title_alternates"] = []
         if "published" in fix:
             page = {**page, "published": {"value": fix["published"], "source": "override"}}
+        if allowed := set(fix.get("not_leaks", ())):
+            # Text the field rules keep (an image caption), or words the post's own text
+            # holds too, labelled as boilerplate.
+            page = {
+                **page,
+                "must_not_contain": [
+                    i for i in page["must_not_contain"] if i["text"] not in allowed
+                ],
+            }
         if moved := set(fix.get("in_comments", ())):
             # Text of a comment labelled as the post's: comments are records of their own.
             page = {
@@ -91,6 +100,22 @@ def blogarchive(url: str, body: bytes) -> Read:
 
 def score(name: str, parse: Parser) -> tuple[dict[str, float], dict[str, list[str]]]:
     """The set's rates per measure, and per measure the ids of the pages that missed."""
+    counts, misses = tally(name, parse)
+    return {k: ok / max(total, 1) for k, (ok, total) in counts.items()}, misses
+
+
+def together(names: list[str], parse: Parser) -> dict[str, float]:
+    """The rates of several sets as one: labels met over labels, not a mean of rates."""
+    sums = {k: [0, 0] for k in MEASURES}
+    for name in names:
+        for key, (ok, total) in tally(name, parse)[0].items():
+            sums[key][0] += ok
+            sums[key][1] += total
+    return {k: ok / max(total, 1) for k, (ok, total) in sums.items()}
+
+
+def tally(name: str, parse: Parser) -> tuple[dict[str, list[int]], dict[str, list[str]]]:
+    """Per measure the labels met and the labels, and the ids of the pages that missed."""
     counts = {k: [0, 0] for k in MEASURES}
     misses: dict[str, list[str]] = {k: [] for k in MEASURES}
 
@@ -115,5 +140,4 @@ def score(name: str, parse: Parser) -> tuple[dict[str, float], dict[str, list[st
         if page["title"]:
             titles = {norm(t) for t in [page["title"]["value"], *page.get("title_alternates", [])]}
             count("titles", read.title is not None and norm(read.title) in titles, page)
-    rates = {k: ok / max(total, 1) for k, (ok, total) in counts.items()}
-    return rates, misses
+    return counts, misses

@@ -85,6 +85,8 @@ def test_widget_lines_anywhere_are_not_text() -> None:
         "Already a subscriber? Sign in",
         "Buch bestellen",
         "Add to cart",
+        "Disclaimer: The responses below are not provided or commissioned by the advertiser.",
+        "Wenn Ihnen unser Artikel gefallen hat: Unterstützen Sie diese Form des Journalismus.",
     ]
     for line in widgets:
         assert not_text(line), line
@@ -94,6 +96,8 @@ def test_widget_lines_anywhere_are_not_text() -> None:
         "Ein Inhaltsverzeichnis hilft langen Beiträgen.",
         "Wer sich registrieren will, braucht nur eine E-Mail-Adresse.",
         "Das Buch bestellen Sie am besten beim Buchhändler um die Ecke.",
+        "Ein Disclaimer: gehört er in jeden Beitrag? " + "Nicht unbedingt. " * 20,
+        "Der Verein bat: Unterstützen Sie uns bei der Sammlung. " + "Viele kamen. " * 20,
     ]
     for line in own:
         assert not not_text(line), line

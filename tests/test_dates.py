@@ -147,3 +147,22 @@ def test_a_date_on_the_line_beside_the_title_is_the_posts(
     assert page.post is not None
     assert page.post.published is not None
     assert page.post.published.date().isoformat() == day
+
+
+def test_a_meta_line_named_by_the_theme_gives_the_date() -> None:
+    from crawler.parsers import parse_page
+
+    paragraphs = "".join(
+        f"<p>Absatz {n} über Kundenbindung im kleinen Laden an der Ecke.</p>" for n in range(12)
+    )
+    html = (
+        "<html lang='de'><head><title>Treue Kunden</title></head><body><div class='beitrag'>"
+        "<div class='teaser_text_meta'><a href='/autor/anna'>Anna</a> / 22.04.2020 / 06:15</div>"
+        f"<div id='article_content'><h2>Treue Kunden</h2>{paragraphs}</div></div>"
+        "<div class='leserbrief'><div class='leserbrief_meta'>Ben / 23.04.2020</div>"
+        "<p>Schön geschrieben.</p></div></body></html>"
+    ).encode()
+    page = parse_page("https://blog.example/artikel/treue_kunden", html)
+    assert page.post is not None
+    assert page.post.published is not None
+    assert page.post.published.date().isoformat() == "2020-04-22"

@@ -130,7 +130,9 @@ DISCLOSURE = re.compile(
     r"(?:Affiliate[- ]?Links?\b|\bWerbelinks?\b|Provisions?-?Links?|\bAnzeige\b.{0,40}$"
     r"|contains (?:affiliate )?links|references to products from one or more of our advertisers"
     r"|We may receive (?:a )?commission|als Amazon-Partner verdiene|As an Amazon Associate"
-    r"|estimated value calculated by)",
+    r"|estimated value calculated by"
+    # a publisher's disclaimer about advertisers or the opinions in the post
+    r"|^(?:Editorial |Advertiser )?Disclaimer:|^Haftungsausschluss:)",
     re.I,
 )
 DISCLOSURE_MAX = 320  # characters
@@ -149,6 +151,8 @@ TAIL_CALLS = {
     ),
     "shop": r"Besuchen Sie unseren .{0,20}Shop|Kennt ihr schon unseren|Visit our .{0,20}shop",
 }
+SUPPORT_CALL = re.compile(TAIL_CALLS["support"], re.I)
+SUPPORT_CALL_MAX = 160  # characters
 TAIL_CALL = re.compile("|".join(f"(?:{p})" for p in TAIL_CALLS.values()), re.I)
 TAIL_CALL_MAX = 600  # characters: a call and its pitch, not a paragraph of the post
 # A label alone on its line, its names on the next: "Tags:" then "Olympia 2028 Olympische Spiele".
@@ -288,6 +292,8 @@ def not_text(paragraph: str) -> bool:
         or ABOUT_LINE.match(paragraph)
         or WIDGET_LINE.match(paragraph.strip())
         or (len(paragraph) <= DISCLOSURE_MAX and DISCLOSURE.search(paragraph))
+        # a plea for support, a line long, wherever the site puts it
+        or (len(paragraph) <= SUPPORT_CALL_MAX and SUPPORT_CALL.search(paragraph))
     )
 
 

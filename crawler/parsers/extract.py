@@ -53,7 +53,9 @@ META_LINES = (
     ".postmetadata, .post-footer, .post-meta, .entry-meta, .postmeta, .post-info, .submitted,"
     " .byline, .meta, .post-date, .postdate, .date-header, .date, .dateline, .author, small,"
     # the same names spelt with underscores
-    " .post_meta, .entry_meta, .post_info, .post_date, h1 + p"
+    " .post_meta, .entry_meta, .post_info, .post_date, h1 + p,"
+    # a theme's own meta line ("teaser_text_meta", "article-meta")
+    " [class$=_meta], [class$=-meta]"
 )
 # Comment services a page loads by script in the reader's browser: the comments are not in
 # the page. Themes name their placeholders after the service (#disqus_thread,
