@@ -220,6 +220,12 @@ def _weak(stem: str) -> set[str]:
             out.add(b[:-1])
         elif b.endswith("el") and len(b) >= 5:
             out.add(b + "n")
+        # The same for a short noun's dative plural in -ern, whose -ern Snowball leaves
+        # where the word is too short for its region ("Flyern" → "flyern", "Flyer" → "flyer").
+        if b.endswith("ern") and len(b) >= 6:
+            out.add(b[:-1])
+        elif b.endswith("er") and len(b) >= 5:
+            out.add(b + "n")
         if b.endswith("inn") and len(b) >= 6:  # Autorinnen → autorin
             out.add(b[:-1])
         elif b.endswith("in") and len(b) >= 5:  # Autorin → autorinn (Autorinnen)

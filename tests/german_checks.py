@@ -313,7 +313,7 @@ def sample_posts() -> list[Post]:
 
     out = []
     for p in load_posts():
-        if p.lang != "de":
+        if not p.lang.startswith("de"):
             continue
         text = "\n".join(re.sub(r"^(#+ |- |> |!img \S+ \| ?)", "", line) for line in p.body)
         comments = tuple(Comment(c.id, c.text, author=c.author) for c in p.comments)

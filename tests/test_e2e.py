@@ -120,7 +120,7 @@ def test_show_stats_reparse_and_recrawl(sample_site: SampleSite, crawled_archive
     assert "Kundenbindung im kleinen Laden" in shown.stdout
     assert "    Anna Becker" in shown.stdout  # a reply, indented under its comment
     stats = json.loads(run_cli(crawled_archive, "stats", "--json").stdout)
-    assert (stats["posts"], stats["pages"], stats["comments"]) == (32, 2, 65)
+    assert (stats["posts"], stats["pages"], stats["comments"]) == (33, 2, 66)
     reparsed = run_cli(crawled_archive, "reparse")
     assert reparsed.returncode == 0, reparsed.stderr
     assert "0 changed" in reparsed.stderr
@@ -128,7 +128,7 @@ def test_show_stats_reparse_and_recrawl(sample_site: SampleSite, crawled_archive
     assert again.returncode == 0, again.stderr
     report = json.loads(again.stdout)
     assert (report["posts_new"], report["posts_updated"], report["comments_new"]) == (0, 0, 0)
-    assert json.loads(run_cli(crawled_archive, "stats", "--json").stdout)["versions"] == 34
+    assert json.loads(run_cli(crawled_archive, "stats", "--json").stdout)["versions"] == 35
 
 
 def test_scrapy_crawl_from_the_project_root(sample_site: SampleSite, tmp_path: Path) -> None:

@@ -100,3 +100,30 @@ def test_the_index_and_the_query_stem_a_word_alike() -> None:
             asked = {str(t.text) for t in leaves if t.fieldname == "body_de"}
             assert asked == set(indexed), (word, asked, indexed)
     assert len(seen) > 200
+
+
+def test_the_de_ch_post_is_found_by_every_inflected_noun_of_its_text_and_comment(
+    measured: dict,  # type: ignore[type-arg]
+) -> None:
+    """The sample blog's Swiss post (ss for ß, a tag line with empty entries, one comment by
+    LD): each noun of its text or its comment, as written and as its base form, finds it."""
+    from indexer.search import search
+    from search_cli.sampleblog.content import load_posts
+    from tests.german_checks import _post_id, kind_of, lemma, words
+
+    post = next(p for p in load_posts() if p.lang == "de-CH")
+    assert [c.author for c in post.comments] == ["LD"]
+    assert "" in post.tag_line
+    assert "" not in post.tags
+    archive, _ = measured["archives"]["sample"]
+    wanted = _post_id(f"http://sample.invalid/{post.slug}/")
+    texts = {"all": " ".join([post.title, *post.body]), "comments": post.comments[0].text}
+    missed = []
+    for scope, text in texts.items():
+        nouns = {w for w in words(text) if kind_of(lemma(w)) == "noun"}
+        assert len(nouns) >= 5, (scope, nouns)
+        for query in sorted(nouns | {lemma(w) for w in nouns}):
+            hits = search(archive, query, scope=scope, limit=100).hits  # type: ignore[arg-type]
+            if wanted not in {_post_id(h.url) for h in hits}:
+                missed.append((scope, query))
+    assert not missed, missed

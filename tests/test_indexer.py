@@ -45,7 +45,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with Store(path) as store:
         for src in load_posts():
             store.save_post(_as_post(src))
-        assert update_index(path, store) == 32
+        assert update_index(path, store) == 33
         assert store.pending_index() == []
     return path
 
@@ -126,7 +126,7 @@ def test_a_page_past_the_last_is_empty(archive: Path) -> None:
 
 
 def test_search_ids_for_export(archive: Path) -> None:
-    assert len(search_ids(archive, "*")) == 32
+    assert len(search_ids(archive, "*")) == 33
     assert len(search_ids(archive, "*", filters=Filters(tags=("kundenbindung",)))) == 3
 
 
@@ -155,7 +155,7 @@ def test_bad_queries_raise_query_error(archive: Path, query: str, message: str) 
 
 def test_rebuild_gives_the_same_results(archive: Path, tmp_path: Path) -> None:
     before = _titles(archive, "kunden", limit=50)
-    assert rebuild_index(archive) == 32
+    assert rebuild_index(archive) == 33
     assert _titles(archive, "kunden", limit=50) == before
 
 

@@ -225,7 +225,7 @@ def test_blogs_crawled_side_by_side_each_show_a_progress_line_on_a_terminal(
     assert any(line.startswith(f"{sample_site.url} [") for line in lines), screen[-2000:]
     assert any(line.startswith(f"{linked.url} [") for line in lines), screen[-2000:]
     # The sitemap said how many posts there are: done of known.
-    assert re.search(rf"{re.escape(sample_site.url)} \[\w+\]: \d+ requests, \d+/34 posts", screen)
+    assert re.search(rf"{re.escape(sample_site.url)} \[\w+\]: \d+ requests, \d+/35 posts", screen)
 
 
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])

@@ -209,7 +209,13 @@ def _comments_section(post: SamplePost, page_no: int, pages: list[list[SampleCom
 
 
 def _terms(names: list[str], base: str, rel: str) -> str:
-    return ", ".join(f'<a href="/{base}/{slugify(n)}/" rel="{rel}">{escape(n)}</a>' for n in names)
+    # An empty name is printed as the theme of such a blog prints it: an empty link.
+    return ", ".join(
+        f'<a href="/{base}/{slugify(n)}/" rel="{rel}">{escape(n)}</a>'
+        if n
+        else f'<a rel="{rel}"></a>'
+        for n in names
+    )
 
 
 def render_post(post: SamplePost, page_no: int = 1, base: str = "") -> str:
@@ -249,7 +255,7 @@ def render_post(post: SamplePost, page_no: int = 1, base: str = "") -> str:
         if post.tags:
             footer += (
                 f' <span class="tags-links">{"Schlagwörter" if de else "Tags"}: '
-                f"{_terms(post.tags, 'schlagwort', 'tag')}</span>"
+                f"{_terms(post.tag_line or post.tags, 'schlagwort', 'tag')}</span>"
             )
         footer += "</footer>"
         comments = _comments_section(post, page_no, pages)

@@ -43,6 +43,9 @@ class SamplePost:
     title: str = ""
     categories: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    # The tag line as the theme prints it, empty entries included ("; Quartier; ;"): some
+    # blogs' tag lines hold empty names, which are no tags.
+    tag_line: list[str] = field(default_factory=list)
     body: list[str] = field(default_factory=list)  # source lines of the body
     comments: list[SampleComment] = field(default_factory=list)
     kind: str = "post"
@@ -92,6 +95,8 @@ def load_posts(path: Path = POSTS_FILE) -> list[SamplePost]:
                 post.title = value
             else:
                 setattr(post, key, [v.strip() for v in value.split(";") if v.strip()])
+                if key == "tags":
+                    post.tag_line = [v.strip() for v in value.split(";")]
             continue
         if line == "### comments":
             section = "comments"
