@@ -390,6 +390,7 @@ def _special_cases(posts: list[CPost], next_id: list[int]) -> None:
         )
     )
     next_id[0] += 1
+    posts.append(_swiss_post(next_id))
     about = CPost(
         "about",
         "ueber-uns",
@@ -403,6 +404,43 @@ def _special_cases(posts: list[CPost], next_id: list[int]) -> None:
         kind="page",
     )
     posts.append(about)
+
+
+def _swiss_post(next_id: list[int]) -> CPost:
+    """The sample blog's Swiss post (ss for ß, one comment by LD), as the engines get it:
+    its tag line's empty entries are the seed theme's, no engine writes them."""
+    from search_cli.sampleblog.content import load_posts
+
+    source = next(p for p in load_posts() if p.lang == "de-CH")
+    blocks: list[Block] = []
+    items: list[str] = []
+    for line in [*source.body, ""]:
+        if line.startswith("- "):
+            items.append(line[2:])
+            continue
+        if items:
+            blocks.append(Block("ul", "\n".join(items)))
+            items = []
+        if line.startswith("### "):
+            blocks.append(Block("h2", line[4:]))
+        elif line.strip():
+            blocks.append(Block("p", line))
+    post = CPost(
+        "swiss",
+        source.slug,
+        source.title,
+        "joerg",
+        source.published.astimezone(TZ).isoformat(),
+        "de",
+        source.categories,
+        source.tags,
+        blocks,
+    )
+    for c in source.comments:
+        when = source.published + timedelta(days=1)
+        post.comments.append(CComment(next_id[0], None, c.author, None, when.isoformat(), c.text))
+        next_id[0] += 1
+    return post
 
 
 def _slug(title: str) -> str:
