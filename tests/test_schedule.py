@@ -73,7 +73,7 @@ def test_schedule_commands_and_a_failing_site(tmp_path: Path, sample_site: Sampl
     assert done.returncode == 1  # one crawl failed
     rows = {r["url"]: r for r in _schedules(tmp_path)}
     good, failing = rows[sample_site.url], rows[dead]
-    assert good["last_result"].startswith("ok: 34 new")
+    assert good["last_result"].startswith("ok: 35 new")
     assert good["failures"] == 0
     next_good = datetime.fromisoformat(good["next_run"])
     assert timedelta(hours=5, minutes=59) < next_good - before < timedelta(hours=6, minutes=5)
@@ -112,7 +112,7 @@ def test_sigterm_lets_the_running_crawl_finish(tmp_path: Path, sample_site: Samp
     assert daemon.returncode == 0, err
     assert "Stopping after the running crawl has finished." in err
     (row,) = _schedules(tmp_path)
-    assert row["last_result"].startswith("ok: 34 new"), row  # the whole blog, not a part
+    assert row["last_result"].startswith("ok: 35 new"), row  # the whole blog, not a part
 
 
 def test_a_sites_file_schedules_every_blog_with_its_options(tmp_path: Path) -> None:

@@ -122,7 +122,7 @@ def test_deploy_and_schedule_on_scrapyd(
     stats = run_cli(archive, "stats", "--json")
     assert stats.returncode == 0, stats.stderr
     figures = json.loads(stats.stdout)
-    assert (figures["posts"], figures["pages"], figures["comments"]) == (32, 2, 65)
+    assert (figures["posts"], figures["pages"], figures["comments"]) == (33, 2, 66)
     found = run_cli(archive, "search", "Kundenbindung", "--json")
     assert found.returncode == 0, found.stderr
     assert json.loads(found.stdout)["total"] > 0
