@@ -101,7 +101,7 @@ def blogarchive(url: str, body: bytes) -> Read:
 def score(name: str, parse: Parser) -> tuple[dict[str, float], dict[str, list[str]]]:
     """The set's rates per measure, and per measure the ids of the pages that missed."""
     counts, misses = tally(name, parse)
-    return {k: ok / max(total, 1) for k, (ok, total) in counts.items()}, misses
+    return _rates(counts), misses
 
 
 def together(names: list[str], parse: Parser) -> dict[str, float]:
@@ -111,7 +111,11 @@ def together(names: list[str], parse: Parser) -> dict[str, float]:
         for key, (ok, total) in tally(name, parse)[0].items():
             sums[key][0] += ok
             sums[key][1] += total
-    return {k: ok / max(total, 1) for k, (ok, total) in sums.items()}
+    return _rates(sums)
+
+
+def _rates(counts: dict[str, list[int]]) -> dict[str, float]:
+    return {k: ok / max(total, 1) for k, (ok, total) in counts.items()}
 
 
 def tally(name: str, parse: Parser) -> tuple[dict[str, list[int]], dict[str, list[str]]]:

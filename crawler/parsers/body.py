@@ -387,9 +387,8 @@ def _module_classes(el: Node) -> set[str]:
 
 def _prose(el: Node) -> bool:
     """Paragraphs of text, not a list of links (teasers of other posts, a sidebar)."""
-    paragraphs = sum(len(p.text_content()) for p in el.iter("p"))
     links = sum(len(a.text_content()) for a in el.iter("a"))
-    return paragraphs >= MODULE_TEXT and links < 0.5 * len(el.text_content())
+    return p_text(el) >= MODULE_TEXT and links < 0.5 * len(el.text_content())
 
 
 CHROME_TAGS = ("nav", "aside", "footer", "header")
@@ -405,12 +404,11 @@ def _real_chrome(doc: Node) -> set[Node]:
 def not_wrapping(doc: Node, elements: Iterable[Node]) -> set[Node]:
     """Those of `elements` that hold less than half the page's paragraph text (and are not
     the page itself): one that holds more wraps the content, whatever its name says."""
-    total = sum(len(p.text_content()) for p in doc.iter("p"))
+    total = p_text(doc)
     return {
         el
         for el in elements
-        if el.tag not in ("html", "body")
-        and (not total or sum(len(p.text_content()) for p in el.iter("p")) < WRAPPING * total)
+        if el.tag not in ("html", "body") and (not total or p_text(el) < WRAPPING * total)
     }
 
 

@@ -442,18 +442,19 @@ class Extractor:
             dense = densest_block(self.doc, not_text)
             if dense is None:
                 return []
+            outside = not_text | self._chrome()
             if dense is not root and inside(dense, {root}):
                 # The densest block is one part of the post (a card of a listicle, each an
                 # <article> of its own; the caption between comic strips): the post is what
                 # holds most of its entry's (or the page's) paragraphs.
-                whole = main_part(root, not_text | self._chrome())
+                whole = main_part(root, outside)
                 if (
                     whole is not dense
                     and inside(dense, {whole})
                     and paragraph_text(dense) < 0.5 * p_text(whole)
                 ):
                     return module_run(whole, dense, not_text)
-            return with_sibling_modules(dense, not_text | self._chrome())
+            return with_sibling_modules(dense, outside)
         parent = first.getparent()
         group = [
             el

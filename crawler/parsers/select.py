@@ -85,19 +85,6 @@ def first_match(root: Node, selector: str, exclude: set[Node] | None = None) -> 
     return next(ordered(root, selector, exclude), None)
 
 
-def all_matches(root: Node, selector: str, exclude: set[Node] | None = None) -> list[Node]:
-    """All matches of the first selector in the list that matches anything."""
-    for one in selector_list(selector):
-        found = [
-            el
-            for el in compiled(one)(root)
-            if el is not root and not (exclude and inside(el, exclude))
-        ]
-        if found:
-            return found
-    return []
-
-
 Test: TypeAlias = Callable[[Node], bool]
 
 
@@ -269,7 +256,7 @@ class TreeIndex:
     def all_matches(
         self, root: Node, selector: str, exclude: set[Node] | None = None
     ) -> list[Node]:
-        """As `all_matches`, from the index."""
+        """All matches of the first selector in the list that matches anything."""
         return next((found for _, found in self.per_selector(root, selector, exclude) if found), [])
 
 
